@@ -1,0 +1,28 @@
+package com.secondheart.protocol.device;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+public enum CommandType {
+    START_SESSION("start-session"),
+    STOP_SESSION("stop-session"),
+    ACKNOWLEDGE_FAULT("acknowledge-fault"),
+    SET_CONFIG("set-config");
+
+    private final String wireName;
+
+    CommandType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<CommandType> fromWire(String name) {
+        return Arrays.stream(values()).filter(type -> type.wireName.equals(name)).findFirst();
+    }
+}

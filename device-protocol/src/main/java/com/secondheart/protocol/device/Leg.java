@@ -1,0 +1,5 @@
+package com.secondheart.protocol.device;
+
+public enum Leg {
+    L, R
+}

@@ -1,0 +1,204 @@
+package com.secondheart.protocol;
+
+import com.secondheart.protocol.device.CommandReply;
+import com.secondheart.protocol.device.CommandType;
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.device.EventType;
+import com.secondheart.protocol.device.Leg;
+import com.secondheart.protocol.device.ProgramMode;
+import com.secondheart.protocol.device.UnitCommand;
+import com.secondheart.protocol.device.UnitEvent;
+import com.secondheart.protocol.device.UnitStatus;
+import com.secondheart.protocol.golden.GoldenPayloads;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProtocolCodecTest {
+
+    private final ProtocolCodec codec = new ProtocolCodec();
+
+    @ParameterizedTest
+    @FieldSource("com.secondheart.protocol.golden.GoldenPayloads#VALID_EVENTS")
+    void readsEveryGoldenEventAndWritesItBackUnchanged(String name) throws Exception {
+        var decoded = codec.decodeEvent(GoldenPayloads.bytes(name));
+
+        assertTrue(decoded.isValid(), () -> name + " was rejected: " + decoded);
+        var reencoded = codec.encode(decoded.message());
+        assertEquals(codec.mapper().readTree(GoldenPayloads.bytes(name)), codec.mapper().readTree(reencoded));
+    }
+
+    @Test
+    void readsTheCompletedSessionWithItsZoneStatistics() {
+        var event = codec.decodeEvent(GoldenPayloads.bytes("event-session-completed.json")).message();
+
+        assertEquals("unit-0001:43", event.eventId());
+        assertEquals(EventType.SESSION_COMPLETED, event.type());
+        var completed = assertInstanceOf(EventData.SessionCompleted.class, event.data());
+        assertEquals(1200, completed.runSeconds());
+        assertEquals(10, completed.zones().size());
+        assertEquals(Leg.R, completed.zones().get(9).leg());
+        assertEquals(40.0, completed.zones().get(9).setPointMmHg());
+    }
+
+    @Test
+    void rejectsATruncatedPayloadAsMalformed() {
+        var decoded = codec.decodeEvent(GoldenPayloads.bytes("invalid/event-truncated.json"));
+
+        assertRejected(decoded, RejectReason.MALFORMED_JSON, "not valid JSON");
+    }
+
+    @Test
+    void rejectsAnotherSchemaVersionNamingTheVersion() {
+        var decoded = codec.decodeEvent(GoldenPayloads.bytes("invalid/event-wrong-version.json"));
+
+        assertRejected(decoded, RejectReason.UNSUPPORTED_VERSION, "schema version 2 is not supported");
+    }
+
+    @Test
+    void rejectsAFieldOfTheWrongTypeNamingTheField() {
+        var decoded = codec.decodeEvent(GoldenPayloads.bytes("invalid/event-wrong-type-seq.json"));
+
+        assertRejected(decoded, RejectReason.INVALID_FIELD, "'seq'");
+    }
+
+    @Test
+    void rejectsAnUnknownEventType() {
+        var decoded = codec.decodeEvent(GoldenPayloads.bytes("invalid/event-unknown-type.json"));
+
+        assertRejected(decoded, RejectReason.UNKNOWN_TYPE, "session.teleported");
+    }
+
+    @Test
+    void rejectsAnEventWhoseIdIsNotItsUnitAndSequence() {
+        var decoded = codec.decodeEvent(GoldenPayloads.bytes("invalid/event-mismatched-id.json"));
+
+        assertRejected(decoded, RejectReason.INVALID_FIELD, "'eventId' must be '<unitId>:<seq>'");
+    }
+
+    @Test
+    void rejectsAnEventWithoutData() {
+        var decoded = codec.decodeEvent(GoldenPayloads.bytes("invalid/event-missing-data.json"));
+
+        assertRejected(decoded, RejectReason.INVALID_FIELD, "'data'");
+    }
+
+    @Test
+    void rejectsAPayloadOverTheSizeLimitWithoutParsingIt() {
+        var huge = ("{\"v\":1,\"pad\":\"" + "x".repeat(ProtocolCodec.MAX_PAYLOAD_BYTES) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertRejected(codec.decodeEvent(huge), RejectReason.TOO_LARGE, "more than the limit");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "42", "null", "{\"v\":\"1\"}", "{\"v\":1.5}", "{}"})
+    void rejectsPayloadsThatAreNotVersionedObjects(String payload) {
+        var decoded = codec.decodeEvent(payload.getBytes(StandardCharsets.UTF_8));
+
+        assertFalse(decoded.isValid());
+    }
+
+    @Test
+    void rejectsDeeplyNestedJson() {
+        var nested = "{\"v\":1,\"data\":" + "[".repeat(500) + "]".repeat(500) + "}";
+
+        assertFalse(codec.decodeEvent(nested.getBytes(StandardCharsets.UTF_8)).isValid());
+    }
+
+    @Test
+    void rejectsAFaultWhosePressuresAreNotNumbersAPersonCouldRead() {
+        var text = GoldenPayloads.text("event-fault-raised.json").replace("123.4", "9999.0");
+
+        assertRejected(codec.decodeEvent(text.getBytes(StandardCharsets.UTF_8)), RejectReason.INVALID_FIELD,
+                "between -20 and 400 mmHg");
+    }
+
+    @ParameterizedTest
+    @FieldSource("com.secondheart.protocol.golden.GoldenPayloads#VALID_COMMANDS")
+    void readsEveryGoldenCommand(String name) {
+        var decoded = codec.decodeCommand(GoldenPayloads.bytes(name));
+
+        assertTrue(decoded.isValid(), () -> name + " was rejected: " + decoded);
+    }
+
+    @Test
+    void readsTheStartSessionCommandsProgram() {
+        var command = codec.decodeCommand(GoldenPayloads.bytes("command-start-session.json")).message();
+
+        assertEquals(CommandType.START_SESSION, command.type());
+        assertEquals(ProgramMode.GRADIENT_SEQUENTIAL, command.start().mode());
+        assertEquals(4, command.start().intensity());
+        assertEquals("bk-2001", command.bookingId());
+        assertTrue(command.isExpiredAt(Instant.parse("2026-11-24T09:02:55Z")));
+        assertFalse(command.isExpiredAt(Instant.parse("2026-11-24T09:02:54Z")));
+    }
+
+    @Test
+    void rejectsAStartWithoutAProgram() {
+        assertRejected(codec.decodeCommand(GoldenPayloads.bytes("invalid/command-start-without-program.json")),
+                RejectReason.INVALID_FIELD, "field 'start' is missing");
+    }
+
+    @Test
+    void rejectsAnIntensityOutsideTheSevenLevels() {
+        assertRejected(codec.decodeCommand(GoldenPayloads.bytes("invalid/command-intensity-out-of-range.json")),
+                RejectReason.INVALID_FIELD, "'intensity' must be between 1 and 7, was 9");
+    }
+
+    @Test
+    void writesCommandTypesAndEventTypesWithTheirWireNames() {
+        var command = UnitCommand.of("cmd-1", CommandType.ACKNOWLEDGE_FAULT, Instant.EPOCH, Instant.EPOCH.plusSeconds(60));
+        var event = UnitEvent.of("unit-9", 3, 1, Instant.EPOCH, new EventData.FaultCleared("LEAK"));
+
+        assertTrue(codec.encodeToString(command).contains("\"type\":\"acknowledge-fault\""));
+        assertTrue(codec.encodeToString(event).contains("\"type\":\"fault.cleared\""));
+        assertTrue(codec.encodeToString(event).contains("\"eventId\":\"unit-9:3\""));
+    }
+
+    @Test
+    void readsBirthAndDeathAndRepliesAndPresence() {
+        assertEquals(UnitStatus.Presence.ONLINE, codec.decodeStatus(GoldenPayloads.bytes("status-birth.json")).message().state());
+        assertEquals(UnitStatus.Presence.OFFLINE, codec.decodeStatus(GoldenPayloads.bytes("status-death.json")).message().state());
+        assertEquals(CommandReply.Result.REJECTED, codec.decodeReply(GoldenPayloads.bytes("reply-rejected.json")).message().result());
+        assertTrue(codec.decodeReply(GoldenPayloads.bytes("reply-accepted.json")).isValid());
+        assertTrue(codec.decodeReply(GoldenPayloads.bytes("reply-expired.json")).isValid());
+        assertTrue(codec.decodePresence(GoldenPayloads.bytes("presence.json")).isValid());
+        assertTrue(codec.decodeTelemetry(GoldenPayloads.bytes("telemetry.json")).isValid());
+    }
+
+    @Test
+    void readsTheGatewaysEnrichedEventWithItsUnitEventInside() {
+        var fleet = codec.decodeFleetEvent(GoldenPayloads.bytes("fleet-event.json"));
+
+        assertTrue(fleet.isValid(), fleet::toString);
+        assertEquals("clinic-harbour", fleet.message().clinicId());
+        assertEquals(1042, fleet.message().journalPosition());
+        assertEquals("unit-0001:43", fleet.message().event().eventId());
+        assertInstanceOf(EventData.SessionCompleted.class, fleet.message().event().data());
+    }
+
+    @Test
+    void aBirthWithoutItsProgramCatalogueIsRejected() {
+        var status = new UnitStatus(1, "unit-1", UnitStatus.Presence.ONLINE, 1, "1.0", "SH", 5, List.of(), Instant.EPOCH);
+
+        assertFalse(codec.decodeStatus(codec.encode(status)).isValid());
+    }
+
+    private static void assertRejected(Decoded<?> decoded, RejectReason reason, String detailFragment) {
+        var invalid = assertInstanceOf(Decoded.Invalid.class, decoded);
+        assertEquals(reason, invalid.reason());
+        assertTrue(invalid.detail().contains(detailFragment),
+                () -> "expected '" + detailFragment + "' in: " + invalid.detail());
+    }
+}
