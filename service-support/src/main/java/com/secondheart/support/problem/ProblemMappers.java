@@ -1,0 +1,109 @@
+package com.secondheart.support.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Every error leaves a service as problem+json with a sentence a person understands. Nothing here
+ * puts a class name, a stack trace or an SQL message in a response.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidBody(ConstraintViolationException e) {
+        var errors = e.getConstraintViolations().stream()
+                .map(violation -> new Problem.FieldError(field(violation.getPropertyPath().toString()), violation.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        var detail = errors.stream().map(error -> error.field() + " " + error.message()).collect(Collectors.joining("; "));
+        return respond(new Problem("about:blank", "Invalid request", 400, detail, null, errors));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        return respond(Problem.of(400, "Invalid request body", describe(e)));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        var status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json);
+        }
+        var reason = Response.Status.fromStatusCode(status);
+        var title = reason != null ? reason.getReasonPhrase() : "Error";
+        var detail = switch (status) {
+            case 404 -> "There is nothing at this address.";
+            case 405 -> "This address does not accept that method.";
+            case 406 -> "This address cannot answer in the requested media type.";
+            case 415 -> "Send the request body as application/json.";
+            case 400 -> "The request could not be read.";
+            default -> status >= 500 ? "The service could not answer; try again shortly." : title + ".";
+        };
+        if (status >= 500) {
+            LOG.errorf(e, "request failed with status %d", status);
+        }
+        return respond(Problem.of(status, title, detail));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        var reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected failure, reference %s", reference);
+        return respond(Problem.of(500, "Internal error",
+                "The service failed to answer. Quote reference " + reference + " when reporting it."));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "The field '" + unknown.getPropertyName() + "' is not known here.";
+        }
+        if (e instanceof InvalidFormatException invalid) {
+            return "The field '" + path(invalid) + "' has a value that is not allowed: '" + clip(String.valueOf(invalid.getValue())) + "'.";
+        }
+        if (e instanceof MismatchedInputException mismatched) {
+            var path = path(mismatched);
+            return path.isEmpty() ? "The request body does not have the expected shape." : "The field '" + path + "' is missing or has the wrong type.";
+        }
+        return "The request body is not valid JSON.";
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+    }
+
+    /** Strips the method name that bean validation puts in front of a parameter path ("create.request.name"). */
+    private static String field(String propertyPath) {
+        var parts = propertyPath.split("\\.");
+        return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : parts[parts.length - 1];
+    }
+
+    private static String clip(String value) {
+        return value.length() > 60 ? value.substring(0, 60) + "..." : value;
+    }
+}
