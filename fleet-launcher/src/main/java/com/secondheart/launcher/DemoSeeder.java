@@ -1,0 +1,43 @@
+package com.secondheart.launcher;
+
+import java.util.List;
+import java.util.Map;
+
+/** Puts the demo clinics and units into the services through their public APIs; safe to run again. */
+final class DemoSeeder {
+
+    private final JsonHttp http = new JsonHttp();
+    private final String bookingUrl;
+    private final String gatewayUrl;
+
+    DemoSeeder(String bookingUrl, String gatewayUrl) {
+        this.bookingUrl = bookingUrl;
+        this.gatewayUrl = gatewayUrl;
+    }
+
+    void seed(List<DemoFleet.Clinic> clinics) throws Exception {
+        for (var clinic : clinics) {
+            expectCreatedOrExisting(http.post(bookingUrl + "/clinics", DemoFleet.clinicBody(clinic)), "clinic " + clinic.clinicId());
+            for (var unitId : clinic.unitIds()) {
+                expectCreatedOrExisting(http.post(gatewayUrl + "/units", Map.of(
+                        "unitId", unitId, "clinicId", clinic.clinicId(), "model", "SH-Boot-5", "zonesPerLeg", 5,
+                        "firmware", "1.4.0")), "unit " + unitId);
+                expectCreatedOrExisting(http.post(bookingUrl + "/clinics/" + clinic.clinicId() + "/resources", Map.of(
+                        "resourceId", "res-" + unitId, "type", "BOOT_UNIT", "name", "Boots " + unitId.substring(unitId.length() - 2),
+                        "unitId", unitId)), "boot unit resource " + unitId);
+            }
+            int room = 1;
+            for (var name : clinic.rooms()) {
+                expectCreatedOrExisting(http.post(bookingUrl + "/clinics/" + clinic.clinicId() + "/resources", Map.of(
+                        "resourceId", "room-" + clinic.clinicId() + "-" + room++, "type", "MASSAGE_ROOM", "name", name)),
+                        "room " + name);
+            }
+        }
+    }
+
+    private static void expectCreatedOrExisting(JsonHttp.Reply reply, String what) {
+        if (!reply.ok() && reply.status() != 409) {
+            throw new IllegalStateException("could not create " + what + ": HTTP " + reply.status() + " " + reply.body());
+        }
+    }
+}

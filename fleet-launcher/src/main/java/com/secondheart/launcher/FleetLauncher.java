@@ -1,0 +1,175 @@
+package com.secondheart.launcher;
+
+import com.secondheart.infra.EmbeddedMqttBroker;
+import com.secondheart.infra.EmbeddedPostgresServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the whole fleet on one machine with nothing installed but Java: an embedded PostgreSQL, an
+ * embedded MQTT broker, every service, and simulated boot units in three clinics that run sessions
+ * continuously. Ctrl-C stops everything it started.
+ */
+public final class FleetLauncher {
+
+    private static final String DB_USER = "secondheart";
+    private static final String DB_PASSWORD = "secondheart";
+    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private final LauncherSettings settings;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private FleetLauncher(LauncherSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        var launcher = new FleetLauncher(LauncherSettings.fromEnvironment());
+        Runtime.getRuntime().addShutdownHook(new Thread(launcher::stopAll, "fleet-shutdown"));
+        try {
+            launcher.run();
+        } catch (Exception e) {
+            System.err.println();
+            System.err.println("The fleet could not start: " + e.getMessage());
+            System.exit(1);
+        }
+        launcher.stopped.await();
+    }
+
+    private void run() throws Exception {
+        var s = settings;
+        requirePortsFree();
+        Files.createDirectories(s.dataDir());
+        var logs = s.dataDir().resolve("logs");
+        say("Second Heart fleet: data and logs in %s", s.dataDir());
+
+        say("Starting embedded PostgreSQL on port %d ...", s.postgresPort());
+        var postgres = EmbeddedPostgresServer.start(s.postgresPort(), s.dataDir().resolve("postgres"));
+        running.add(postgres);
+        postgres.createRole(DB_USER, DB_PASSWORD);
+        for (var database : List.of("sh_gateway", "sh_telemetry", "sh_booking")) {
+            postgres.createDatabaseIfMissing(database, DB_USER);
+        }
+
+        say("Starting embedded MQTT broker (HiveMQ CE) on port %d ...", s.mqttPort());
+        var broker = EmbeddedMqttBroker.builder()
+                .host("127.0.0.1").port(s.mqttPort()).dataFolder(s.dataDir().resolve("broker")).persistent(true)
+                .start();
+        running.add(broker);
+
+        var common = new HashMap<String, String>();
+        common.put("SH_DB_HOST", "127.0.0.1");
+        common.put("SH_DB_PORT", Integer.toString(s.postgresPort()));
+        common.put("SH_DB_USER", DB_USER);
+        common.put("SH_DB_PASSWORD", DB_PASSWORD);
+        common.put("SH_MQTT_HOST", "127.0.0.1");
+        common.put("SH_MQTT_PORT", Integer.toString(s.mqttPort()));
+        common.put("SH_GATEWAY_URL", "http://localhost:" + s.gatewayPort());
+        common.put("SH_TELEMETRY_URL", "http://localhost:" + s.telemetryPort());
+        common.put("SH_BOOKING_URL", "http://localhost:" + s.bookingPort());
+
+        var gateway = startService("device-gateway", s.gatewayPort(), with(common, "SH_DB_NAME", "sh_gateway"), logs);
+        var telemetry = startService("telemetry-service", s.telemetryPort(), with(common, "SH_DB_NAME", "sh_telemetry"), logs);
+        var booking = startService("booking-service", s.bookingPort(), with(common, "SH_DB_NAME", "sh_booking"), logs);
+        var dashboard = startService("ops-dashboard", s.dashboardPort(), common, logs);
+        for (var service : List.of(gateway, telemetry, booking, dashboard)) {
+            service.awaitReady(Duration.ofSeconds(120));
+            say("  %-18s ready at %s", service.name(), service.baseUrl());
+        }
+
+        new DemoSeeder(booking.baseUrl(), gateway.baseUrl()).seed(DemoFleet.CLINICS);
+        say("Registered %d clinics and %d boot units", DemoFleet.CLINICS.size(), DemoFleet.allUnitIds().size());
+
+        var agentEnv = new HashMap<>(common);
+        agentEnv.put("SH_AGENT_UNITS", String.join(",", DemoFleet.allUnitIds()));
+        agentEnv.put("SH_AGENT_TIME_SCALE", Integer.toString(s.timeScale()));
+        agentEnv.put("SH_AGENT_DATA_DIR", s.dataDir().resolve("units").toString());
+        agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", "90s");
+        agentEnv.put("SH_AGENT_FLEET_AUTO_ACKNOWLEDGE_AFTER", "20s");
+        var agents = startService("edge-agent", s.agentPort(), agentEnv, logs);
+        agents.awaitReady(Duration.ofSeconds(120));
+        say("  %-18s ready at %s (%d simulated units)", agents.name(), agents.baseUrl(), DemoFleet.allUnitIds().size());
+
+        var desk = new DemoDesk(gateway.baseUrl(), 5);
+        running.add(desk);
+        desk.start();
+
+        say("");
+        say("=================================================================");
+        say("  Dashboard:   http://localhost:%d", s.dashboardPort());
+        say("  Gateway API: %s/units   Telemetry API: %s/sessions", gateway.baseUrl(), telemetry.baseUrl());
+        say("  Booking API: %s/clinics   MQTT: 127.0.0.1:%d (topics sh/v1/#)", booking.baseUrl(), s.mqttPort());
+        say("  Demo time runs %dx faster on the simulated units: a 5-minute session ends in %d s.",
+                s.timeScale(), 300 / s.timeScale());
+        say("  Logs: %s", logs);
+        say("  Press Ctrl-C to stop everything.");
+        say("=================================================================");
+    }
+
+    private ServiceProcess startService(String module, int port, Map<String, String> env, Path logs) throws IOException {
+        var jar = settings.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        var process = ServiceProcess.start(module, jar, port, env, logs, SERVICE_JVM);
+        running.add(process);
+        return process;
+    }
+
+    /** Stops in reverse start order: units first, so their deaths reach a broker that still runs. */
+    private void stopAll() {
+        if (running.isEmpty()) {
+            stopped.countDown();
+            return;
+        }
+        say("");
+        say("Stopping the fleet ...");
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                System.err.println("  could not stop cleanly: " + e.getMessage());
+            }
+        }
+        running.clear();
+        say("Stopped. Nothing is left running.");
+        stopped.countDown();
+    }
+
+    private void requirePortsFree() {
+        var s = settings;
+        var ports = Map.of("dashboard", s.dashboardPort(), "device-gateway", s.gatewayPort(),
+                "telemetry-service", s.telemetryPort(), "booking-service", s.bookingPort(), "edge-agent", s.agentPort(),
+                "embedded PostgreSQL", s.postgresPort(), "embedded MQTT broker", s.mqttPort());
+        var busy = new ArrayList<String>();
+        ports.forEach((name, port) -> {
+            try (var socket = new ServerSocket(port)) {
+                socket.setReuseAddress(true);
+            } catch (IOException e) {
+                busy.add(name + " port " + port);
+            }
+        });
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException("these ports are in use: " + String.join(", ", busy)
+                    + ". Stop what uses them (another fleet still running?) or choose others: see README, 'Ports'.");
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        var copy = new HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,41 @@
+package com.secondheart.launcher;
+
+import java.nio.file.Path;
+
+/** Where the fleet runs; each value can be changed by an environment variable of the same name. */
+record LauncherSettings(
+        Path root,
+        Path dataDir,
+        int postgresPort,
+        int mqttPort,
+        int dashboardPort,
+        int gatewayPort,
+        int telemetryPort,
+        int bookingPort,
+        int agentPort,
+        int timeScale) {
+
+    static LauncherSettings fromEnvironment() {
+        var root = Path.of(env("SH_FLEET_ROOT", System.getProperty("user.dir"))).toAbsolutePath().normalize();
+        return new LauncherSettings(
+                root,
+                Path.of(env("SH_FLEET_DATA_DIR", root.resolve("fleet-launcher/target/fleet-data").toString())),
+                port("SH_FLEET_POSTGRES_PORT", 54329),
+                port("SH_FLEET_MQTT_PORT", 18830),
+                port("SH_FLEET_DASHBOARD_PORT", 8080),
+                port("SH_FLEET_GATEWAY_PORT", 8081),
+                port("SH_FLEET_TELEMETRY_PORT", 8082),
+                port("SH_FLEET_BOOKING_PORT", 8083),
+                port("SH_FLEET_AGENT_PORT", 8084),
+                Integer.parseInt(env("SH_FLEET_TIME_SCALE", "10")));
+    }
+
+    private static int port(String name, int fallback) {
+        return Integer.parseInt(env(name, Integer.toString(fallback)));
+    }
+
+    private static String env(String name, String fallback) {
+        var value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

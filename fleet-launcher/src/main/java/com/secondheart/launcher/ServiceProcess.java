@@ -1,0 +1,154 @@
+package com.secondheart.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service of the fleet running as a child JVM, its output in a log file. Used by the launcher and
+ * by the end-to-end tests, so both start services the same way.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int httpPort;
+    private final Path logFile;
+    private final Process process;
+
+    private ServiceProcess(String name, int httpPort, Path logFile, Process process) {
+        this.name = name;
+        this.httpPort = httpPort;
+        this.logFile = logFile;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code java -jar <jar>} with the given environment on top of this process's own.
+     * {@code QUARKUS_HTTP_PORT} is set from {@code httpPort}.
+     */
+    public static ServiceProcess start(String name, Path jar, int httpPort, Map<String, String> env, Path logDir,
+            List<String> jvmOptions) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(name + " is not built: " + jar + " is missing (run mvn -DskipTests package)");
+        }
+        Files.createDirectories(logDir);
+        var logFile = logDir.resolve(name + ".log");
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        var builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        return new ServiceProcess(name, httpPort, logFile, builder.start());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until the service reports ready on {@code /q/health/ready}, or fails with the tail of its log. */
+    public void awaitReady(Duration timeout) {
+        var deadline = Instant.now().plus(timeout);
+        var request = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with code " + process.exitValue() + "\n" + logTail());
+            }
+            try {
+                var response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+            pause(Duration.ofMillis(250));
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s\n" + logTail());
+    }
+
+    /** The last lines of the service's log, for a failure message. */
+    public String logTail() {
+        try {
+            var lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Sends SIGKILL: the way a crash or a power cut looks to the rest of the fleet. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, so Quarkus shuts down cleanly; SIGKILL if it has not gone within the grace period. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!waitForExit(Duration.ofSeconds(15))) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            waitForExit(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean waitForExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A poll interval between readiness probes; not synchronisation, the probe itself is. */
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
