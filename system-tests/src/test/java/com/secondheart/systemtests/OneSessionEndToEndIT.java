@@ -63,10 +63,10 @@ class OneSessionEndToEndIT {
         clinicId = "clinic-e2e-" + suffix;
 
         var common = new HashMap<String, String>();
-        common.put("SH_DB_HOST", TestServers.postgresHost());
-        common.put("SH_DB_PORT", Integer.toString(TestServers.postgresPort()));
-        common.put("SH_DB_USER", TestServers.postgresUser());
-        common.put("SH_DB_PASSWORD", TestServers.postgresPassword());
+        common.put("SH_DB_HOST", TestServers.pgHost());
+        common.put("SH_DB_PORT", Integer.toString(TestServers.pgPort()));
+        common.put("SH_DB_USER", TestServers.pgUser());
+        common.put("SH_DB_PASSWORD", TestServers.pgPassword());
         common.put("SH_MQTT_HOST", TestServers.mqttHost());
         common.put("SH_MQTT_PORT", Integer.toString(TestServers.mqttPort()));
 
