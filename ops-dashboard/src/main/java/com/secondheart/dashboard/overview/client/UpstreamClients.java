@@ -1,0 +1,59 @@
+package com.secondheart.dashboard.overview.client;
+
+import com.secondheart.dashboard.config.DashboardConfig;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the three upstream clients from the shared service addresses ({@code sh.booking.url}, {@code sh.gateway.url},
+ * {@code sh.telemetry.url}) and the dashboard's own timeouts, so one setting governs all three.
+ */
+@ApplicationScoped
+public class UpstreamClients {
+
+    private final DashboardConfig.Upstream upstream;
+    private final String bookingUrl;
+    private final String gatewayUrl;
+    private final String telemetryUrl;
+
+    UpstreamClients(DashboardConfig config,
+                    @ConfigProperty(name = "sh.booking.url") String bookingUrl,
+                    @ConfigProperty(name = "sh.gateway.url") String gatewayUrl,
+                    @ConfigProperty(name = "sh.telemetry.url") String telemetryUrl) {
+        this.upstream = config.upstream();
+        this.bookingUrl = bookingUrl;
+        this.gatewayUrl = gatewayUrl;
+        this.telemetryUrl = telemetryUrl;
+    }
+
+    @Produces
+    @ApplicationScoped
+    BookingClient booking() {
+        return build(bookingUrl, BookingClient.class);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GatewayClient gateway() {
+        return build(gatewayUrl, GatewayClient.class);
+    }
+
+    @Produces
+    @ApplicationScoped
+    TelemetryClient telemetry() {
+        return build(telemetryUrl, TelemetryClient.class);
+    }
+
+    private <T> T build(String url, Class<T> type) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(url))
+                .connectTimeout(upstream.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(upstream.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .build(type);
+    }
+}
