@@ -1,0 +1,5 @@
+package com.secondheart.sequencer.control;
+
+public enum AbortReason {
+    STOPPED, EMERGENCY_STOP, FAULT
+}

@@ -1,0 +1,5 @@
+package com.secondheart.sequencer.control;
+
+public enum UnitState {
+    IDLE, RUNNING, FAULTED
+}
