@@ -1,0 +1,108 @@
+package com.secondheart.gateway.config;
+
+import com.secondheart.protocol.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Every setting of the gateway under {@code sh.gateway}; each is overridable by its environment variable. */
+@ConfigMapping(prefix = "sh.gateway")
+public interface GatewayConfig {
+
+    Mqtt mqtt();
+
+    Ingest ingest();
+
+    Presence presence();
+
+    Commands commands();
+
+    Registry registry();
+
+    interface Mqtt {
+
+        /** MQTT client id; pin it per replica (SH_GATEWAY_MQTT_CLIENT_ID) so a restart resumes the persistent session. */
+        String clientId();
+
+        /** Shared-subscription group that gateway replicas join to split the device stream. */
+        @WithDefault(Topics.GATEWAY_SHARE_GROUP)
+        String shareGroup();
+
+        /** How long the broker keeps the session (and queues QoS 1 messages) while the gateway is away. */
+        @WithDefault("3600s")
+        Duration sessionExpiry();
+
+        /** Most unacknowledged QoS 1 messages the broker may have in flight to this gateway. */
+        @WithDefault("256")
+        int receiveMaximum();
+
+        /** How long the start waits for the first connection before going on (reconnect continues in the background). */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Longest wait between two reconnect attempts. */
+        @WithDefault("10s")
+        Duration reconnectMaxDelay();
+
+        /** How long a publish may wait for the broker's acknowledgement before it counts as failed. */
+        @WithDefault("10s")
+        Duration publishTimeout();
+    }
+
+    interface Ingest {
+
+        /** Number of ordered processing lanes; all messages of one unit go through the same lane, in order. */
+        @WithDefault("4")
+        int lanes();
+
+        /** Telemetry (QoS 0) is dropped when a lane has more than this many messages waiting. */
+        @WithDefault("1000")
+        int telemetryBacklogLimit();
+
+        /** Attempts for a message whose processing failed for a reason other than its content (database down, ...). */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Longest pause between two attempts of a failing message. */
+        @WithDefault("5s")
+        Duration retryMaxDelay();
+
+        /** How many (unit, reason) pairs are remembered so that each rejection is logged once. */
+        @WithDefault("10000")
+        int rejectLogMemory();
+    }
+
+    interface Presence {
+
+        /** last_seen is written at most this often per unit for telemetry and replies (events and status always write it). */
+        @WithDefault("5s")
+        Duration lastSeenResolution();
+    }
+
+    interface Commands {
+
+        /** Expiry of a command whose request names none. */
+        @WithDefault("120s")
+        Duration defaultExpiry();
+
+        /** Longest expiry a request may ask for. */
+        @WithDefault("1h")
+        Duration maxExpiry();
+
+        /** How often expired PENDING and unanswered SENT commands are swept. */
+        @WithDefault("5s")
+        String sweepInterval();
+
+        /** How long after its expiry a SENT command may still be answered before it is TIMED_OUT. */
+        @WithDefault("10s")
+        Duration replyGrace();
+    }
+
+    interface Registry {
+
+        /** PBKDF2 iterations for the per-unit MQTT password hash. */
+        @WithDefault("210000")
+        int passwordIterations();
+    }
+}

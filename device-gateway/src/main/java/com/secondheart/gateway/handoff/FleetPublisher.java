@@ -1,0 +1,86 @@
+package com.secondheart.gateway.handoff;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.secondheart.gateway.mqtt.GatewayMqttClient;
+import com.secondheart.gateway.support.GatewayMetrics;
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.Topics;
+import com.secondheart.protocol.fleet.FleetEvent;
+import com.secondheart.protocol.fleet.FleetTelemetry;
+import com.secondheart.protocol.fleet.UnitPresence;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The hand-off from the gateway to the services over the fleet topic tree (docs/design-notes.md). Push gives the
+ * services low latency; the journal feed (GET /events) gives them completeness, so a failed push is logged and
+ * counted but never retried here.
+ */
+@ApplicationScoped
+public class FleetPublisher {
+
+    private static final Logger LOG = Logger.getLogger(FleetPublisher.class);
+    private static final byte[] CLEAR_RETAINED = new byte[0];
+
+    @Inject
+    GatewayMqttClient mqtt;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    public CompletableFuture<Void> event(FleetEvent event) {
+        var topic = Topics.fleetEvents(event.clinicId(), event.event().unitId());
+        return mqtt.publish(topic, codec.encode(event), MqttQos.AT_LEAST_ONCE, false)
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        metrics.handedOn();
+                    } else {
+                        metrics.handoffFailed("event");
+                        LOG.warnf("Event %s (journal position %d) was not handed on to %s: %s; consumers catch up "
+                                + "from GET /events", event.event().eventId(), event.journalPosition(), topic,
+                                failure.getMessage());
+                    }
+                });
+    }
+
+    /** Retained, so a service that starts later reads every unit's current presence at once. */
+    public CompletableFuture<Void> presence(UnitPresence presence) {
+        var topic = Topics.fleetPresence(presence.clinicId(), presence.unitId());
+        return mqtt.publish(topic, codec.encode(presence), MqttQos.AT_LEAST_ONCE, true)
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        metrics.handoffFailed("presence");
+                        LOG.warnf("Presence of unit %s (%s) was not published: %s", presence.unitId(),
+                                presence.state(), failure.getMessage());
+                    }
+                });
+    }
+
+    /** Removes the retained presence under a clinic the unit left (moved or decommissioned). */
+    public CompletableFuture<Void> clearPresence(String clinicId, String unitId) {
+        return mqtt.publish(Topics.fleetPresence(clinicId, unitId), CLEAR_RETAINED, MqttQos.AT_LEAST_ONCE, true)
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        metrics.handoffFailed("presence");
+                        LOG.warnf("Retained presence of unit %s under clinic %s was not cleared: %s", unitId,
+                                clinicId, failure.getMessage());
+                    }
+                });
+    }
+
+    /** QoS 0 like its source: a lost summary is acceptable. */
+    public CompletableFuture<Void> telemetry(FleetTelemetry telemetry) {
+        var topic = Topics.fleetTelemetry(telemetry.clinicId(), telemetry.telemetry().unitId());
+        return mqtt.publish(topic, codec.encode(telemetry), MqttQos.AT_MOST_ONCE, false)
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        metrics.handoffFailed("telemetry");
+                    }
+                });
+    }
+}

@@ -1,0 +1,23 @@
+package com.secondheart.gateway.ingest.service;
+
+import com.secondheart.protocol.RejectReason;
+
+/** What handling a message decided. Either way the message is acknowledged afterwards. */
+public sealed interface Disposition {
+
+    /** Accepted and committed; {@code afterAck} (hand-off publishing, command dispatch) runs after the PUBACK. */
+    record Accepted(Runnable afterAck) implements Disposition {
+    }
+
+    /** Refused for its content or origin: counted, logged once per unit and reason, acknowledged so it won't loop. */
+    record Rejected(RejectReason reason, String detail) implements Disposition {
+    }
+
+    static Disposition accepted(Runnable afterAck) {
+        return new Accepted(afterAck);
+    }
+
+    static Disposition rejected(RejectReason reason, String detail) {
+        return new Rejected(reason, detail);
+    }
+}

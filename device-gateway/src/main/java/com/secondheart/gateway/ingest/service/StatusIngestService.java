@@ -1,0 +1,62 @@
+package com.secondheart.gateway.ingest.service;
+
+import com.secondheart.gateway.command.service.CommandService;
+import com.secondheart.gateway.presence.service.PresenceService;
+import com.secondheart.gateway.registry.repository.UnitRepository;
+import com.secondheart.gateway.support.Blocking;
+import com.secondheart.protocol.Decoded;
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.device.UnitStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/** Births and deaths: presence in one transaction; after it, the presence hand-off and the commands kept waiting. */
+@ApplicationScoped
+public class StatusIngestService {
+
+    private static final Logger LOG = Logger.getLogger(StatusIngestService.class);
+
+    @Inject
+    UnitRepository units;
+
+    @Inject
+    PresenceService presence;
+
+    @Inject
+    CommandService commands;
+
+    private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    public Disposition handle(InboundMessage message) {
+        var decoded = codec.decodeStatus(message.payload());
+        if (decoded instanceof Decoded.Invalid<UnitStatus> invalid) {
+            return Disposition.rejected(invalid.reason(), invalid.detail());
+        }
+        var status = decoded.message();
+        if (!status.unitId().equals(message.unitId())) {
+            return UnitAdmission.topicMismatch("the status", status.unitId(), message.unitId());
+        }
+        var applied = Blocking.await(() -> Panache.withTransaction(() -> units.findById(status.unitId()).chain(unit -> {
+            var rejection = UnitAdmission.check(unit, status.unitId());
+            return rejection != null
+                    ? Uni.createFrom().item(Disposition.rejected(rejection.reason(), rejection.detail()))
+                    : presence.applyStatus(unit, status, message.receivedAt()).map(result -> (Object) result);
+        })));
+        if (applied instanceof Disposition.Rejected rejected) {
+            return rejected;
+        }
+        var result = (PresenceService.StatusApplied) applied;
+        return Disposition.accepted(() -> {
+            presence.publish(result.changed());
+            if (result.cameOnline()) {
+                var sent = Blocking.await(() -> commands.dispatchPending(status.unitId()));
+                if (sent > 0) {
+                    LOG.infof("Sent %d waiting command(s) to unit %s after its birth", sent, status.unitId());
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,54 @@
+package com.secondheart.gateway.ingest.service;
+
+import com.secondheart.gateway.handoff.FleetPublisher;
+import com.secondheart.gateway.presence.service.PresenceService;
+import com.secondheart.gateway.registry.repository.UnitRepository;
+import com.secondheart.gateway.support.Blocking;
+import com.secondheart.protocol.Decoded;
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.SchemaVersion;
+import com.secondheart.protocol.device.TelemetrySummary;
+import com.secondheart.protocol.fleet.FleetTelemetry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Telemetry summaries (QoS 0): checked, enriched with the clinic and forwarded at QoS 0; never stored. */
+@ApplicationScoped
+public class TelemetryIngestService {
+
+    @Inject
+    UnitRepository units;
+
+    @Inject
+    PresenceService presence;
+
+    @Inject
+    FleetPublisher publisher;
+
+    private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    public Disposition handle(InboundMessage message) {
+        var decoded = codec.decodeTelemetry(message.payload());
+        if (decoded instanceof Decoded.Invalid<TelemetrySummary> invalid) {
+            return Disposition.rejected(invalid.reason(), invalid.detail());
+        }
+        var telemetry = decoded.message();
+        if (!telemetry.unitId().equals(message.unitId())) {
+            return UnitAdmission.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
+        }
+        var admitted = Blocking.await(() -> Panache.withTransaction(() -> units.findById(telemetry.unitId())
+                .chain(unit -> {
+                    var rejection = UnitAdmission.check(unit, telemetry.unitId());
+                    return rejection != null
+                            ? Uni.createFrom().item((Object) rejection)
+                            : presence.touch(unit.unitId, message.receivedAt()).map(ignored -> (Object) unit.clinicId);
+                })));
+        if (admitted instanceof Disposition.Rejected rejected) {
+            return rejected;
+        }
+        var enriched = new FleetTelemetry(SchemaVersion.CURRENT, (String) admitted, message.receivedAt(), telemetry);
+        return Disposition.accepted(() -> publisher.telemetry(enriched));
+    }
+}

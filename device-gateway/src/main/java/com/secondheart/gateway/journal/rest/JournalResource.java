@@ -1,0 +1,27 @@
+package com.secondheart.gateway.journal.rest;
+
+import com.secondheart.gateway.journal.service.JournalService;
+import com.secondheart.protocol.ProtocolCodec;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /events?after=&limit=}: the journal feed, as the JSON the protocol codec writes. */
+@Path("/events")
+public class JournalResource {
+
+    @Inject
+    JournalService journal;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<String> after(@QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("limit") @DefaultValue("500") int limit) {
+        return journal.after(after, limit).map(events -> ProtocolCodec.shared().encodeToString(events));
+    }
+}

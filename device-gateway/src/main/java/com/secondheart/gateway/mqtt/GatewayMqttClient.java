@@ -1,0 +1,204 @@
+package com.secondheart.gateway.mqtt;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientState;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.secondheart.gateway.config.GatewayConfig;
+import com.secondheart.protocol.Topics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The gateway's one MQTT 5 connection (HiveMQ client): persistent session (clean start off, session expiry from
+ * config), automatic reconnect, manual acknowledgement, and the shared subscriptions over every unit's events,
+ * status, replies and telemetry. It also publishes commands to units and the fleet hand-off topics.
+ */
+@ApplicationScoped
+public class GatewayMqttClient {
+
+    private static final Logger LOG = Logger.getLogger(GatewayMqttClient.class);
+
+    /** What the gateway subscribes to, and at which QoS (BRIEF section 5). */
+    static final List<Subscription> SUBSCRIPTIONS = List.of(
+            new Subscription(Topics.EVENTS, MqttQos.AT_LEAST_ONCE),
+            new Subscription(Topics.STATUS, MqttQos.AT_LEAST_ONCE),
+            new Subscription(Topics.REPLIES, MqttQos.AT_LEAST_ONCE),
+            new Subscription(Topics.TELEMETRY, MqttQos.AT_MOST_ONCE));
+
+    record Subscription(String kind, MqttQos qos) {
+    }
+
+    @Inject
+    MqttServerConfig server;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    InboundHandler inbound;
+
+    private volatile Mqtt5AsyncClient client;
+    private volatile boolean subscribed;
+    private volatile CompletableFuture<Void> firstSubscription = new CompletableFuture<>();
+
+    void onStart(@Observes @Priority(100) StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    synchronized void start() {
+        if (client != null) {
+            return;
+        }
+        var mqtt = config.mqtt();
+        client = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(mqtt.clientId())
+                .serverHost(server.host())
+                .serverPort(server.port())
+                .automaticReconnect()
+                .initialDelay(250, TimeUnit.MILLISECONDS)
+                .maxDelay(mqtt.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .addConnectedListener(context -> {
+                    LOG.infof("MQTT connected to %s:%d as %s", server.host(), server.port(), mqtt.clientId());
+                    subscribe();
+                })
+                .addDisconnectedListener(context -> {
+                    if (subscribed) {
+                        LOG.warnf("MQTT connection to %s:%d lost (%s); reconnecting", server.host(), server.port(),
+                                context.getCause().getMessage());
+                    }
+                    subscribed = false;
+                })
+                .buildAsync();
+        // Registered before connecting: a resumed session delivers its queued messages right after CONNACK,
+        // before any subscribe call could attach a callback.
+        client.publishes(MqttGlobalPublishFilter.ALL, inbound::accept, true);
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(mqtt.sessionExpiry().toSeconds())
+                .restrictions()
+                .receiveMaximum(mqtt.receiveMaximum())
+                .applyRestrictions()
+                .send()
+                .whenComplete((connAck, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf("MQTT broker %s:%d not reachable yet (%s); retrying in the background",
+                                server.host(), server.port(), failure.getMessage());
+                    } else {
+                        LOG.infof("MQTT session %s (session present: %s)", mqtt.clientId(), connAck.isSessionPresent());
+                    }
+                });
+        try {
+            firstSubscription.get(mqtt.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("MQTT not subscribed within %s; the readiness check stays DOWN until it is", mqtt.connectTimeout());
+        } catch (Exception e) {
+            LOG.warnf("MQTT start: %s", e.getMessage());
+        }
+    }
+
+    /** Subscribes after every connect: idempotent for a resumed session, required for a new one. */
+    private void subscribe() {
+        var builder = client.subscribeWith();
+        Mqtt5AsyncClient.Mqtt5SubscribeAndCallbackBuilder.Complete complete = null;
+        for (var subscription : SUBSCRIPTIONS) {
+            var entry = Mqtt5Subscription.builder()
+                    .topicFilter(Topics.sharedAllUnits(config.mqtt().shareGroup(), subscription.kind()))
+                    .qos(subscription.qos())
+                    .build();
+            complete = complete == null ? builder.addSubscription(entry) : complete.addSubscription(entry);
+        }
+        complete.send().whenComplete((subAck, failure) -> {
+            if (failure != null) {
+                LOG.errorf("MQTT subscribe failed: %s", failure.getMessage());
+                return;
+            }
+            var refused = subAck.getReasonCodes().stream().filter(Mqtt5SubAckReasonCode::isError).toList();
+            if (!refused.isEmpty()) {
+                LOG.errorf("MQTT broker refused subscriptions: %s", refused);
+                return;
+            }
+            subscribed = true;
+            firstSubscription.complete(null);
+            LOG.infof("MQTT subscribed to %s", SUBSCRIPTIONS.stream()
+                    .map(s -> Topics.sharedAllUnits(config.mqtt().shareGroup(), s.kind())).toList());
+        });
+    }
+
+    synchronized void stop() {
+        var current = client;
+        client = null;
+        subscribed = false;
+        if (current == null || current.getState() == MqttClientState.DISCONNECTED) {
+            return;
+        }
+        try {
+            // The session (and its subscriptions and queued messages) survives for the configured expiry.
+            current.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debugf("MQTT disconnect: %s", e.getMessage());
+        }
+    }
+
+    /** Connected and subscribed: what the readiness check reports. */
+    public boolean isReady() {
+        var current = client;
+        return current != null && current.getState().isConnected() && subscribed;
+    }
+
+    public String clientId() {
+        return config.mqtt().clientId();
+    }
+
+    public String broker() {
+        return server.host() + ":" + server.port();
+    }
+
+    /**
+     * Publishes and completes when the broker acknowledged (QoS 1) or the message left (QoS 0). While the connection
+     * is down the client queues the message; the future fails after the configured publish timeout.
+     */
+    public CompletableFuture<Void> publish(String topic, byte[] payload, MqttQos qos, boolean retain) {
+        var current = client;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the MQTT client is stopped"));
+        }
+        return current.publishWith()
+                .topic(topic)
+                .payload(payload)
+                .qos(qos)
+                .retain(retain)
+                .contentType("application/json")
+                .send()
+                .orTimeout(config.mqtt().publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(GatewayMqttClient::checked);
+    }
+
+    private static Void checked(Mqtt5PublishResult result) {
+        result.getError().ifPresent(error -> {
+            throw new CompletionException(error);
+        });
+        return null;
+    }
+}

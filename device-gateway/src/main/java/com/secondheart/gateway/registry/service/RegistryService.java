@@ -1,0 +1,177 @@
+package com.secondheart.gateway.registry.service;
+
+import com.secondheart.gateway.presence.repository.PresenceEntity;
+import com.secondheart.gateway.presence.repository.PresenceRepository;
+import com.secondheart.gateway.presence.service.PresenceService;
+import com.secondheart.gateway.registry.repository.UnitEntity;
+import com.secondheart.gateway.registry.repository.UnitRepository;
+import com.secondheart.gateway.support.SqlErrors;
+import com.secondheart.protocol.fleet.UnitState;
+import com.secondheart.support.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The unit registry: which units exist, which clinic each belongs to, whether it is still in service. */
+@ApplicationScoped
+public class RegistryService {
+
+    private static final Logger LOG = Logger.getLogger(RegistryService.class);
+
+    /** Largest page a list request may ask for. */
+    public static final int MAX_PAGE_SIZE = 500;
+
+    @Inject
+    UnitRepository units;
+
+    @Inject
+    PresenceRepository presences;
+
+    @Inject
+    PresenceService presence;
+
+    @Inject
+    MqttCredentials credentials;
+
+    /** Registers a unit; the answer carries its MQTT password, which is never shown again. */
+    public Uni<RegisteredUnit> register(NewUnit request) {
+        return VertxContextSupport.executeBlocking(() -> credentials.issue(request.unitId()))
+                .chain(issued -> Panache.withTransaction(() -> units.findById(request.unitId())
+                                .chain(existing -> {
+                                    if (existing != null) {
+                                        return Uni.createFrom().failure(alreadyRegistered(request.unitId()));
+                                    }
+                                    return insert(request, issued.hash());
+                                }))
+                        .onFailure(SqlErrors::isUniqueViolation).transform(e -> alreadyRegistered(request.unitId()))
+                        .invoke(view -> LOG.infof("Registered unit %s in clinic %s", view.unitId(), view.clinicId()))
+                        .map(view -> RegisteredUnit.of(view, issued.username(), issued.password())));
+    }
+
+    private Uni<UnitView> insert(NewUnit request, String passwordHash) {
+        var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        var unit = new UnitEntity();
+        unit.unitId = request.unitId();
+        unit.clinicId = request.clinicId();
+        unit.model = request.model();
+        unit.zonesPerLeg = request.zonesPerLeg();
+        unit.firmware = request.firmware();
+        unit.active = true;
+        unit.mqttUsername = request.unitId();
+        unit.mqttPasswordHash = passwordHash;
+        unit.createdAt = now;
+        var state = new PresenceEntity();
+        state.unitId = request.unitId();
+        state.state = UnitState.OFFLINE;
+        state.stateSince = now;
+        return units.persist(unit)
+                .chain(() -> presences.persist(state))
+                .chain(() -> units.flush())
+                .map(ignored -> UnitView.of(unit, state));
+    }
+
+    /** A page of units, ordered by unit id; {@code state} is a {@link UnitState} name or null. */
+    @WithSession
+    public Uni<List<UnitView>> list(String clinicId, String state, int page, int size) {
+        if (page < 0) {
+            throw ProblemException.badRequest("page must be 0 or more, was " + page + ".");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw ProblemException.badRequest("size must be between 1 and " + MAX_PAGE_SIZE + ", was " + size + ".");
+        }
+        var stateFilter = parseState(state);
+        return units.list(blankToNull(clinicId), stateFilter, page, size)
+                .map(rows -> rows.stream().map(row -> UnitView.of(row.unit(), row.presence())).toList());
+    }
+
+    /** The unit, or an empty item when it was never registered. */
+    @WithSession
+    public Uni<UnitView> get(String unitId) {
+        return units.findById(unitId).chain(unit -> unit == null
+                ? Uni.createFrom().nullItem()
+                : presences.findById(unitId).map(state -> UnitView.of(unit, state)));
+    }
+
+    /**
+     * Moves a unit to another clinic; its retained presence moves with it. Empty item when the unit is unknown.
+     * Events already journaled keep the clinic they were received under.
+     */
+    public Uni<UnitView> moveClinic(String unitId, String clinicId) {
+        return Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
+            if (unit == null) {
+                return Uni.createFrom().<Moved>nullItem();
+            }
+            if (!unit.active) {
+                return Uni.createFrom().failure(decommissioned(unitId));
+            }
+            var from = unit.clinicId;
+            unit.clinicId = clinicId;
+            return presences.findById(unitId).map(state -> new Moved(from, unit, state));
+        })).invoke(moved -> {
+            if (moved != null && !moved.from().equals(moved.unit().clinicId)) {
+                LOG.infof("Unit %s moved from clinic %s to %s", unitId, moved.from(), moved.unit().clinicId);
+                presence.republishAfterMove(moved.from(), moved.unit(), moved.presence());
+            }
+        }).map(moved -> moved == null ? null : UnitView.of(moved.unit(), moved.presence()));
+    }
+
+    private record Moved(String from, UnitEntity unit, PresenceEntity presence) {
+    }
+
+    /**
+     * Takes a unit out of service: its messages are rejected from now on, its retained presence is cleared, and its
+     * id stays taken. Idempotent. Empty item when the unit is unknown.
+     */
+    public Uni<UnitView> decommission(String unitId) {
+        return Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
+            if (unit == null) {
+                return Uni.createFrom().<UnitView>nullItem();
+            }
+            if (unit.active) {
+                unit.active = false;
+                unit.decommissionedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                LOG.infof("Unit %s decommissioned", unitId);
+            }
+            return presences.findById(unitId).map(state -> UnitView.of(unit, state));
+        })).invoke(view -> {
+            if (view != null) {
+                presence.clearRetained(view.clinicId(), unitId);
+            }
+        });
+    }
+
+    private static UnitState parseState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return UnitState.valueOf(state.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("state must be one of " + Arrays.stream(UnitState.values())
+                    .map(Enum::name).collect(Collectors.joining(", ")) + ".");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static ProblemException alreadyRegistered(String unitId) {
+        return ProblemException.conflict("A unit with id '" + unitId + "' is already registered.");
+    }
+
+    static ProblemException decommissioned(String unitId) {
+        return ProblemException.conflict("Unit '" + unitId + "' is decommissioned.");
+    }
+}

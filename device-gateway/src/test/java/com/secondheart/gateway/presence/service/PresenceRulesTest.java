@@ -1,0 +1,92 @@
+package com.secondheart.gateway.presence.service;
+
+import com.secondheart.gateway.presence.repository.PresenceEntity;
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.device.ProgramMode;
+import com.secondheart.protocol.device.UnitEvent;
+import com.secondheart.protocol.fleet.UnitState;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static com.secondheart.gateway.presence.service.PresenceRules.Outcome.CHANGED;
+import static com.secondheart.gateway.presence.service.PresenceRules.Outcome.STALE;
+import static com.secondheart.gateway.presence.service.PresenceRules.Outcome.UNCHANGED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class PresenceRulesTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T09:00:00Z");
+
+    private static PresenceEntity offline() {
+        var presence = new PresenceEntity();
+        presence.unitId = "u1";
+        presence.state = UnitState.OFFLINE;
+        presence.stateSince = T0;
+        return presence;
+    }
+
+    private static UnitEvent started(long seq, long bootSeq) {
+        return UnitEvent.of("u1", seq, bootSeq, T0, new EventData.SessionStarted("s1", ProgramMode.PULSE, 4, 5, 1200,
+                null, null));
+    }
+
+    private static UnitEvent completed(long seq, long bootSeq) {
+        return UnitEvent.of("u1", seq, bootSeq, T0, new EventData.SessionCompleted("s1", 1200, 17, java.util.List.of()));
+    }
+
+    @Test
+    void a_birth_of_a_newer_boot_brings_the_unit_online_and_a_repeat_changes_nothing() {
+        var presence = offline();
+        assertEquals(CHANGED, PresenceRules.birth(presence, 3, T0.plusSeconds(1)));
+        assertEquals(UnitState.ONLINE, presence.state);
+        assertEquals(T0.plusSeconds(1), presence.stateSince);
+        assertEquals(UNCHANGED, PresenceRules.birth(presence, 3, T0.plusSeconds(2)));
+        assertEquals(T0.plusSeconds(1), presence.stateSince);
+    }
+
+    @Test
+    void a_death_older_than_the_newest_birth_is_stale_and_a_current_one_takes_the_unit_offline() {
+        var presence = offline();
+        PresenceRules.birth(presence, 8, T0);
+        assertEquals(STALE, PresenceRules.death(presence, 7, T0.plusSeconds(1)));
+        assertEquals(UnitState.ONLINE, presence.state);
+        assertEquals(CHANGED, PresenceRules.death(presence, 8, T0.plusSeconds(2)));
+        assertEquals(UnitState.OFFLINE, presence.state);
+    }
+
+    @Test
+    void a_reconnect_of_the_same_boot_after_its_death_brings_the_unit_back() {
+        var presence = offline();
+        PresenceRules.birth(presence, 8, T0);
+        PresenceRules.death(presence, 8, T0.plusSeconds(1));
+        assertEquals(CHANGED, PresenceRules.birth(presence, 8, T0.plusSeconds(2)));
+        assertEquals(UnitState.ONLINE, presence.state);
+    }
+
+    @Test
+    void a_replayed_older_event_cannot_roll_the_state_back() {
+        var presence = offline();
+        PresenceRules.birth(presence, 7, T0);
+        assertEquals(CHANGED, PresenceRules.event(presence, started(41, 7), T0));
+        assertEquals(CHANGED, PresenceRules.event(presence, completed(43, 7), T0));
+        assertEquals(UNCHANGED, PresenceRules.event(presence, started(41, 7), T0));
+        assertEquals(UnitState.ONLINE, presence.state);
+    }
+
+    @Test
+    void an_event_of_an_older_boot_is_stale_and_one_of_a_boot_declared_dead_does_not_revive_the_unit() {
+        var presence = offline();
+        PresenceRules.birth(presence, 8, T0);
+        assertEquals(STALE, PresenceRules.event(presence, started(50, 7), T0));
+        PresenceRules.death(presence, 8, T0);
+        assertEquals(UNCHANGED, PresenceRules.event(presence, started(51, 8), T0));
+        assertEquals(UnitState.OFFLINE, presence.state);
+        assertEquals(CHANGED, PresenceRules.event(presence, started(52, 9), T0));
+        assertEquals(UnitState.IN_SESSION, presence.state);
+        assertEquals(9, presence.bootSeq);
+    }
+}

@@ -1,0 +1,191 @@
+package com.secondheart.gateway.registry.rest;
+
+import com.secondheart.gateway.testing.FakeUnit;
+import com.secondheart.gateway.testing.Gateway;
+import com.secondheart.testsupport.RealServersResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class UnitResourceTest {
+
+    private static Map<String, Object> unit(String unitId, String clinicId) {
+        var body = new HashMap<String, Object>();
+        body.put("unitId", unitId);
+        body.put("clinicId", clinicId);
+        body.put("model", "SH-Boot-5");
+        body.put("zonesPerLeg", 5);
+        body.put("firmware", "1.4.0");
+        return body;
+    }
+
+    @Test
+    void a_registered_unit_gets_its_mqtt_credentials_once_and_is_listed_offline_in_its_clinic() {
+        var unitId = FakeUnit.newUnitId("reg");
+        var clinicId = FakeUnit.newUnitId("clinic");
+
+        var password = given().contentType(ContentType.JSON).body(unit(unitId, clinicId))
+                .post("/units")
+                .then().statusCode(201)
+                .header("Location", containsString("/units/" + unitId))
+                .body("unitId", equalTo(unitId))
+                .body("clinicId", equalTo(clinicId))
+                .body("model", equalTo("SH-Boot-5"))
+                .body("zonesPerLeg", equalTo(5))
+                .body("firmware", equalTo("1.4.0"))
+                .body("active", equalTo(true))
+                .body("state", equalTo("OFFLINE"))
+                .body("mqttUsername", equalTo(unitId))
+                .body("mqttPassword", notNullValue())
+                .extract().<String>path("mqttPassword");
+        org.junit.jupiter.api.Assertions.assertTrue(password.length() >= 40, "a long random password");
+
+        given().get("/units/{id}", unitId)
+                .then().statusCode(200)
+                .body("unitId", equalTo(unitId))
+                .body("state", equalTo("OFFLINE"))
+                .body("bootSeq", equalTo(0))
+                .body("lastSeen", nullValue())
+                .body("stateSince", notNullValue())
+                .body("mqttPassword", nullValue());
+
+        given().queryParam("clinicId", clinicId).get("/units")
+                .then().statusCode(200)
+                .body("unitId", equalTo(java.util.List.of(unitId)));
+    }
+
+    @Test
+    void listing_filters_by_clinic_and_state_and_pages_in_unit_id_order() {
+        var clinicId = FakeUnit.newUnitId("clinic");
+        for (var suffix : new String[] {"c", "a", "b"}) {
+            Gateway.register(clinicId + "-unit-" + suffix, clinicId);
+        }
+
+        given().queryParam("clinicId", clinicId).queryParam("size", 2).get("/units")
+                .then().statusCode(200)
+                .body("unitId", equalTo(java.util.List.of(clinicId + "-unit-a", clinicId + "-unit-b")));
+        given().queryParam("clinicId", clinicId).queryParam("size", 2).queryParam("page", 1).get("/units")
+                .then().statusCode(200)
+                .body("unitId", equalTo(java.util.List.of(clinicId + "-unit-c")));
+        given().queryParam("clinicId", clinicId).queryParam("state", "ONLINE").get("/units")
+                .then().statusCode(200)
+                .body("$", hasSize(0));
+        given().queryParam("clinicId", clinicId).queryParam("state", "offline").get("/units")
+                .then().statusCode(200)
+                .body("$", hasSize(3))
+                .body("state", everyItem(equalTo("OFFLINE")));
+    }
+
+    @Test
+    void a_registration_without_a_clinic_is_refused_with_a_problem_naming_the_field() {
+        var body = unit(FakeUnit.newUnitId("reg"), "x");
+        body.remove("clinicId");
+
+        given().contentType(ContentType.JSON).body(body)
+                .post("/units")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("title", notNullValue())
+                .body("detail", containsString("clinicId is required"))
+                .body("errors.field", hasItem("clinicId"))
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void a_registration_with_twelve_zones_per_leg_is_refused() {
+        var body = unit(FakeUnit.newUnitId("reg"), "clinic-a");
+        body.put("zonesPerLeg", 12);
+
+        given().contentType(ContentType.JSON).body(body)
+                .post("/units")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("zonesPerLeg must be between 2 and 8"));
+    }
+
+    @Test
+    void a_unit_id_that_cannot_appear_in_a_topic_is_refused() {
+        given().contentType(ContentType.JSON).body(unit("unit/+/#", "clinic-a"))
+                .post("/units")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("unitId must be 1-64 letters"));
+    }
+
+    @Test
+    void an_unknown_unit_is_not_found_as_a_problem() {
+        given().get("/units/{id}", FakeUnit.newUnitId("nobody"))
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404))
+                .body("detail", containsString("There is no unit"));
+    }
+
+    @Test
+    void registering_the_same_unit_twice_is_a_conflict() {
+        var unitId = FakeUnit.newUnitId("reg");
+        Gateway.register(unitId, "clinic-a");
+
+        given().contentType(ContentType.JSON).body(unit(unitId, "clinic-b"))
+                .post("/units")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("already registered"));
+    }
+
+    @Test
+    void a_moved_unit_belongs_to_its_new_clinic_and_a_decommissioned_one_stays_listed_inactive() {
+        var unitId = FakeUnit.newUnitId("reg");
+        Gateway.register(unitId, "clinic-a");
+
+        given().contentType(ContentType.JSON).body(Map.of("clinicId", "clinic-b"))
+                .put("/units/{id}/clinic", unitId)
+                .then().statusCode(200)
+                .body("clinicId", equalTo("clinic-b"));
+
+        given().delete("/units/{id}", unitId).then().statusCode(204);
+        given().delete("/units/{id}", unitId).then().statusCode(204);
+
+        given().get("/units/{id}", unitId)
+                .then().statusCode(200)
+                .body("active", equalTo(false))
+                .body("clinicId", equalTo("clinic-b"));
+        given().contentType(ContentType.JSON).body(Map.of("clinicId", "clinic-c"))
+                .put("/units/{id}/clinic", unitId)
+                .then().statusCode(409)
+                .contentType("application/problem+json");
+        given().delete("/units/{id}", FakeUnit.newUnitId("nobody")).then().statusCode(404);
+    }
+
+    @Test
+    void a_bad_state_filter_or_page_size_is_refused() {
+        given().queryParam("state", "ASLEEP").get("/units")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("state must be one of"));
+        given().queryParam("size", 0).get("/units")
+                .then().statusCode(400)
+                .body("detail", containsString("size must be between 1 and 500"));
+    }
+}
