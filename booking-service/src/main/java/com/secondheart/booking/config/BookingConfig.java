@@ -1,0 +1,65 @@
+package com.secondheart.booking.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/**
+ * The deploy settings of booking-service, the shared {@code sh.*} keys of docs/conventions.md. Each key can be
+ * overridden by its environment variable ({@code sh.db.host} by {@code SH_DB_HOST}, and so on).
+ * {@code application.properties} builds the Quarkus datasource keys from them.
+ */
+@ConfigMapping(prefix = "sh")
+public interface BookingConfig {
+
+    Db db();
+
+    Mqtt mqtt();
+
+    Gateway gateway();
+
+    interface Db {
+        /** PostgreSQL server host. */
+        @WithDefault("localhost")
+        String host();
+
+        /** PostgreSQL server port. */
+        @WithDefault("5432")
+        int port();
+
+        /** This service's own database. */
+        @WithDefault("sh_booking")
+        String name();
+
+        /** Database user (owner of the schema Flyway migrates). */
+        @WithDefault("secondheart")
+        String user();
+
+        /** Database password; may be set empty for a server that trusts local connections. */
+        @WithDefault("secondheart")
+        Optional<String> password();
+    }
+
+    /** Read from issue 7 on, when a unit's completion event completes its booking. */
+    interface Mqtt {
+        /** MQTT broker host. */
+        @WithDefault("localhost")
+        String host();
+
+        /** MQTT broker port. */
+        @WithDefault("1883")
+        int port();
+
+        /** MQTT client id; unique per replica, the shared subscription groups replicas, not the id. */
+        @WithDefault("booking-service-${quarkus.uuid}")
+        String clientId();
+    }
+
+    /** Read from issue 7 on, when check-in starts the session on the unit through the gateway. */
+    interface Gateway {
+        /** Base URL of device-gateway's REST API. */
+        @WithDefault("http://localhost:8081")
+        String url();
+    }
+}

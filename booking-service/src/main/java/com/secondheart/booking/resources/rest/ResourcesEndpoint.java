@@ -1,0 +1,52 @@
+package com.secondheart.booking.resources.rest;
+
+import com.secondheart.booking.resources.service.NewResource;
+import com.secondheart.booking.resources.service.ResourceService;
+import com.secondheart.booking.resources.service.ResourceView;
+import com.secondheart.support.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URI;
+import java.util.List;
+
+/** A clinic's bookable resources (docs/design-notes.md, "Booking REST"). */
+@Path("/clinics/{clinicId}/resources")
+@Produces(MediaType.APPLICATION_JSON)
+public class ResourcesEndpoint {
+
+    private final ResourceService resources;
+
+    public ResourcesEndpoint(ResourceService resources) {
+        this.resources = resources;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<ResourceView>> create(@PathParam("clinicId") String clinicId,
+                                                  @Valid @NotNull(message = "is required") NewResource body) {
+        return resources.create(clinicId, body)
+                .onItem().ifNull().failWith(() -> unknownClinic(clinicId))
+                .map(resource -> RestResponse.ResponseBuilder
+                        .<ResourceView>created(URI.create("/clinics/" + clinicId + "/resources/" + resource.resourceId()))
+                        .entity(resource).build());
+    }
+
+    @GET
+    public Uni<List<ResourceView>> list(@PathParam("clinicId") String clinicId) {
+        return resources.list(clinicId).onItem().ifNull().failWith(() -> unknownClinic(clinicId));
+    }
+
+    private static ProblemException unknownClinic(String clinicId) {
+        return ProblemException.notFound("There is no clinic '" + clinicId + "'.");
+    }
+}

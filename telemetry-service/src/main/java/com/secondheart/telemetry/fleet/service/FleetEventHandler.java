@@ -1,0 +1,18 @@
+package com.secondheart.telemetry.fleet.service;
+
+import com.secondheart.protocol.fleet.FleetEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What a service keeps from the fleet's events. The fleet consumer calls it at most once per event id, inside the
+ * transaction that also records the event as processed (and, for the journal, advances the cursor), so the effect
+ * and its bookkeeping commit or roll back together. Events can arrive in any order and more than once.
+ */
+public interface FleetEventHandler {
+
+    /** Whether this service keeps anything from the event; events it does not want leave no trace. */
+    boolean wants(FleetEvent event);
+
+    /** Applies the event inside the caller's transaction. */
+    Uni<Void> apply(FleetEvent event);
+}

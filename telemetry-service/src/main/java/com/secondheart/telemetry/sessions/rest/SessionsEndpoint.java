@@ -1,0 +1,68 @@
+package com.secondheart.telemetry.sessions.rest;
+
+import com.secondheart.support.problem.ProblemException;
+import com.secondheart.telemetry.sessions.repository.SessionOutcome;
+import com.secondheart.telemetry.sessions.repository.SessionRepository;
+import com.secondheart.telemetry.sessions.repository.UnitSessionCounts;
+import com.secondheart.telemetry.sessions.service.SessionQueries;
+import com.secondheart.telemetry.sessions.service.SessionView;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+
+/** Sessions recorded from the fleet's events (docs/design-notes.md, "Telemetry REST"). */
+@Path("/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionsEndpoint {
+
+    private final SessionQueries sessions;
+
+    public SessionsEndpoint(SessionQueries sessions) {
+        this.sessions = sessions;
+    }
+
+    /** Sessions, newest first, optionally of one clinic, one unit or one outcome. */
+    @GET
+    public Uni<List<SessionView>> list(
+            @QueryParam("clinicId") String clinicId,
+            @QueryParam("unitId") String unitId,
+            @QueryParam("outcome")
+            @Pattern(regexp = "RUNNING|COMPLETED|ABORTED", message = "must be RUNNING, COMPLETED or ABORTED")
+            String outcome,
+            @QueryParam("page") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int page,
+            @QueryParam("size") @DefaultValue("50")
+            @Min(value = 1, message = "must be between 1 and 200") @Max(value = 200, message = "must be between 1 and 200")
+            int size) {
+        var filter = new SessionRepository.Filter(blankToNull(clinicId), blankToNull(unitId),
+                outcome == null || outcome.isBlank() ? null : SessionOutcome.valueOf(outcome));
+        return sessions.list(filter, page, size);
+    }
+
+    /** Per unit (and clinic): completed, aborted and running sessions and when the last one ended. */
+    @GET
+    @Path("/counts")
+    public Uni<List<UnitSessionCounts>> counts(@QueryParam("clinicId") String clinicId) {
+        return sessions.countsPerUnit(blankToNull(clinicId));
+    }
+
+    @GET
+    @Path("/{sessionId}")
+    public Uni<SessionView> get(@PathParam("sessionId") String sessionId) {
+        return sessions.find(sessionId).onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("There is no session '" + sessionId + "'."));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

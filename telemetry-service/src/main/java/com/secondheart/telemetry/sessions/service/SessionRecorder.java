@@ -1,0 +1,79 @@
+package com.secondheart.telemetry.sessions.service;
+
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.device.EventData.SessionAborted;
+import com.secondheart.protocol.device.EventData.SessionCompleted;
+import com.secondheart.protocol.device.EventData.SessionStarted;
+import com.secondheart.protocol.device.EventData.ZoneStat;
+import com.secondheart.protocol.fleet.FleetEvent;
+import com.secondheart.telemetry.fleet.service.FleetEventHandler;
+import com.secondheart.telemetry.sessions.repository.SessionOutcome;
+import com.secondheart.telemetry.sessions.repository.SessionRepository;
+import com.secondheart.telemetry.sessions.repository.SessionRepository.End;
+import com.secondheart.telemetry.sessions.repository.SessionRepository.Start;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * Keeps one record per session from its events, in any order: a start fills in the program, an end sets the
+ * outcome and results, and an end that arrives first still makes a correct record that the start completes later.
+ * Runs inside the fleet consumer's transaction (see {@link com.secondheart.telemetry.fleet.service.FleetEventApplier}).
+ */
+@ApplicationScoped
+public class SessionRecorder implements FleetEventHandler {
+
+    private static final Logger LOG = Logger.getLogger(SessionRecorder.class);
+
+    private final ProtocolCodec codec = ProtocolCodec.shared();
+    private final SessionRepository sessions;
+
+    public SessionRecorder(SessionRepository sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public boolean wants(FleetEvent event) {
+        var data = event.event().data();
+        return data instanceof SessionStarted || data instanceof SessionCompleted || data instanceof SessionAborted;
+    }
+
+    @Override
+    public Uni<Void> apply(FleetEvent fleetEvent) {
+        var event = fleetEvent.event();
+        var data = event.data();
+        if (data instanceof SessionStarted started) {
+            return sessions.recordStart(new Start(started.sessionId(), event.unitId(), fleetEvent.clinicId(),
+                    started.bookingId(), started.commandId(), started.mode(), started.intensity(),
+                    started.zonesPerLeg(), started.plannedSeconds(), event.deviceTime(), fleetEvent.receiveTime(),
+                    event.eventId()));
+        }
+        if (data instanceof SessionCompleted completed) {
+            return end(fleetEvent, new End(completed.sessionId(), event.unitId(), fleetEvent.clinicId(),
+                    SessionOutcome.COMPLETED, null, null, completed.runSeconds(), completed.cycles(),
+                    zonesJson(completed.zones()), event.deviceTime(), fleetEvent.receiveTime(), event.eventId()));
+        }
+        if (data instanceof SessionAborted aborted) {
+            return end(fleetEvent, new End(aborted.sessionId(), event.unitId(), fleetEvent.clinicId(),
+                    SessionOutcome.ABORTED, aborted.reason(), aborted.faultCode(), aborted.runSeconds(),
+                    aborted.cycles(), zonesJson(aborted.zones()), event.deviceTime(), fleetEvent.receiveTime(),
+                    event.eventId()));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> end(FleetEvent fleetEvent, End end) {
+        return sessions.recordEnd(end).invoke(recorded -> {
+            if (!recorded) {
+                LOG.warnf("session %s had already ended; event %s (%s) does not change it",
+                        end.sessionId(), fleetEvent.event().eventId(), end.outcome());
+            }
+        }).replaceWithVoid();
+    }
+
+    private String zonesJson(List<ZoneStat> zones) {
+        return codec.encodeToString(zones == null ? List.of() : zones);
+    }
+}

@@ -1,0 +1,91 @@
+package com.secondheart.telemetry.fleet;
+
+import com.secondheart.protocol.fleet.FleetEvent;
+import com.secondheart.telemetry.testing.Database;
+import com.secondheart.telemetry.testing.FakeGatewayJournal;
+import com.secondheart.telemetry.testing.FleetBroker;
+import com.secondheart.telemetry.testing.FleetEvents;
+import com.secondheart.telemetry.testing.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.restassured.RestAssured.given;
+import static io.restassured.RestAssured.when;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+class JournalCatchUpTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final Instant NINE = Instant.parse("2026-11-24T09:00:00Z");
+    /** Journal positions handed out by this class; the journal only ever grows. */
+    private static final AtomicLong POSITIONS = new AtomicLong();
+
+    @Inject
+    MeterRegistry meters;
+
+    @Test
+    void eventsOnlyInTheJournalAreStoredAndTheCursorMovesPastThem() {
+        var unit = FleetEvents.forNewUnit();
+        var session = unit.newSessionId();
+        var rejectedBefore = Meters.count(meters, "sh.telemetry.messages.rejected", "reason", "invalid_field");
+
+        journal(unit.started(session, NINE));
+        journal(unit.phase(session, NINE.plusSeconds(20)));
+        var unreadable = POSITIONS.incrementAndGet();
+        FakeGatewayJournal.append(unreadable, "{\"v\":1,\"clinicId\":\"c1\",\"journalPosition\":" + unreadable + "}");
+        var last = journal(unit.completed(session, NINE.plusSeconds(1200)));
+
+        await().atMost(PATIENCE).untilAsserted(() -> when().get("/sessions/{id}", session).then()
+                .statusCode(200)
+                .body("outcome", equalTo("COMPLETED"))
+                .body("mode", equalTo("GRADIENT_SEQUENTIAL"))
+                .body("startedAt", equalTo("2026-11-24T09:00:00Z"))
+                .body("endedAt", equalTo("2026-11-24T09:20:00Z")));
+        await().atMost(PATIENCE).until(() -> Database.journalCursor() >= last);
+        await().atMost(PATIENCE).until(() -> FakeGatewayJournal.requestedAfter().contains(last));
+        assertEquals(rejectedBefore + 1, Meters.count(meters, "sh.telemetry.messages.rejected", "reason", "invalid_field"));
+    }
+
+    @Test
+    void anEventBothPushedAndReadFromTheJournalIsAppliedOnce() {
+        var unit = FleetEvents.forNewUnit();
+        var session = unit.newSessionId();
+        var started = unit.started(session, NINE);
+        var completed = unit.completed(session, NINE.plusSeconds(1200));
+        try (var broker = FleetBroker.connect()) {
+            broker.publish(started);
+            broker.publish(completed);
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> when().get("/sessions/{id}", session).then()
+                .statusCode(200).body("outcome", equalTo("COMPLETED")));
+
+        journal(started);
+        var last = journal(completed);
+
+        await().atMost(PATIENCE).until(() -> Database.journalCursor() >= last);
+        given().queryParam("clinicId", unit.clinicId()).when().get("/sessions/counts").then()
+                .statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].completed", equalTo(1))
+                .body("[0].running", equalTo(0));
+        assertThat(FakeGatewayJournal.requestedAfter(), hasItem(0L));
+    }
+
+    private static long journal(FleetEvent event) {
+        var position = POSITIONS.incrementAndGet();
+        FakeGatewayJournal.append(position, FleetEvents.json(FleetEvents.atPosition(event, position)));
+        return position;
+    }
+}

@@ -1,0 +1,16 @@
+package com.secondheart.telemetry.testing;
+
+import com.secondheart.testsupport.RealServersResource;
+import io.quarkus.test.common.QuarkusTestResource;
+
+/**
+ * The servers every test of this module runs against, one set for the whole test run: test-support's real
+ * PostgreSQL (a fresh database) and MQTT broker (SH_TEST_PG_HOST / SH_TEST_MQTT_HOST, else embedded ones).
+ */
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FakeGatewayJournal.class, restrictToAnnotatedClass = false)
+public final class TestResources {
+
+    private TestResources() {
+    }
+}
