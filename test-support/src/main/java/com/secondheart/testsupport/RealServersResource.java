@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>Returned configuration: {@code sh.db.host}, {@code sh.db.port}, {@code sh.db.name},
  * {@code sh.db.user}, {@code sh.db.password}, {@code sh.mqtt.host}, {@code sh.mqtt.port} and
- * {@code sh.test.run-id} (random, to namespace MQTT client ids and topics).
+ * {@code test-support.run-id} (random, to namespace MQTT client ids and topics).
  *
  * <p>Init argument {@code db-prefix} (optional) replaces the module name in the database name
  * {@code sh_test_<prefix>_<random8>}; the default is the name of the working directory, i.e. the
@@ -45,7 +45,7 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
                 "sh.db.password", TestServers.pgPassword(),
                 "sh.mqtt.host", TestServers.mqttHost(),
                 "sh.mqtt.port", Integer.toString(TestServers.mqttPort()),
-                "sh.test.run-id", TestServers.newRunId());
+                "test-support.run-id", TestServers.newRunId());
     }
 
     @Override

@@ -103,7 +103,7 @@ class TestServersTest {
             assertTrue(config.get("sh.db.name").startsWith("sh_test_test_support_"), config.get("sh.db.name"));
             assertEquals(TestServers.mqttHost(), config.get("sh.mqtt.host"));
             assertEquals(Integer.toString(TestServers.mqttPort()), config.get("sh.mqtt.port"));
-            assertTrue(config.get("sh.test.run-id").matches("[a-z0-9]{12}"));
+            assertTrue(config.get("test-support.run-id").matches("[a-z0-9]{12}"));
             String url = "jdbc:postgresql://" + config.get("sh.db.host") + ":" + config.get("sh.db.port") + "/" + config.get("sh.db.name");
             try (Connection c = DriverManager.getConnection(url, config.get("sh.db.user"), config.get("sh.db.password"))) {
                 assertTrue(c.isValid(5));

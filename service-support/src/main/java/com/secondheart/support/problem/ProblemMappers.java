@@ -42,6 +42,12 @@ public class ProblemMappers {
         return respond(Problem.of(400, "Invalid request body", describe(e)));
     }
 
+    /** Quarkus REST has its own, more specific mapper for this one, which answers plain JSON; this one wins over it. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return unreadableJson(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         var status = e.getResponse().getStatus();
