@@ -1,0 +1,263 @@
+package com.secondheart.agent.reporting;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.secondheart.protocol.Topics;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One unit's MQTT 5 connection: client id = unit id, persistent session ({@code cleanStart=false} with a
+ * session expiry), automatic reconnect with exponential backoff, the death status as the Will (retained,
+ * QoS 1) and a fresh birth status (retained, QoS 1) on every (re)connect. Commands are read with manual
+ * acknowledgement: the PUBACK goes out only after the command has been handled and its reply remembered,
+ * so a crash in between makes the broker deliver it again (and the remembered reply makes that harmless).
+ */
+public final class MqttUnitLink implements OutboxPublisher.Transport {
+
+    private static final Logger LOG = Logger.getLogger(MqttUnitLink.class);
+
+    /** A command as it arrived; call {@link #acknowledge()} once it is handled (and its reply remembered). */
+    public record InboundCommand(byte[] payload, Runnable ack) {
+        /** Sends the PUBACK: until then the broker redelivers the command after a reconnect. */
+        public void acknowledge() {
+            ack.run();
+        }
+    }
+
+    /** Connection changes, for metrics and for resuming the outbox. Called on an MQTT client thread. */
+    public interface Listener {
+        default void connected(boolean reconnect) {
+        }
+
+        default void disconnected(Throwable cause) {
+        }
+    }
+
+    private final String unitId;
+    private final MqttSettings settings;
+    private final Supplier<byte[]> birth;
+    private final Mqtt5AsyncClient client;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final AtomicLong connections = new AtomicLong();
+    private final Listener listener;
+    private final Consumer<InboundCommand> commands;
+    private final byte[] death;
+    private volatile boolean closed;
+
+    /**
+     * @param birth  the birth status, built anew at each connect (its device time changes)
+     * @param death  the death status: the Will, fixed for the life of this link (it carries this run's boot sequence)
+     */
+    public MqttUnitLink(String unitId, MqttSettings settings, Supplier<byte[]> birth, byte[] death,
+            Consumer<InboundCommand> commands, Listener listener) {
+        this.unitId = unitId;
+        this.settings = settings;
+        this.birth = birth;
+        this.death = death.clone();
+        this.commands = commands;
+        this.listener = listener;
+        this.client = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(unitId)
+                .serverHost(settings.host())
+                .serverPort(settings.port())
+                .automaticReconnect()
+                .initialDelay(settings.reconnectInitialDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .maxDelay(settings.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .addConnectedListener(context -> onConnected())
+                .addDisconnectedListener(context -> {
+                    if (closed) {
+                        context.getReconnector().reconnect(false); // closed on purpose: stay down
+                    }
+                    onDisconnected(context.getCause());
+                })
+                .buildAsync();
+        // Registered before connecting: with a resumed session the broker may deliver queued commands at once.
+        client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish, true);
+    }
+
+    public String unitId() {
+        return unitId;
+    }
+
+    /** Connects in the background; failures are retried by the automatic reconnect, for ever. */
+    public void connect() {
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(settings.sessionExpiry().toSeconds())
+                .keepAlive((int) settings.keepAlive().toSeconds())
+                .willPublish()
+                .topic(Topics.status(unitId))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(death)
+                .applyWillPublish()
+                .send()
+                .whenComplete((connAck, error) -> {
+                    if (error != null) {
+                        LOG.warnf("unit %s: cannot reach the MQTT broker at %s:%d yet (%s); retrying with backoff",
+                                unitId, settings.host(), settings.port(), error.getMessage());
+                    }
+                });
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.getState().isConnected();
+    }
+
+    /** How many times the link has come up (1 after the first connect). */
+    public long connections() {
+        return connections.get();
+    }
+
+    @Override
+    public CompletableFuture<OutboxPublisher.Outcome> publishEvent(byte[] payload) {
+        return client.publishWith()
+                .topic(Topics.events(unitId))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(payload)
+                .send()
+                .thenApply(MqttUnitLink::outcome);
+    }
+
+    /** Replies go out at QoS 1; the client queues them while the link is down. */
+    public CompletableFuture<Void> publishReply(byte[] payload) {
+        return client.publishWith()
+                .topic(Topics.replies(unitId))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(payload)
+                .send()
+                .thenApply(result -> null);
+    }
+
+    /**
+     * Telemetry at QoS 0, sent only while connected: a summary is worthless a minute later, so nothing queues it.
+     *
+     * @return false when it was dropped because the link is down
+     */
+    public boolean publishTelemetry(byte[] payload) {
+        if (!isConnected()) {
+            return false;
+        }
+        client.publishWith()
+                .topic(Topics.telemetry(unitId))
+                .qos(MqttQos.AT_MOST_ONCE)
+                .payload(payload)
+                .send();
+        return true;
+    }
+
+    /**
+     * Orderly shutdown: publishes the death status itself (a clean DISCONNECT discards the Will), then
+     * disconnects. Waits at most {@code timeout} in all.
+     */
+    public void close(Duration timeout) {
+        close(timeout, death);
+    }
+
+    /** As {@link #close(Duration)}, publishing {@code finalDeath} (e.g. with the current device time). */
+    public void close(Duration timeout, byte[] finalDeath) {
+        closed = true;
+        var deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (isConnected()) {
+                client.publishWith()
+                        .topic(Topics.status(unitId))
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .retain(true)
+                        .payload(finalDeath)
+                        .send()
+                        .get(remaining(deadline), TimeUnit.NANOSECONDS);
+            }
+        } catch (Exception e) {
+            LOG.debugf("unit %s: death status not confirmed before shutdown (%s); the Will covers it", unitId, e);
+        }
+        try {
+            client.disconnect().get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+            LOG.debugf("unit %s: disconnect did not complete cleanly (%s)", unitId, e);
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(1, deadline - System.nanoTime());
+    }
+
+    private void onConnected() {
+        if (closed) {
+            client.disconnect(); // a reconnect that was already under way when the link was closed
+            return;
+        }
+        var count = connections.incrementAndGet();
+        LOG.debugf("unit %s: connected to %s:%d (connection %d)", unitId, settings.host(), settings.port(), count);
+        client.publishWith()
+                .topic(Topics.status(unitId))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(birth.get())
+                .send();
+        if (subscribed.compareAndSet(false, true)) {
+            // The persistent session keeps the subscription across reconnects; the client renews it if the
+            // session expired meanwhile.
+            client.subscribeWith()
+                    .topicFilter(Topics.commands(unitId))
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
+                    .whenComplete((subAck, error) -> {
+                        if (error != null) {
+                            subscribed.set(false);
+                            LOG.warnf("unit %s: subscribing to its commands failed (%s); retrying on next connect",
+                                    unitId, error.getMessage());
+                        }
+                    });
+        }
+        listener.connected(count > 1);
+    }
+
+    private void onDisconnected(Throwable cause) {
+        listener.disconnected(cause);
+    }
+
+    private void onPublish(Mqtt5Publish publish) {
+        var topic = publish.getTopic().toString();
+        if (!topic.equals(Topics.commands(unitId))) {
+            publish.acknowledge();
+            return;
+        }
+        var once = new AtomicBoolean();
+        commands.accept(new InboundCommand(publish.getPayloadAsBytes(), () -> {
+            if (once.compareAndSet(false, true)) {
+                publish.acknowledge();
+            }
+        }));
+    }
+
+    private static OutboxPublisher.Outcome outcome(Mqtt5PublishResult result) {
+        if (result.getError().isPresent()) {
+            var error = result.getError().get();
+            if (error instanceof com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException) {
+                return OutboxPublisher.Outcome.REFUSED;
+            }
+            throw new java.util.concurrent.CompletionException(error);
+        }
+        if (result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1
+                && qos1.getPubAck().getReasonCode().isError()) {
+            return OutboxPublisher.Outcome.REFUSED;
+        }
+        return OutboxPublisher.Outcome.ACKNOWLEDGED;
+    }
+}

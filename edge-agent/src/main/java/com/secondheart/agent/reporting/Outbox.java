@@ -1,0 +1,156 @@
+package com.secondheart.agent.reporting;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Pattern;
+
+/**
+ * The unit's durable queue of events not yet acknowledged by the broker. One file per event, named by its
+ * sequence number (zero-padded so that name order is sequence order), written durably before it is published
+ * and deleted on PUBACK. Reopening the directory after a crash yields the same entries in the same order.
+ *
+ * <p>Thread-safe; the agent nevertheless touches one unit's outbox from that unit's reporting thread only.
+ */
+public final class Outbox {
+
+    private static final Pattern ENTRY = Pattern.compile("^(\\d{19})\\.json$");
+    private static final String DEAD_LETTERS = "rejected";
+
+    /** One event waiting for its PUBACK. */
+    public record Entry(long seq, byte[] payload) {
+    }
+
+    private final Path dir;
+    private final boolean fsync;
+    private final ConcurrentSkipListMap<Long, Path> entries = new ConcurrentSkipListMap<>();
+
+    private Outbox(Path dir, boolean fsync) {
+        this.dir = dir;
+        this.fsync = fsync;
+    }
+
+    /** Opens (creating if needed) the outbox in {@code dir} and reads what a previous run left in it. */
+    public static Outbox open(Path dir, boolean fsync) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the outbox directory " + dir, e);
+        }
+        DurableFiles.deleteInterruptedWrites(dir);
+        var outbox = new Outbox(dir, fsync);
+        try (var files = Files.list(dir)) {
+            files.forEach(file -> {
+                var matcher = ENTRY.matcher(file.getFileName().toString());
+                if (matcher.matches()) {
+                    outbox.entries.put(Long.parseLong(matcher.group(1)), file);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the outbox directory " + dir, e);
+        }
+        return outbox;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Stores an event durably; returns only once it would survive a crash. */
+    public void append(long seq, byte[] payload) {
+        if (seq <= 0) {
+            throw new IllegalArgumentException("an event sequence number is positive, was " + seq);
+        }
+        if (entries.containsKey(seq)) {
+            throw new IllegalStateException("the outbox already holds event " + seq);
+        }
+        if (!entries.isEmpty() && seq < entries.lastKey()) {
+            throw new IllegalStateException("event " + seq + " is older than the newest event in the outbox ("
+                    + entries.lastKey() + "); sequence numbers only grow");
+        }
+        var file = dir.resolve(fileName(seq));
+        DurableFiles.write(file, payload, fsync);
+        entries.put(seq, file);
+    }
+
+    /** The oldest event not yet acknowledged. */
+    public Optional<Entry> oldest() {
+        while (true) {
+            var first = entries.firstEntry();
+            if (first == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Entry(first.getKey(), Files.readAllBytes(first.getValue())));
+            } catch (NoSuchFileException e) {
+                entries.remove(first.getKey(), first.getValue()); // removed concurrently
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read outbox entry " + first.getValue(), e);
+            }
+        }
+    }
+
+    /** Every waiting event, oldest first. */
+    public List<Entry> pending() {
+        var result = new ArrayList<Entry>();
+        for (var entry : entries.entrySet()) {
+            try {
+                result.add(new Entry(entry.getKey(), Files.readAllBytes(entry.getValue())));
+            } catch (NoSuchFileException e) {
+                // acknowledged meanwhile
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read outbox entry " + entry.getValue(), e);
+            }
+        }
+        return result;
+    }
+
+    /** Forgets an acknowledged event. Removing an event that is not there is harmless (a duplicate PUBACK). */
+    public void remove(long seq) {
+        var file = entries.remove(seq);
+        if (file != null) {
+            DurableFiles.delete(file, fsync);
+        }
+    }
+
+    /**
+     * Moves an event the broker refused for good (e.g. not authorised) out of the queue into
+     * {@code rejected/}, so that one poisoned event cannot block the others for ever. Kept for inspection.
+     */
+    public void setAside(long seq) {
+        var file = entries.remove(seq);
+        if (file == null) {
+            return;
+        }
+        try {
+            var target = dir.resolve(DEAD_LETTERS).resolve(file.getFileName());
+            Files.createDirectories(target.getParent());
+            Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set aside outbox entry " + file, e);
+        }
+    }
+
+    public int depth() {
+        return entries.size();
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** The highest sequence number in the outbox, 0 when empty. */
+    public long highestSeq() {
+        return entries.isEmpty() ? 0 : entries.lastKey();
+    }
+
+    static String fileName(long seq) {
+        return String.format("%019d.json", seq);
+    }
+}

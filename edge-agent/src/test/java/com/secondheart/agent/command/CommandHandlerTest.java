@@ -1,0 +1,317 @@
+package com.secondheart.agent.command;
+
+import com.secondheart.agent.unit.LoopControl;
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.RejectReason;
+import com.secondheart.protocol.device.CommandReply;
+import com.secondheart.protocol.device.UnitCommand;
+import com.secondheart.protocol.golden.GoldenPayloads;
+import com.secondheart.sequencer.clock.VirtualClock;
+import com.secondheart.sequencer.control.ControlLoop;
+import com.secondheart.sequencer.plant.SimulatedPlant;
+import com.secondheart.sequencer.safety.SafetyLimits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Command decisions, fed the contract's golden command payloads. */
+class CommandHandlerTest {
+
+    private static final String UNIT = "unit-0001";
+    /** The golden start-session was issued 09:00:55 and expires 09:02:55. */
+    private static final Instant BEFORE_EXPIRY = Instant.parse("2026-11-24T09:01:00Z");
+    private static final Instant AT_EXPIRY = Instant.parse("2026-11-24T09:02:55Z");
+
+    @TempDir
+    Path dir;
+
+    /** A unit core reduced to a few fields. */
+    static final class FakeControl implements UnitControl {
+        State state = State.IDLE;
+        String fault;
+        String session;
+        List<String> problems = List.of();
+        Optional<String> ackRefusal = Optional.empty();
+        final List<StartRequest> starts = new ArrayList<>();
+        int stops;
+
+        @Override
+        public State state() {
+            return state;
+        }
+
+        @Override
+        public Optional<String> latchedFaultCode() {
+            return Optional.ofNullable(fault);
+        }
+
+        @Override
+        public Optional<String> runningSessionId() {
+            return Optional.ofNullable(session);
+        }
+
+        @Override
+        public List<String> programProblems(UnitCommand.StartSession start, ProgramDefaults defaults) {
+            return problems;
+        }
+
+        @Override
+        public void startSession(StartRequest request) {
+            starts.add(request);
+            state = State.RUNNING;
+            session = request.sessionId();
+        }
+
+        @Override
+        public boolean stopSession() {
+            if (state != State.RUNNING) {
+                return false;
+            }
+            stops++;
+            state = State.IDLE;
+            session = null;
+            return true;
+        }
+
+        @Override
+        public Optional<String> acknowledgeFault() {
+            if (ackRefusal.isEmpty()) {
+                state = State.IDLE;
+                fault = null;
+            }
+            return ackRefusal;
+        }
+    }
+
+    private final FakeControl control = new FakeControl();
+    private final List<RejectReason> unreadable = new ArrayList<>();
+    private final List<Boolean> duplicates = new ArrayList<>();
+
+    private CommandHandler handler(UnitControl unitControl, Instant now, RecentCommands recent,
+            ProgramDefaultsStore defaults) {
+        return new CommandHandler(UNIT, 7, unitControl, recent, defaults, Clock.fixed(now, ZoneOffset.UTC),
+                ProtocolCodec.shared(), new CommandHandler.Listener() {
+                    @Override
+                    public void replied(CommandReply reply, boolean duplicate) {
+                        duplicates.add(duplicate);
+                    }
+
+                    @Override
+                    public void unreadable(RejectReason reason) {
+                        unreadable.add(reason);
+                    }
+                });
+    }
+
+    private CommandHandler handler(Instant now) {
+        return handler(control, now, RecentCommands.inMemory(16), ProgramDefaultsStore.inMemory(ProgramDefaults.standard()));
+    }
+
+    private static byte[] golden(String name) {
+        return GoldenPayloads.bytes(name);
+    }
+
+    @Test
+    void the_golden_start_session_before_its_expiry_is_accepted_and_starts_a_session_with_its_booking() {
+        var reply = handler(BEFORE_EXPIRY).handle(golden("command-start-session.json")).orElseThrow();
+
+        assertEquals(CommandReply.Result.ACCEPTED, reply.result());
+        assertEquals("cmd-8f2e61", reply.commandId());
+        assertEquals("unit-0001-7-1", reply.sessionId());
+        assertEquals(1, control.starts.size());
+        var start = control.starts.get(0);
+        assertEquals("bk-2001", start.bookingId());
+        assertEquals("cmd-8f2e61", start.commandId());
+        assertEquals(20, start.start().durationMinutes());
+        assertTrue(reply.violations().isEmpty(), "the reply satisfies the contract");
+    }
+
+    @Test
+    void a_command_received_at_or_after_its_expiry_is_answered_expired_and_does_nothing() {
+        var reply = handler(AT_EXPIRY).handle(golden("command-start-session.json")).orElseThrow();
+
+        assertEquals(CommandReply.Result.EXPIRED, reply.result());
+        assertEquals(0, control.starts.size());
+        assertTrue(ProtocolCodec.shared().decodeReply(ProtocolCodec.shared().encode(reply)).isValid());
+    }
+
+    @Test
+    void the_same_start_session_delivered_twice_starts_one_session_and_gets_the_same_reply_twice() {
+        var handler = handler(BEFORE_EXPIRY);
+
+        var first = handler.handle(golden("command-start-session.json")).orElseThrow();
+        var second = handler.handle(golden("command-start-session.json")).orElseThrow();
+
+        assertEquals(1, control.starts.size());
+        assertEquals(first, second);
+        assertEquals(CommandReply.Result.ACCEPTED, second.result());
+        assertEquals(List.of(false, true), duplicates);
+    }
+
+    @Test
+    void a_redelivery_after_a_restart_is_still_recognised_because_replies_are_kept_on_disk() {
+        var file = dir.resolve("recent-commands.json");
+        var defaults = ProgramDefaultsStore.inMemory(ProgramDefaults.standard());
+        var first = handler(control, BEFORE_EXPIRY, RecentCommands.open(file, 16, true), defaults)
+                .handle(golden("command-start-session.json")).orElseThrow();
+
+        var afterRestart = new FakeControl();
+        var again = handler(afterRestart, BEFORE_EXPIRY, RecentCommands.open(file, 16, true), defaults)
+                .handle(golden("command-start-session.json")).orElseThrow();
+
+        assertEquals(first, again);
+        assertEquals(0, afterRestart.starts.size());
+    }
+
+    @Test
+    void a_start_while_a_session_runs_is_rejected_with_the_running_session_named() {
+        control.state = UnitControl.State.RUNNING;
+        control.session = "unit-0001-7-3";
+
+        var reply = handler(BEFORE_EXPIRY).handle(golden("command-start-session.json")).orElseThrow();
+
+        assertEquals(CommandReply.Result.REJECTED, reply.result());
+        assertTrue(reply.reason().contains("already running (unit-0001-7-3)"), reply.reason());
+        assertEquals(0, control.starts.size());
+    }
+
+    @Test
+    void a_start_while_a_fault_is_latched_is_rejected_until_the_fault_is_acknowledged() {
+        control.state = UnitControl.State.FAULTED;
+        control.fault = "OVER_PRESSURE";
+
+        var reply = handler(BEFORE_EXPIRY).handle(golden("command-start-session.json")).orElseThrow();
+
+        assertEquals(CommandReply.Result.REJECTED, reply.result());
+        assertEquals("a fault is latched (OVER_PRESSURE); acknowledge it before starting a session", reply.reason());
+    }
+
+    @Test
+    void a_program_the_sequencer_would_refuse_is_rejected_with_the_validators_reasons() {
+        var loop = new ControlLoop(new SimulatedPlant(2, 5, 1), SafetyLimits.defaults(), new VirtualClock(), null);
+        var realControl = new LoopControl(loop, 5);
+        // A 300 s rest makes one cycle longer than a 5-minute session.
+        var defaults = ProgramDefaultsStore.inMemory(new ProgramDefaults(300, 5));
+        var command = GoldenPayloads.text("command-start-session.json")
+                .replace("\"durationMinutes\":20", "\"durationMinutes\":5");
+
+        var reply = handler(realControl, BEFORE_EXPIRY, RecentCommands.inMemory(4), defaults)
+                .handle(command.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+
+        assertEquals(CommandReply.Result.REJECTED, reply.result());
+        assertTrue(reply.reason().startsWith("the program is not valid: one cycle takes at least"), reply.reason());
+        assertEquals(com.secondheart.sequencer.control.UnitState.IDLE, loop.state());
+    }
+
+    @Test
+    void the_lowest_intensity_with_the_default_gradient_step_still_gets_a_program_the_sequencer_accepts() {
+        var loop = new ControlLoop(new SimulatedPlant(2, 5, 1), SafetyLimits.defaults(), new VirtualClock(), null);
+        var command = GoldenPayloads.text("command-start-session.json").replace("\"intensity\":4", "\"intensity\":1");
+
+        var reply = handler(new LoopControl(loop, 5), BEFORE_EXPIRY, RecentCommands.inMemory(4),
+                ProgramDefaultsStore.inMemory(ProgramDefaults.standard()))
+                .handle(command.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+
+        assertEquals(CommandReply.Result.ACCEPTED, reply.result(), reply.reason());
+        assertEquals(com.secondheart.sequencer.control.UnitState.RUNNING, loop.state());
+    }
+
+    @Test
+    void an_invalid_golden_command_with_a_readable_id_is_rejected_with_the_codecs_reason() {
+        for (var name : GoldenPayloads.INVALID_COMMANDS) {
+            var reply = handler(BEFORE_EXPIRY).handle(golden(name)).orElseThrow();
+
+            assertEquals(CommandReply.Result.REJECTED, reply.result(), name);
+            assertTrue(reply.reason().startsWith("the command is invalid: "), reply.reason());
+            assertTrue(reply.violations().isEmpty(), name);
+        }
+        assertEquals(0, control.starts.size());
+    }
+
+    @Test
+    void a_payload_without_a_readable_command_id_gets_no_reply_and_is_counted() {
+        var handler = handler(BEFORE_EXPIRY);
+
+        assertEquals(Optional.empty(), handler.handle("{not json".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), handler.handle("{\"v\":1,\"type\":\"start-session\"}".getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(List.of(RejectReason.MALFORMED_JSON, RejectReason.INVALID_FIELD), unreadable);
+    }
+
+    @Test
+    void every_valid_golden_command_gets_a_reply_the_contract_accepts() {
+        var handler = handler(Instant.parse("2026-11-24T09:01:00Z"));
+        for (var name : GoldenPayloads.VALID_COMMANDS) {
+            var reply = handler.handle(golden(name)).orElseThrow();
+            assertTrue(ProtocolCodec.shared().decodeReply(ProtocolCodec.shared().encode(reply)).isValid(), name);
+        }
+    }
+
+    @Test
+    void a_stop_stops_the_running_session_and_a_stop_with_none_running_is_rejected() {
+        var stopAt = Instant.parse("2026-11-24T09:10:05Z");
+        control.state = UnitControl.State.RUNNING;
+        control.session = "unit-0001-7-1";
+
+        var reply = handler(stopAt).handle(golden("command-stop-session.json")).orElseThrow();
+        assertEquals(CommandReply.Result.ACCEPTED, reply.result());
+        assertEquals("unit-0001-7-1", reply.sessionId());
+        assertEquals(1, control.stops);
+
+        var again = GoldenPayloads.text("command-stop-session.json").replace("cmd-8f2e62", "cmd-other");
+        var rejected = handler(stopAt).handle(again.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+        assertEquals("no session is running", rejected.reason());
+    }
+
+    @Test
+    void acknowledging_with_nothing_latched_or_pressure_still_in_the_boots_is_rejected_with_the_reason() {
+        var at = Instant.parse("2026-11-24T09:35:00Z");
+        var nothing = handler(at).handle(golden("command-acknowledge-fault.json")).orElseThrow();
+        assertEquals("no fault is latched", nothing.reason());
+
+        control.state = UnitControl.State.FAULTED;
+        control.fault = "LEAK";
+        control.ackRefusal = Optional.of("a zone still reads pressure above the safe residual");
+        var command = GoldenPayloads.text("command-acknowledge-fault.json").replace("cmd-8f2e63", "cmd-ack-2");
+        var notSafe = handler(at).handle(command.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+        assertEquals(CommandReply.Result.REJECTED, notSafe.result());
+        assertTrue(notSafe.reason().contains("safe residual"), notSafe.reason());
+
+        control.ackRefusal = Optional.empty();
+        var command3 = GoldenPayloads.text("command-acknowledge-fault.json").replace("cmd-8f2e63", "cmd-ack-3");
+        assertEquals(CommandReply.Result.ACCEPTED,
+                handler(at).handle(command3.getBytes(StandardCharsets.UTF_8)).orElseThrow().result());
+    }
+
+    @Test
+    void set_config_applies_known_settings_to_the_next_sessions_and_rejects_unknown_ones_without_applying_any() {
+        var defaults = ProgramDefaultsStore.inMemory(new ProgramDefaults(45, 8));
+        var at = Instant.parse("2026-11-24T09:00:00Z");
+        var handler = handler(control, at, RecentCommands.inMemory(8), defaults);
+
+        var accepted = handler.handle(golden("command-set-config.json")).orElseThrow();
+        assertEquals(CommandReply.Result.ACCEPTED, accepted.result());
+        assertEquals(new ProgramDefaults(30, 5), defaults.current());
+
+        var unknown = UnitCommand.of("cmd-cfg-2", com.secondheart.protocol.device.CommandType.SET_CONFIG, at,
+                at.plusSeconds(60));
+        unknown = new UnitCommand(1, unknown.commandId(), unknown.type(), unknown.issuedAt(), unknown.expiresAt(), null,
+                null, Map.of("restIntervalSeconds", "10", "turbo", "on"));
+        var rejected = handler.handle(ProtocolCodec.shared().encode(unknown)).orElseThrow();
+        assertEquals(CommandReply.Result.REJECTED, rejected.result());
+        assertTrue(rejected.reason().contains("unknown setting 'turbo'"), rejected.reason());
+        assertEquals(new ProgramDefaults(30, 5), defaults.current(), "nothing applied");
+    }
+}
