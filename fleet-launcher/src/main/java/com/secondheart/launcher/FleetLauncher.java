@@ -94,6 +94,7 @@ public final class FleetLauncher {
         agentEnv.put("SH_AGENT_UNITS", String.join(",", DemoFleet.allUnitIds()));
         agentEnv.put("SH_AGENT_TIME_SCALE", Integer.toString(s.timeScale()));
         agentEnv.put("SH_AGENT_DATA_DIR", s.dataDir().resolve("units").toString());
+        agentEnv.put("SH_AGENT_FIRMWARE", "1.4.0");
         agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", "90s");
         agentEnv.put("SH_AGENT_FLEET_AUTO_ACKNOWLEDGE_AFTER", "20s");
         var agents = startService("edge-agent", s.agentPort(), agentEnv, logs);
