@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The service's own rules (sharing, paging limits, deadlines) with in-memory upstreams; the HTTP side is in OverviewResourceTest. */
+/** The service's own rules (sharing, paging limits, deadlines) with in-memory upstreams; the HTTP side is in OverviewEndpointTest. */
 class OverviewServiceTest {
 
     private final AtomicInteger bookingCalls = new AtomicInteger();

@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /events?after=&limit=}: the journal feed, as the JSON the protocol codec writes. */
 @Path("/events")
-public class JournalResource {
+public class JournalEndpoint {
 
     @Inject
     JournalService journal;

@@ -18,7 +18,7 @@ import java.net.URI;
 /** {@code POST /units/{unitId}/commands}: a command to a unit. */
 @Path("/units/{unitId}/commands")
 @Produces(MediaType.APPLICATION_JSON)
-public class UnitCommandResource {
+public class UnitCommandsEndpoint {
 
     @Inject
     CommandService commands;

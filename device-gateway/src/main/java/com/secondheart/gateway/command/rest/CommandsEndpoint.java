@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 /** {@code GET /commands/{commandId}}: what became of a command. */
 @Path("/commands")
 @Produces(MediaType.APPLICATION_JSON)
-public class CommandResource {
+public class CommandsEndpoint {
 
     @Inject
     CommandService commands;

@@ -12,11 +12,11 @@ import org.jboss.resteasy.reactive.NoCache;
 /** The whole fleet in one answer for the operations page. Always 200; see {@code sources} for what is missing. */
 @Path("/api/overview")
 @Produces(MediaType.APPLICATION_JSON)
-public class OverviewResource {
+public class OverviewEndpoint {
 
     private final OverviewService overviews;
 
-    OverviewResource(OverviewService overviews) {
+    OverviewEndpoint(OverviewService overviews) {
         this.overviews = overviews;
     }
 

@@ -27,7 +27,7 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class UnitResourceTest {
+class UnitsEndpointTest {
 
     private static Map<String, Object> unit(String unitId, String clinicId) {
         var body = new HashMap<String, Object>();

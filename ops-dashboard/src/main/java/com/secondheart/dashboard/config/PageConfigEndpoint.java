@@ -8,11 +8,11 @@ import jakarta.ws.rs.core.MediaType;
 /** What the browser page needs to know about the dashboard's settings. */
 @Path("/api/config")
 @Produces(MediaType.APPLICATION_JSON)
-public class PageConfigResource {
+public class PageConfigEndpoint {
 
     private final DashboardConfig config;
 
-    PageConfigResource(DashboardConfig config) {
+    PageConfigEndpoint(DashboardConfig config) {
         this.config = config;
     }
 

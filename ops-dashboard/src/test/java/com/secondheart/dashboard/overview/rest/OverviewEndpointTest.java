@@ -33,7 +33,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 
 @QuarkusTest
 @WithTestResource(UpstreamStubs.class)
-class OverviewResourceTest {
+class OverviewEndpointTest {
 
     @InjectUpstreams
     Upstreams upstreams;

@@ -27,7 +27,7 @@ import java.util.List;
 /** The unit registry over REST (docs/design-notes.md, "Gateway REST"). */
 @Path("/units")
 @Produces(MediaType.APPLICATION_JSON)
-public class UnitResource {
+public class UnitsEndpoint {
 
     @Inject
     RegistryService registry;
