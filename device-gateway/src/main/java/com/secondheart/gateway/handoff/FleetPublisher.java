@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The hand-off from the gateway to the services over the fleet topic tree (docs/design-notes.md). Push gives the
+ * The hand-off from the gateway to the services over the fleet topic tree (docs/architecture.md). Push gives the
  * services low latency; the journal feed (GET /events) gives them completeness, so a failed push is logged and
  * counted but never retried here.
  */

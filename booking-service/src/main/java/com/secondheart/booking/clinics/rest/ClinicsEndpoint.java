@@ -19,7 +19,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import java.net.URI;
 import java.util.List;
 
-/** Clinics (docs/design-notes.md, "Booking REST"). */
+/** Clinics (docs/api.md). */
 @Path("/clinics")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClinicsEndpoint {

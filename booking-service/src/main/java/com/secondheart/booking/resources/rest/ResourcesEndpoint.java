@@ -19,7 +19,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import java.net.URI;
 import java.util.List;
 
-/** A clinic's bookable resources (docs/design-notes.md, "Booking REST"). */
+/** A clinic's bookable resources (docs/api.md). */
 @Path("/clinics/{clinicId}/resources")
 @Produces(MediaType.APPLICATION_JSON)
 public class ResourcesEndpoint {

@@ -22,7 +22,7 @@ import java.time.Instant;
 
 /**
  * Unit events: decode, check the topic and the registry, journal once, apply to presence, all in one transaction;
- * after the commit the message is acknowledged and the enriched FleetEvent handed on (docs/design-notes.md).
+ * after the commit the message is acknowledged and the enriched FleetEvent handed on (docs/architecture.md).
  *
  * <p>A redelivered event (same event id) is acknowledged and handed on again, byte for byte as the first time
  * (same journal position and receive time): the consumers are idempotent on the event id, and re-publishing closes

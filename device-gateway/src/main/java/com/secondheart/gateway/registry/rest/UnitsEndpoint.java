@@ -24,7 +24,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
-/** The unit registry over REST (docs/design-notes.md, "Gateway REST"). */
+/** The unit registry over REST (docs/api.md). */
 @Path("/units")
 @Produces(MediaType.APPLICATION_JSON)
 public class UnitsEndpoint {

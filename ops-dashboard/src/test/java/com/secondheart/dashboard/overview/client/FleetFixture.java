@@ -3,7 +3,7 @@ package com.secondheart.dashboard.overview.client;
 import java.util.List;
 
 /**
- * The standard fleet the stubs serve, written as the JSON docs/design-notes.md documents for each service.
+ * The standard fleet the stubs serve, written as the JSON docs/architecture.md documents for each service.
  * <ul>
  *   <li>booking knows North Recovery (clinic-north, Berlin) and Harbour Physio (clinic-harbour, London);</li>
  *   <li>the gateway has three active units at clinic-north (n1 online, n2 in session, n10 faulted), a decommissioned

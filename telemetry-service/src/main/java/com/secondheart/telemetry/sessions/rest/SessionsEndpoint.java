@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
 
-/** Sessions recorded from the fleet's events (docs/design-notes.md, "Telemetry REST"). */
+/** Sessions recorded from the fleet's events (docs/api.md). */
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsEndpoint {
