@@ -105,7 +105,7 @@ public final class ControlLoop {
             return StartResult.refused(StartResult.Refusal.INVALID_PROGRAM, reasons);
         }
         long now = clock.nanoTime();
-        sequencer = new Sequencer(program, legs);
+        sequencer = new Sequencer(program, legs, tickNanos);
         session = new SessionInfo(context, program, now, program.setPointsMmHg());
         Arrays.fill(cyclePeak, 0.0);
         Arrays.fill(peakSum, 0.0);

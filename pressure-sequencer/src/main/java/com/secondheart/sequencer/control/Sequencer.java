@@ -13,7 +13,10 @@ import java.util.Arrays;
  */
 public final class Sequencer {
 
-    /** A zone counts as up once within this of its set point (the final top-up then brings it to target). */
+    /**
+     * A zone counts as up once within this of its set point (the final top-up then brings it to target), or once
+     * one more tick of filling is predicted to reach the set point.
+     */
     public static final double REACH_TOLERANCE_MMHG = 2.0;
     /** A holding zone is topped up only when it sags this far below target, so the inlet does not chatter. */
     public static final double HOLD_BAND_MMHG = 2.0;
@@ -33,6 +36,8 @@ public final class Sequencer {
     private final long sessionNanos;
     private final boolean peristaltic;
     private final int pulses;
+    private final long tickNanos;
+    private final FillEstimator estimator;
 
     private final int[] current;
     private final long[] nextStartAt;
@@ -52,7 +57,16 @@ public final class Sequencer {
     private boolean cycleCompleted;
 
     public Sequencer(Program program, int legs) {
+        this(program, legs, ControlLoop.DEFAULT_TICK.toNanos());
+    }
+
+    /** @param tickNanos the control loop's period: how long an inlet left open now stays open before the next look */
+    public Sequencer(Program program, int legs, long tickNanos) {
+        if (tickNanos <= 0) {
+            throw new IllegalArgumentException("tick period must be positive");
+        }
         this.program = program;
+        this.tickNanos = tickNanos;
         this.legs = legs;
         this.zones = program.zonesPerLeg();
         int n = legs * zones;
@@ -73,6 +87,7 @@ public final class Sequencer {
         releaseAt = new long[n];
         strokes = new int[n];
         reached = new boolean[n];
+        estimator = new FillEstimator(n);
     }
 
     public Program program() {
@@ -85,6 +100,7 @@ public final class Sequencer {
         cyclesCompleted = 0;
         finalDeflate = false;
         finished = false;
+        estimator.restart();
         startCycle(now, out);
     }
 
@@ -96,6 +112,8 @@ public final class Sequencer {
             out.ventAll();
             return;
         }
+        // out still holds what the valves did since the previous update.
+        estimator.update(now, pressures, out.inlet, out.exhaust, out.pump);
         boolean timeUp = now - sessionStart >= sessionNanos;
         switch (phase) {
             case INFLATING -> {
@@ -159,7 +177,7 @@ public final class Sequencer {
                 int k = base + z;
                 switch (out.mode[k]) {
                     case INFLATING -> {
-                        if (p[k] >= out.target[k] - REACH_TOLERANCE_MMHG) {
+                        if (p[k] >= out.target[k] - REACH_TOLERANCE_MMHG || fillEndsNow(k, p, out)) {
                             if (strokes[k] < pulses) {
                                 strokes[k]++;
                                 out.mode[k] = ZoneMode.RELEASING;
@@ -236,7 +254,10 @@ public final class Sequencer {
         phaseChanged = true;
     }
 
-    /** Bang-bang with hysteresis. Holding uses the inlet only, so a stuck inlet shows as pressure, not masked. */
+    /**
+     * Bang-bang with hysteresis and a one-tick lead on closing (see {@link #fillEndsNow}). Holding uses the inlet
+     * only, so a stuck inlet shows as pressure, not masked.
+     */
     private void control(double[] p, ZoneDemands out) {
         boolean pump = false;
         for (int k = 0; k < out.mode.length; k++) {
@@ -246,7 +267,9 @@ public final class Sequencer {
                     out.exhaust[k] = false;
                 }
                 case HOLDING -> {
-                    out.inlet[k] = out.inlet[k] ? p[k] < out.target[k] : p[k] < out.target[k] - HOLD_BAND_MMHG;
+                    out.inlet[k] = out.inlet[k]
+                            ? !fillEndsNow(k, p, out)
+                            : p[k] < out.target[k] - HOLD_BAND_MMHG;
                     out.exhaust[k] = false;
                 }
                 default -> {
@@ -257,6 +280,16 @@ public final class Sequencer {
             pump |= out.inlet[k];
         }
         out.pump = pump;
+    }
+
+    /**
+     * Whether a zone whose inlet is open should stop filling on this tick: it reads at or above its target, or
+     * (the lead) its estimated pressure plus one more tick of its estimated fill would reach the target. Closing
+     * on the crossing alone let a zone at low pressure overshoot by a whole tick's fill (over 1 mmHg) plus the
+     * sensor noise. The lead can only close an inlet earlier than the reading would, never keep it open longer.
+     */
+    private boolean fillEndsNow(int k, double[] p, ZoneDemands out) {
+        return out.inlet[k] && (p[k] >= out.target[k] || estimator.fillReaches(k, out.target[k], tickNanos));
     }
 
     public Phase phase() {

@@ -8,6 +8,7 @@ import com.secondheart.sequencer.safety.SafetyLimits;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,13 @@ class SequencerPropertiesTest {
         SessionSummary summary = unit.events.completed.get(0);
         assertTrue(summary.cyclesCompleted() >= 1);
         FaultFreeSessionTest.assertEveryZoneReachedItsSetPointEveryCompletedCycle(summary);
+    }
+
+    /** Random programs that once overshot at low set points, when an inlet closed only after the crossing. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {-4739044804793272385L, -2486930194838601818L, 117373290225510363L})
+    void lowSetPointProgramsThatOnceOvershotNowStayWithinTolerance(long seed) {
+        faultFreeSessionsCompleteWithEveryZoneReachingItsSetPointEveryCycle(seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
