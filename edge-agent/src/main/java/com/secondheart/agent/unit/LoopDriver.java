@@ -5,16 +5,17 @@ import com.secondheart.sequencer.clock.ScaledClock;
 import com.secondheart.sequencer.clock.SystemMonotonicClock;
 import com.secondheart.sequencer.clock.VirtualClock;
 import com.secondheart.sequencer.control.ControlLoop;
-import com.secondheart.sequencer.control.RealTimeRunner;
+import com.secondheart.sequencer.control.LoopRunner;
 import com.secondheart.sequencer.control.PacedVirtualTimeRunner;
+import com.secondheart.sequencer.control.RealTimeRunner;
 import com.secondheart.sequencer.plant.SimulatedPlant;
 import org.HdrHistogram.Histogram;
 
 
 /** Drives one unit's control loop: the sequencer's real-time runner, or paced virtual time. */
-public sealed interface LoopDriver extends AutoCloseable permits LoopDriver.RealTime, LoopDriver.PacedVirtual {
+public final class LoopDriver implements AutoCloseable {
 
-    enum Kind {
+    public enum Kind {
         /** The pressure-sequencer's {@link RealTimeRunner}: a dedicated thread ticking at 50 Hz of program time. */
         REAL_TIME,
         /**
@@ -44,117 +45,65 @@ public sealed interface LoopDriver extends AutoCloseable permits LoopDriver.Real
         }
     }
 
-    /** The clock the loop and the plant read: build the loop with it. */
-    MonotonicClock clock();
+    @FunctionalInterface
+    private interface RunnerFactory {
+        LoopRunner create(ControlLoop loop, SimulatedPlant plant, String threadName);
+    }
 
-    /** Starts driving {@code loop} (built on {@link #clock()}) and stepping the plant's physics. */
-    void start(ControlLoop loop, SimulatedPlant plant, String threadName);
+    private final MonotonicClock clock;
+    private final RunnerFactory runners;
+    private LoopRunner runner;
 
-    /** Wall-clock tick lateness since the previous call, in microseconds; empty for virtual time. */
-    Histogram takeJitterMicros();
+    private LoopDriver(MonotonicClock clock, RunnerFactory runners) {
+        this.clock = clock;
+        this.runners = runners;
+    }
 
-    /** Deadlines missed so far (a tick a whole period late). */
-    long missedDeadlines();
-
-    long ticks();
-
-    @Override
-    void close();
-
-    static LoopDriver create(Kind kind, double timeScale) {
+    public static LoopDriver create(Kind kind, double timeScale) {
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            throw new IllegalArgumentException("time scale must be a positive number, was " + timeScale);
+        }
         return switch (kind) {
-            case REAL_TIME -> new RealTime(timeScale);
-            case VIRTUAL -> new PacedVirtual(timeScale);
+            case REAL_TIME -> new LoopDriver(
+                    timeScale == 1.0 ? SystemMonotonicClock.INSTANCE : new ScaledClock(SystemMonotonicClock.INSTANCE, timeScale),
+                    (loop, plant, threadName) -> new RealTimeRunner(loop, plant::step, threadName));
+            case VIRTUAL -> {
+                var virtual = new VirtualClock();
+                yield new LoopDriver(virtual,
+                        (loop, plant, threadName) -> new PacedVirtualTimeRunner(loop, virtual, plant::step, timeScale, threadName));
+            }
         };
     }
 
-    final class RealTime implements LoopDriver {
-        private final MonotonicClock clock;
-        private RealTimeRunner runner;
-
-        RealTime(double timeScale) {
-            this.clock = timeScale == 1.0 ? SystemMonotonicClock.INSTANCE
-                    : new ScaledClock(SystemMonotonicClock.INSTANCE, timeScale);
-        }
-
-        @Override
-        public MonotonicClock clock() {
-            return clock;
-        }
-
-        @Override
-        public void start(ControlLoop loop, SimulatedPlant plant, String threadName) {
-            runner = new RealTimeRunner(loop, plant::step, threadName);
-            runner.start();
-        }
-
-        @Override
-        public Histogram takeJitterMicros() {
-            return runner == null ? new Histogram(3) : runner.takeJitterHistogramMicros();
-        }
-
-        @Override
-        public long missedDeadlines() {
-            return runner == null ? 0 : runner.missedDeadlines();
-        }
-
-        @Override
-        public long ticks() {
-            return runner == null ? 0 : runner.ticks();
-        }
-
-        @Override
-        public void close() {
-            if (runner != null) {
-                runner.close();
-            }
-        }
+    /** The clock the loop and the plant read: build the loop with it. */
+    public MonotonicClock clock() {
+        return clock;
     }
 
-    /** The pressure-sequencer's {@link PacedVirtualTimeRunner}: exact 20 ms program ticks, batched per wall tick. */
-    final class PacedVirtual implements LoopDriver {
-        private final VirtualClock clock = new VirtualClock();
-        private final double timeScale;
-        private PacedVirtualTimeRunner runner;
+    /** Starts driving {@code loop} (built on {@link #clock()}) and stepping the plant's physics. */
+    public void start(ControlLoop loop, SimulatedPlant plant, String threadName) {
+        runner = runners.create(loop, plant, threadName);
+        runner.start();
+    }
 
-        PacedVirtual(double timeScale) {
-            if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
-                throw new IllegalArgumentException("time scale must be a positive number, was " + timeScale);
-            }
-            this.timeScale = timeScale;
-        }
+    /** Wall-clock lateness of the loop's wake-ups since the previous call, in microseconds. */
+    public Histogram takeJitterMicros() {
+        return runner == null ? new Histogram(3) : runner.takeJitterHistogramMicros();
+    }
 
-        @Override
-        public MonotonicClock clock() {
-            return clock;
-        }
+    /** Deadlines missed so far (a wake-up a whole period late). */
+    public long missedDeadlines() {
+        return runner == null ? 0 : runner.missedDeadlines();
+    }
 
-        @Override
-        public void start(ControlLoop loop, SimulatedPlant plant, String threadName) {
-            runner = new PacedVirtualTimeRunner(loop, clock, plant::step, timeScale, threadName);
-            runner.start();
-        }
+    public long ticks() {
+        return runner == null ? 0 : runner.ticks();
+    }
 
-        @Override
-        public Histogram takeJitterMicros() {
-            return runner == null ? new Histogram(3) : runner.takeJitterHistogramMicros();
-        }
-
-        @Override
-        public long missedDeadlines() {
-            return runner == null ? 0 : runner.missedDeadlines();
-        }
-
-        @Override
-        public long ticks() {
-            return runner == null ? 0 : runner.ticks();
-        }
-
-        @Override
-        public void close() {
-            if (runner != null) {
-                runner.close();
-            }
+    @Override
+    public void close() {
+        if (runner != null) {
+            runner.close();
         }
     }
 }

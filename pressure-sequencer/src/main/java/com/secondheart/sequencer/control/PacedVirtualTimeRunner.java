@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
  * A fractional scale is honoured on average: each wake-up runs the whole ticks owed so far, the fraction carries
  * over (scale 0.5 runs one tick every second wake-up, scale 2.5 alternates two and three).
  */
-public final class PacedVirtualTimeRunner implements AutoCloseable {
+public final class PacedVirtualTimeRunner implements LoopRunner {
 
     /** Wall time between wake-ups. */
     public static final Duration WALL_TICK = Duration.ofMillis(20);

@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * thread wakes {@code scale} times as often in wall time, so program time keeps its 20 ms resolution; for
  * demo time scales on a busy machine prefer {@link PacedVirtualTimeRunner}, which keeps the 20 ms wall period.
  */
-public final class RealTimeRunner implements AutoCloseable {
+public final class RealTimeRunner implements LoopRunner {
 
     private final LoopThread thread;
 
