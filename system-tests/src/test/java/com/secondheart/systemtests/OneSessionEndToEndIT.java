@@ -5,8 +5,6 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.secondheart.launcher.JsonHttp;
-import com.secondheart.launcher.ServiceProcess;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.Topics;
 import com.secondheart.protocol.device.EventType;
@@ -16,15 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -39,38 +32,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OneSessionEndToEndIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("sh.root", "..")).toAbsolutePath().normalize();
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-
     @TempDir
     static Path work;
 
-    private static final List<ServiceProcess> services = new ArrayList<>();
-    private static final JsonHttp http = new JsonHttp();
     private static final List<String> deviceTopicsSeen = new CopyOnWriteArrayList<>();
     private static final Map<String, List<byte[]>> payloadsByTopic = new ConcurrentHashMap<>();
     private static Mqtt5BlockingClient observer;
-    private static ServiceProcess gateway;
-    private static ServiceProcess telemetry;
-    private static String unitId;
-    private static String clinicId;
+    private static FleetUnderTest fleet;
     private static JsonNode completedSession;
 
     @BeforeAll
-    static void startTheFleet() throws Exception {
-        var suffix = UUID.randomUUID().toString().substring(0, 8);
-        unitId = "unit-e2e-" + suffix;
-        clinicId = "clinic-e2e-" + suffix;
+    static void startTheFleet() {
+        fleet = FleetUnderTest.startOnTestBroker("e2e", 60, work);
 
-        var common = new HashMap<String, String>();
-        common.put("SH_DB_HOST", TestServers.pgHost());
-        common.put("SH_DB_PORT", Integer.toString(TestServers.pgPort()));
-        common.put("SH_DB_USER", TestServers.pgUser());
-        common.put("SH_DB_PASSWORD", TestServers.pgPassword());
-        common.put("SH_MQTT_HOST", TestServers.mqttHost());
-        common.put("SH_MQTT_PORT", Integer.toString(TestServers.mqttPort()));
-
-        observer = Mqtt5Client.builder().identifier("e2e-observer-" + suffix)
+        observer = Mqtt5Client.builder().identifier("e2e-observer-" + fleet.unitId())
                 .serverHost(TestServers.mqttHost()).serverPort(TestServers.mqttPort()).buildBlocking();
         observer.connect();
         observer.toAsync().publishes(MqttGlobalPublishFilter.SUBSCRIBED, publish -> {
@@ -78,40 +53,17 @@ class OneSessionEndToEndIT {
             deviceTopicsSeen.add(topic);
             payloadsByTopic.computeIfAbsent(topic, key -> new CopyOnWriteArrayList<>()).add(publish.getPayloadAsBytes());
         });
-        observer.subscribeWith().topicFilter("sh/v1/units/" + unitId + "/#").qos(MqttQos.AT_LEAST_ONCE).send();
-
-        int gatewayPort = freePort();
-        var gatewayEnv = new HashMap<>(common);
-        gatewayEnv.put("SH_DB_NAME", TestServers.freshDatabase("e2e_gateway"));
-        gateway = start("device-gateway", gatewayPort, gatewayEnv);
-
-        var telemetryEnv = new HashMap<>(common);
-        telemetryEnv.put("SH_DB_NAME", TestServers.freshDatabase("e2e_telemetry"));
-        telemetryEnv.put("SH_GATEWAY_URL", gateway.baseUrl());
-        telemetry = start("telemetry-service", freePort(), telemetryEnv);
-
-        gateway.awaitReady(Duration.ofSeconds(90));
-        telemetry.awaitReady(Duration.ofSeconds(90));
-
-        var registered = http.post(gateway.baseUrl() + "/units", Map.of(
-                "unitId", unitId, "clinicId", clinicId, "model", "SH-Boot-5", "zonesPerLeg", 5, "firmware", "1.4.0"));
-        assertEquals(201, registered.status(), () -> "registration failed: " + registered.body());
-
-        var agentEnv = new HashMap<>(common);
-        agentEnv.put("SH_AGENT_UNITS", unitId);
-        agentEnv.put("SH_AGENT_TIME_SCALE", "60");
-        agentEnv.put("SH_AGENT_DATA_DIR", work.resolve("units").toString());
-        var agent = start("edge-agent", freePort(), agentEnv);
-        agent.awaitReady(Duration.ofSeconds(90));
+        // The birth is retained, so it arrives although the unit connected first; the command and the rest come later.
+        observer.subscribeWith().topicFilter("sh/v1/units/" + fleet.unitId() + "/#").qos(MqttQos.AT_LEAST_ONCE).send();
     }
 
     @AfterAll
     static void stopTheFleet() {
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
-        }
         if (observer != null) {
             observer.disconnect();
+        }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -119,7 +71,7 @@ class OneSessionEndToEndIT {
     void aStartSessionCommandRunsOnTheUnitAndTheCompletedSessionIsStoredWithItsClinic() throws Exception {
         var session = completedSession();
 
-        assertEquals(clinicId, session.path("clinicId").asText());
+        assertEquals(fleet.clinicId(), session.path("clinicId").asText());
         assertEquals("bk-e2e-1", session.path("bookingId").asText());
         assertEquals("GRADIENT_SEQUENTIAL", session.path("mode").asText());
         assertEquals(4, session.path("intensity").asInt());
@@ -130,6 +82,7 @@ class OneSessionEndToEndIT {
     @Test
     void theBrokerCarriesTheContractsTopicsWithPayloadsTheCodecAccepts() throws Exception {
         completedSession();
+        var unitId = fleet.unitId();
 
         var codec = ProtocolCodec.shared();
         await().atMost(Duration.ofSeconds(10)).until(() -> deviceTopicsSeen.contains(Topics.replies(unitId)));
@@ -151,38 +104,12 @@ class OneSessionEndToEndIT {
         if (completedSession != null) {
             return completedSession;
         }
-        await("unit online at the gateway").atMost(Duration.ofSeconds(30)).until(() ->
-                "ONLINE".equals(http.get(gateway.baseUrl() + "/units/" + unitId).body().path("state").asText()));
-
-        var command = http.post(gateway.baseUrl() + "/units/" + unitId + "/commands", Map.of(
-                "type", "start-session",
-                "bookingId", "bk-e2e-1",
-                "expiresInSeconds", 60,
-                "start", Map.of("mode", "GRADIENT_SEQUENTIAL", "intensity", 4, "durationMinutes", 5)));
-        assertEquals(202, command.status(), () -> "command refused: " + command.body());
-        var commandId = command.body().path("commandId").asText();
-
-        await("command accepted by the unit").atMost(Duration.ofSeconds(30)).until(() ->
-                "ACCEPTED".equals(http.get(gateway.baseUrl() + "/commands/" + commandId).body().path("state").asText()));
-
+        fleet.awaitUnitOnline();
+        var sessionId = fleet.startSession("bk-e2e-1", 5);
         // 5 minutes of program time at 60x: about 5 s of wall time, plus the trip through gateway and telemetry.
-        completedSession = await("completed session stored").atMost(Duration.ofSeconds(60)).until(() -> {
-            var sessions = http.get(telemetry.baseUrl() + "/sessions?unitId=" + unitId).body();
-            return sessions.size() == 1 ? sessions.get(0) : null;
-        }, stored -> stored != null && "COMPLETED".equals(stored.path("outcome").asText()));
+        completedSession = fleet.awaitSession(sessionId, "COMPLETED", Duration.ofSeconds(60));
+        var sessions = fleet.sessionsOfUnit();
+        assertEquals(1, sessions.size(), () -> "one session stored for the unit: " + sessions);
         return completedSession;
-    }
-
-    private static ServiceProcess start(String module, int port, Map<String, String> env) throws IOException {
-        var jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        var process = ServiceProcess.start(module, jar, port, env, work.resolve("logs"), JVM);
-        services.add(process);
-        return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

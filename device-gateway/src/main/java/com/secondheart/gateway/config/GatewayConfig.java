@@ -20,6 +20,8 @@ public interface GatewayConfig {
 
     Registry registry();
 
+    Metrics metrics();
+
     interface Mqtt {
 
         /** MQTT client id; pin it per replica (SH_GATEWAY_MQTT_CLIENT_ID) so a restart resumes the persistent session. */
@@ -33,8 +35,16 @@ public interface GatewayConfig {
         @WithDefault("3600s")
         Duration sessionExpiry();
 
-        /** Most unacknowledged QoS 1 messages the broker may have in flight to this gateway. */
-        @WithDefault("256")
+        /**
+         * Most unacknowledged QoS 1 messages the broker may have in flight to this gateway (MQTT 5 Receive Maximum).
+         * The protocol's largest value by default: the HiveMQ client drops the connection (reason 0x93) as soon as a
+         * broker sends more than this, and Mosquitto 2.0.11 does exactly that once a backlog builds up (after each
+         * PUBACK it sends up to a whole window more, eclipse-mosquitto/mosquitto#2301), which with a small value
+         * turns every burst into a reconnect loop while the broker's queue overflows. The gateway's own backlog is
+         * then bounded by what the broker holds for its session; watch {@code sh_gateway_ingest_backlog}. A smaller
+         * value is safe only with a broker that honours it (HiveMQ does).
+         */
+        @WithDefault("65535")
         int receiveMaximum();
 
         /** How long the start waits for the first connection before going on (reconnect continues in the background). */
@@ -104,5 +114,29 @@ public interface GatewayConfig {
         /** PBKDF2 iterations for the per-unit MQTT password hash. */
         @WithDefault("210000")
         int passwordIterations();
+
+        /**
+         * How long a unit's registration (clinic, active, firmware) is remembered for ingest, so that an event or a
+         * telemetry summary needs no registry query. A register, move or decommission made through this replica takes
+         * effect at once; one made through another replica is seen here at most this long afterwards (a
+         * decommissioned unit's messages may still be accepted, and a moved unit's still carry its old clinic, for
+         * that long). 0 turns the cache off.
+         */
+        @WithDefault("5s")
+        Duration cacheTtl();
+
+        /** Most units remembered; past that the cache starts over (a larger fleet just reads the registry more). */
+        @WithDefault("10000")
+        int cacheSize();
+    }
+
+    interface Metrics {
+
+        /**
+         * How often {@code sh_gateway_units{clinic,state}} is recounted from the presence table (one grouped query on
+         * a worker thread, never per scrape). Every replica counts the whole fleet from the shared database.
+         */
+        @WithDefault("5s")
+        String unitsRefresh();
     }
 }

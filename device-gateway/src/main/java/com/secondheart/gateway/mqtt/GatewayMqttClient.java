@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.secondheart.gateway.config.GatewayConfig;
+import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -53,11 +54,16 @@ public class GatewayMqttClient {
     @Inject
     InboundHandler inbound;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private volatile Mqtt5AsyncClient client;
     private volatile boolean subscribed;
     private volatile CompletableFuture<Void> firstSubscription = new CompletableFuture<>();
 
     void onStart(@Observes @Priority(100) StartupEvent event) {
+        metrics.gauge(GatewayMetrics.MQTT_CONNECTED, "1 while connected to the broker and subscribed, else 0",
+                () -> isReady() ? 1 : 0);
         start();
     }
 

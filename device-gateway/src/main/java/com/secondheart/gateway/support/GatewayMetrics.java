@@ -2,6 +2,8 @@ package com.secondheart.gateway.support;
 
 import com.secondheart.protocol.RejectReason;
 import com.secondheart.protocol.Topics;
+import com.secondheart.protocol.fleet.UnitState;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
@@ -9,7 +11,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Every meter of the gateway in one place, so the names in /q/metrics stay stable. Micrometer's Prometheus naming
@@ -30,14 +38,39 @@ public class GatewayMetrics {
     public static final String UNMATCHED_REPLIES = "sh.gateway.replies.unmatched";
     public static final String INGEST_LAG = "sh.gateway.ingest.lag";
     public static final String COMMAND_ROUND_TRIP = "sh.gateway.command.round.trip";
+    /** Gauge {@code sh_gateway_units{clinic,state}}: active units by clinic and presence state. */
+    public static final String UNITS = "sh.gateway.units";
+    /** Gauge {@code sh_gateway_ingest_backlog}: messages received and still waiting on the ingest lanes. */
+    public static final String INGEST_BACKLOG = "sh.gateway.ingest.backlog";
+    /** Gauge {@code sh_gateway_mqtt_connected}: 1 while connected and subscribed, else 0. */
+    public static final String MQTT_CONNECTED = "sh.gateway.mqtt.connected";
+    /** Counter {@code sh_gateway_registry_lookups_total{result="hit|miss"}}: ingest's registry cache. */
+    public static final String REGISTRY_LOOKUPS = "sh.gateway.registry.lookups";
 
     /** The kinds of device message, the {@code kind} label. */
     public static final List<String> KINDS = List.of(Topics.EVENTS, Topics.STATUS, Topics.REPLIES, Topics.TELEMETRY);
+
+    /** The {@code result} label of the command round trip: what a unit's reply can make of a command. */
+    public static final List<String> REPLY_RESULTS = List.of("ACCEPTED", "REJECTED", "EXPIRED");
+
+    /**
+     * Round bucket boundaries added to each histogram's own (publishPercentileHistogram), so that alerts can read
+     * {@code le="1.0"} or {@code le="5.0"} directly and {@code histogram_quantile} works across replicas.
+     */
+    private static final Duration[] INGEST_LAG_SLOS = {Duration.ofMillis(100), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5)};
+    private static final Duration[] ROUND_TRIP_SLOS = {Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)};
 
     @Inject
     MeterRegistry registry;
 
     private Timer ingestLag;
+
+    /** The unit gauges' values and meters by clinic; guarded by {@code this}. */
+    private final Map<String, Map<UnitState, AtomicLong>> unitCounts = new HashMap<>();
+    private final Map<String, List<Gauge>> unitGauges = new HashMap<>();
 
     @PostConstruct
     void registerMeters() {
@@ -50,12 +83,18 @@ public class GatewayMetrics {
         }
         registry.counter(HANDED_ON);
         registry.counter(DUPLICATES);
+        registry.counter(REGISTRY_LOOKUPS, "result", "hit");
+        registry.counter(REGISTRY_LOOKUPS, "result", "miss");
         ingestLag = Timer.builder(INGEST_LAG)
                 .description("Receive time minus device time of each journaled event")
                 .publishPercentileHistogram()
+                .serviceLevelObjectives(INGEST_LAG_SLOS)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry);
+        for (var result : REPLY_RESULTS) {
+            commandRoundTripTimer(result);
+        }
     }
 
     public void received(String kind) {
@@ -99,14 +138,64 @@ public class GatewayMetrics {
     }
 
     public void commandRoundTrip(String result, Duration roundTrip) {
-        Timer.builder(COMMAND_ROUND_TRIP)
+        commandRoundTripTimer(result).record(roundTrip.isNegative() ? Duration.ZERO : roundTrip);
+    }
+
+    private Timer commandRoundTripTimer(String result) {
+        return Timer.builder(COMMAND_ROUND_TRIP)
                 .description("From publishing a command to the unit's reply")
                 .tag("result", result)
                 .publishPercentileHistogram()
+                .serviceLevelObjectives(ROUND_TRIP_SLOS)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)
-                .record(roundTrip.isNegative() ? Duration.ZERO : roundTrip);
+                .register(registry);
+    }
+
+    public void registryLookup(boolean hit) {
+        registry.counter(REGISTRY_LOOKUPS, "result", hit ? "hit" : "miss").increment();
+    }
+
+    /** A gauge read from its owner whenever Prometheus scrapes; the supplier must be cheap (no I/O). */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+    }
+
+    /**
+     * Replaces the unit counts with a fresh count of the whole fleet: every state of every clinic given (zeros
+     * included, so a state with no unit shows 0 rather than no series); a clinic no longer given loses its series.
+     */
+    public synchronized void unitCounts(Map<String, Map<UnitState, Long>> counts) {
+        for (var clinic : List.copyOf(unitCounts.keySet())) {
+            if (!counts.containsKey(clinic)) {
+                unitCounts.remove(clinic);
+                unitGauges.remove(clinic).forEach(registry::remove);
+            }
+        }
+        counts.forEach((clinic, byState) -> {
+            var values = unitCounts.computeIfAbsent(clinic, this::registerUnitGauges);
+            for (var state : UnitState.values()) {
+                values.get(state).set(byState.getOrDefault(state, 0L));
+            }
+        });
+    }
+
+    private Map<UnitState, AtomicLong> registerUnitGauges(String clinic) {
+        var values = new EnumMap<UnitState, AtomicLong>(UnitState.class);
+        var gauges = new ArrayList<Gauge>();
+        for (var state : UnitState.values()) {
+            var value = new AtomicLong();
+            values.put(state, value);
+            gauges.add(Gauge.builder(UNITS, value, AtomicLong::get)
+                    .description("Active units by clinic and presence state, counted from the shared database "
+                            + "(every replica reports the whole fleet: aggregate with max, not sum)")
+                    .tag("clinic", clinic)
+                    .tag("state", state.name())
+                    .strongReference(true)
+                    .register(registry));
+        }
+        unitGauges.put(clinic, gauges);
+        return values;
     }
 
 }

@@ -4,7 +4,8 @@ import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.Topics;
-import com.secondheart.protocol.fleet.FleetEvent;
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.device.UnitEvent;
 import com.secondheart.protocol.golden.GoldenPayloads;
 import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -13,12 +14,9 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -62,7 +60,7 @@ class EventIngestTest {
             assertTrue(event.journalPosition() > 0);
             assertEquals(event, handedOn.get(1), "a redelivery is handed on exactly as the first time");
 
-            var journaled = journalOf(unitId);
+            var journaled = Gateway.journalOf(unitId);
             assertEquals(1, journaled.size(), "journaled once");
             assertEquals(event, journaled.get(0), "the feed serves what was handed on");
             assertTrue(Gateway.metric("sh_gateway_events_handed_on_total") >= handedOnBefore + 2);
@@ -81,7 +79,7 @@ class EventIngestTest {
 
             await().atMost(PATIENCE).until(
                     () -> Gateway.metric(REJECTED, "kind=events", "reason=unknown_unit") >= before + 2);
-            assertTrue(journalOf(unitId).isEmpty());
+            assertTrue(Gateway.journalOf(unitId).isEmpty());
         }
     }
 
@@ -114,8 +112,8 @@ class EventIngestTest {
             }
             unit.publishGolden(Topics.EVENTS, valid.get(valid.size() - 1)); // last, after every bad one
 
-            await().atMost(PATIENCE).until(() -> journalOf(unitId).size() == valid.size());
-            var seqs = journalOf(unitId).stream().map(e -> e.event().seq()).toList();
+            await().atMost(PATIENCE).until(() -> Gateway.journalOf(unitId).size() == valid.size());
+            var seqs = Gateway.journalOf(unitId).stream().map(e -> e.event().seq()).toList();
             assertEquals(List.of(41L, 42L, 43L, 45L, 46L, 47L), seqs, "every valid event, in order");
 
             var expected = Map.of("malformed_json", 1, "unsupported_version", 1, "invalid_field", 3,
@@ -126,6 +124,34 @@ class EventIngestTest {
                 assertTrue(counted >= count, reason + " counted " + counted + ", expected " + count);
             }));
             assertEquals("ONLINE", Gateway.state(unitId), "fault.cleared (seq 47) was applied last");
+        }
+    }
+
+    @Test
+    void a_burst_larger_than_a_receive_window_of_the_broker_is_journaled_without_the_connection_looping() {
+        // Mosquitto 2.0.11 sends more than the client's Receive Maximum once a backlog builds; with a small window the
+        // client disconnects (0x93), is flooded again on reconnect, and the burst never completes (GatewayConfig).
+        var units = List.of(FakeUnit.newUnitId("burst"), FakeUnit.newUnitId("burst"), FakeUnit.newUnitId("burst"));
+        units.forEach(unitId -> Gateway.register(unitId, "clinic-burst"));
+        var perUnit = 200;
+
+        var connections = units.stream().map(FakeUnit::connect).toList();
+        try {
+            for (int seq = 1; seq <= perUnit; seq++) {
+                for (var unit : connections) {
+                    var event = UnitEvent.of(unit.unitId(), seq, 1, Instant.now(),
+                            new EventData.SessionPhase(unit.unitId() + "-1-1", EventData.SessionPhase.Phase.HOLDING, seq));
+                    unit.publish(Topics.EVENTS, ProtocolCodec.shared().encode(event));
+                }
+            }
+
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    units.stream().mapToInt(unitId -> Gateway.journalOf(unitId).size()).sum() == units.size() * perUnit);
+            for (var unitId : units) {
+                assertEquals(perUnit, Gateway.journalOf(unitId).stream().map(e -> e.event().seq()).distinct().count());
+            }
+        } finally {
+            connections.forEach(FakeUnit::close);
         }
     }
 
@@ -142,29 +168,5 @@ class EventIngestTest {
         return new String(GoldenPayloads.forUnit("event-session-phase.json", unitId), StandardCharsets.UTF_8)
                 .replace("\"v\":1,", "\"v\":1,\"padding\":\"" + padding + "\",")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Every journaled event of a unit, read through the feed page by page, as a consumer catching up would. */
-    static List<FleetEvent> journalOf(String unitId) {
-        var codec = ProtocolCodec.shared();
-        var all = new ArrayList<FleetEvent>();
-        long after = 0;
-        while (true) {
-            var body = given().queryParam("after", after).queryParam("limit", 1000).get("/events")
-                    .then().statusCode(200).extract().asByteArray();
-            var page = new ArrayList<FleetEvent>();
-            try {
-                for (var node : codec.mapper().readTree(body)) {
-                    page.add(codec.decodeFleetEvent(codec.mapper().writeValueAsBytes(node)).message());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            page.stream().filter(e -> e.event().unitId().equals(unitId)).forEach(all::add);
-            if (page.size() < 1000) {
-                return all;
-            }
-            after = page.get(page.size() - 1).journalPosition();
-        }
     }
 }

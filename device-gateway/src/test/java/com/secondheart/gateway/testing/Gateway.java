@@ -1,8 +1,14 @@
 package com.secondheart.gateway.testing;
 
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.fleet.FleetEvent;
 import io.restassured.http.ContentType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -38,5 +44,29 @@ public final class Gateway {
                 }))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** Every journaled event of a unit, read through the feed page by page, as a consumer catching up would. */
+    public static List<FleetEvent> journalOf(String unitId) {
+        var codec = ProtocolCodec.shared();
+        var all = new ArrayList<FleetEvent>();
+        long after = 0;
+        while (true) {
+            var body = given().queryParam("after", after).queryParam("limit", 1000).get("/events")
+                    .then().statusCode(200).extract().asByteArray();
+            var page = new ArrayList<FleetEvent>();
+            try {
+                for (var node : codec.mapper().readTree(body)) {
+                    page.add(codec.decodeFleetEvent(codec.mapper().writeValueAsBytes(node)).message());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            page.stream().filter(e -> e.event().unitId().equals(unitId)).forEach(all::add);
+            if (page.size() < 1000) {
+                return all;
+            }
+            after = page.get(page.size() - 1).journalPosition();
+        }
     }
 }

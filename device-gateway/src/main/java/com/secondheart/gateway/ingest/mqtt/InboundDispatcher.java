@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Takes every message off the MQTT client's I/O thread and queues it on an ordered lane chosen by unit id, so all
  * messages of one unit (status, events, replies) are handled one after the other in arrival order, while different
- * units proceed in parallel. QoS 1 backlog is bounded by the session's receive maximum (the broker sends no more
- * unacknowledged messages than that); QoS 0 telemetry is dropped when a lane is too far behind.
+ * units proceed in parallel. QoS 1 backlog is bounded by the session's receive maximum (a broker that honours it
+ * sends no more unacknowledged messages than that; see {@code sh.gateway.mqtt.receive-maximum}) and by what the
+ * broker holds for the session; {@code sh_gateway_ingest_backlog} shows it. QoS 0 telemetry is dropped when a lane
+ * is too far behind.
  */
 @ApplicationScoped
 public class InboundDispatcher implements InboundHandler {
@@ -55,6 +57,17 @@ public class InboundDispatcher implements InboundHandler {
                 return thread;
             });
         }
+        metrics.gauge(GatewayMetrics.INGEST_BACKLOG, "Messages received and still waiting on the ingest lanes",
+                this::backlog);
+    }
+
+    /** Messages waiting on all lanes (a rising backlog: the database or the lanes cannot keep up). */
+    int backlog() {
+        var waiting = 0;
+        for (var lane : lanes) {
+            waiting += lane.getQueue().size();
+        }
+        return waiting;
     }
 
     @PreDestroy

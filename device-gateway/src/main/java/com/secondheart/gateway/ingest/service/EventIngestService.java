@@ -4,7 +4,7 @@ import com.secondheart.gateway.handoff.FleetPublisher;
 import com.secondheart.gateway.journal.repository.JournalRepository;
 import com.secondheart.gateway.journal.service.JournalService;
 import com.secondheart.gateway.presence.service.PresenceService;
-import com.secondheart.gateway.registry.repository.UnitRepository;
+import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.Blocking;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.Decoded;
@@ -22,7 +22,8 @@ import java.time.Instant;
 
 /**
  * Unit events: decode, check the topic and the registry, journal once, apply to presence, all in one transaction;
- * after the commit the message is acknowledged and the enriched FleetEvent handed on (docs/architecture.md).
+ * after the commit the message is acknowledged and the enriched FleetEvent handed on (docs/architecture.md). The
+ * registry is read through {@link RegistryCache}, so a steady stream of events costs no registry query.
  *
  * <p>A redelivered event (same event id) is acknowledged and handed on again, byte for byte as the first time
  * (same journal position and receive time): the consumers are idempotent on the event id, and re-publishing closes
@@ -32,7 +33,7 @@ import java.time.Instant;
 public class EventIngestService {
 
     @Inject
-    UnitRepository units;
+    RegistryCache registry;
 
     @Inject
     JournalRepository journal;
@@ -79,17 +80,17 @@ public class EventIngestService {
     }
 
     Uni<Recorded> record(UnitEvent event, Instant receivedAt) {
-        return Panache.withTransaction(() -> units.findById(event.unitId()).chain(unit -> {
+        return Panache.withTransaction(() -> registry.find(event.unitId()).chain(unit -> {
             var rejection = UnitAdmission.check(unit, event.unitId());
             if (rejection != null) {
                 return Uni.createFrom().item(new Recorded(rejection, null, null, false));
             }
-            return journal.append(event.eventId(), event.unitId(), unit.clinicId, event.seq(), event.bootSeq(),
+            return journal.append(event.eventId(), event.unitId(), unit.clinicId(), event.seq(), event.bootSeq(),
                             event.type().wireName(), event.deviceTime(), receivedAt, codec.encodeToString(event))
                     .chain(appended -> {
                         if (appended.duplicate()) {
                             var original = journalService.toFleetEvent(appended.entry());
-                            return presence.touch(unit.unitId, receivedAt)
+                            return presence.touch(unit.unitId(), receivedAt)
                                     .map(ignored -> new Recorded(null, original, null, true));
                         }
                         var fleetEvent = JournalService.fleetEvent(appended.entry(), event);

@@ -3,6 +3,7 @@ package com.secondheart.gateway.ingest.service;
 import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.repository.UnitRepository;
+import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.Blocking;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
@@ -13,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-/** Births and deaths: presence in one transaction; after it, the presence hand-off and the commands kept waiting. */
+/**
+ * Births and deaths: presence in one transaction; after it, the presence hand-off and the commands kept waiting.
+ * Status messages are rare, so the registry row is read fresh (a birth may update the unit's firmware).
+ */
 @ApplicationScoped
 public class StatusIngestService {
 
@@ -27,6 +31,9 @@ public class StatusIngestService {
 
     @Inject
     CommandService commands;
+
+    @Inject
+    RegistryCache registry;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
 
@@ -49,6 +56,10 @@ public class StatusIngestService {
             return rejected;
         }
         var result = (PresenceService.StatusApplied) applied;
+        if (result.firmwareChanged()) {
+            // committed: the registry cache must not hand out the old firmware in presence snapshots
+            registry.invalidate(status.unitId());
+        }
         return Disposition.accepted(() -> {
             presence.publish(result.changed());
             if (result.cameOnline()) {

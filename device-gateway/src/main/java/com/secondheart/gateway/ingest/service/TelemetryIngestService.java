@@ -2,7 +2,7 @@ package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.handoff.FleetPublisher;
 import com.secondheart.gateway.presence.service.PresenceService;
-import com.secondheart.gateway.registry.repository.UnitRepository;
+import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.Blocking;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
@@ -14,12 +14,15 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Telemetry summaries (QoS 0): checked, enriched with the clinic and forwarded at QoS 0; never stored. */
+/**
+ * Telemetry summaries (QoS 0): checked, enriched with the clinic (from {@link RegistryCache}) and forwarded at QoS 0;
+ * never stored.
+ */
 @ApplicationScoped
 public class TelemetryIngestService {
 
     @Inject
-    UnitRepository units;
+    RegistryCache registry;
 
     @Inject
     PresenceService presence;
@@ -38,12 +41,12 @@ public class TelemetryIngestService {
         if (!telemetry.unitId().equals(message.unitId())) {
             return UnitAdmission.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
         }
-        var admitted = Blocking.await(() -> Panache.withTransaction(() -> units.findById(telemetry.unitId())
+        var admitted = Blocking.await(() -> Panache.withTransaction(() -> registry.find(telemetry.unitId())
                 .chain(unit -> {
                     var rejection = UnitAdmission.check(unit, telemetry.unitId());
                     return rejection != null
                             ? Uni.createFrom().item((Object) rejection)
-                            : presence.touch(unit.unitId, message.receivedAt()).map(ignored -> (Object) unit.clinicId);
+                            : presence.touch(unit.unitId(), message.receivedAt()).map(ignored -> (Object) unit.clinicId());
                 })));
         if (admitted instanceof Disposition.Rejected rejected) {
             return rejected;

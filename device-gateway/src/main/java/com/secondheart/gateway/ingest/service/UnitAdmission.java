@@ -1,6 +1,7 @@
 package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.registry.repository.UnitEntity;
+import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.protocol.RejectReason;
 
 /** The registry's say on a message: only registered, active units are heard. */
@@ -11,10 +12,19 @@ public final class UnitAdmission {
 
     /** Null when the unit may speak, else why not. */
     public static Disposition.Rejected check(UnitEntity unit, String unitId) {
-        if (unit == null) {
+        return check(unit != null, unit != null && unit.active, unitId);
+    }
+
+    /** The same for a unit from the registry cache (events and telemetry). */
+    public static Disposition.Rejected check(RegistryCache.CachedUnit unit, String unitId) {
+        return check(unit != null, unit != null && unit.active(), unitId);
+    }
+
+    private static Disposition.Rejected check(boolean registered, boolean active, String unitId) {
+        if (!registered) {
             return new Disposition.Rejected(RejectReason.UNKNOWN_UNIT, "unit '" + unitId + "' is not registered");
         }
-        if (!unit.active) {
+        if (!active) {
             return new Disposition.Rejected(RejectReason.DECOMMISSIONED_UNIT, "unit '" + unitId + "' is decommissioned");
         }
         return null;

@@ -5,6 +5,7 @@ import com.secondheart.gateway.handoff.FleetPublisher;
 import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.gateway.presence.repository.PresenceRepository;
 import com.secondheart.gateway.registry.repository.UnitEntity;
+import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.SchemaVersion;
 import com.secondheart.protocol.device.UnitEvent;
@@ -14,6 +15,7 @@ import com.secondheart.protocol.fleet.UnitState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -22,6 +24,11 @@ import java.time.Instant;
  * Keeps each unit's presence from the protocol (births, deaths, events; see {@link PresenceRules}) and publishes
  * it retained on the fleet presence topic whenever it changes. The apply methods run inside the caller's
  * transaction; publishing happens only after that transaction committed.
+ *
+ * <p>The apply methods lock the unit's presence row ({@code SELECT ... FOR UPDATE}) until the commit. Within one
+ * replica a unit's messages are handled one after the other on its lane, but gateway replicas split the stream
+ * message by message, so a birth on one replica and an event on another may be applied at the same time; the lock
+ * makes the second wait for the first instead of overwriting it. {@link PresenceRules} then copes with the order.
  */
 @ApplicationScoped
 public class PresenceService {
@@ -40,13 +47,17 @@ public class PresenceService {
     @Inject
     GatewayConfig config;
 
-    /** What a status message did; {@code published} is the presence to publish after commit, or null. */
-    public record StatusApplied(PresenceRules.Outcome outcome, UnitPresence changed, boolean cameOnline) {
+    /**
+     * What a status message did; {@code changed} is the presence to publish after commit, or null;
+     * {@code firmwareChanged}: the registry row changed, so the registry cache must forget the unit after commit.
+     */
+    public record StatusApplied(PresenceRules.Outcome outcome, UnitPresence changed, boolean cameOnline,
+            boolean firmwareChanged) {
     }
 
     /** Applies a birth or death inside the current transaction. */
     public Uni<StatusApplied> applyStatus(UnitEntity unit, UnitStatus status, Instant receivedAt) {
-        return presences.findById(unit.unitId).map(presence -> {
+        return presences.findById(unit.unitId, LockModeType.PESSIMISTIC_WRITE).map(presence -> {
             presence.lastSeen = later(presence.lastSeen, receivedAt);
             var birth = status.state() == UnitStatus.Presence.ONLINE;
             var outcome = birth
@@ -56,21 +67,22 @@ public class PresenceService {
                 metrics.staleStatus(status.state().name());
                 LOG.debugf("Ignored stale %s of unit %s: boot %d is older than boot %d", birth ? "birth" : "death",
                         unit.unitId, status.bootSeq(), presence.bootSeq);
-                return new StatusApplied(outcome, null, false);
+                return new StatusApplied(outcome, null, false, false);
             }
-            if (birth && status.firmware() != null && !status.firmware().equals(unit.firmware)) {
+            var firmwareChanged = birth && status.firmware() != null && !status.firmware().equals(unit.firmware);
+            if (firmwareChanged) {
                 unit.firmware = status.firmware();
             }
             var changed = outcome == PresenceRules.Outcome.CHANGED ? snapshot(unit, presence) : null;
             // Any birth that is not stale may find commands waiting (sending claims them, so a repeat is harmless).
             var cameOnline = birth;
-            return new StatusApplied(outcome, changed, cameOnline);
+            return new StatusApplied(outcome, changed, cameOnline, firmwareChanged);
         });
     }
 
     /** Applies an accepted, newly journaled event inside the current transaction; the new presence or null. */
-    public Uni<UnitPresence> applyEvent(UnitEntity unit, UnitEvent event, Instant receivedAt) {
-        return presences.findById(unit.unitId).map(presence -> {
+    public Uni<UnitPresence> applyEvent(RegistryCache.CachedUnit unit, UnitEvent event, Instant receivedAt) {
+        return presences.findById(unit.unitId(), LockModeType.PESSIMISTIC_WRITE).map(presence -> {
             presence.lastSeen = later(presence.lastSeen, receivedAt);
             var outcome = PresenceRules.event(presence, event, receivedAt);
             return outcome == PresenceRules.Outcome.CHANGED ? snapshot(unit, presence) : null;
@@ -104,8 +116,16 @@ public class PresenceService {
     }
 
     public static UnitPresence snapshot(UnitEntity unit, PresenceEntity presence) {
-        return new UnitPresence(SchemaVersion.CURRENT, unit.unitId, unit.clinicId, presence.state, presence.bootSeq,
-                unit.firmware, presence.lastSeen, presence.stateSince);
+        return snapshot(unit.unitId, unit.clinicId, unit.firmware, presence);
+    }
+
+    public static UnitPresence snapshot(RegistryCache.CachedUnit unit, PresenceEntity presence) {
+        return snapshot(unit.unitId(), unit.clinicId(), unit.firmware(), presence);
+    }
+
+    private static UnitPresence snapshot(String unitId, String clinicId, String firmware, PresenceEntity presence) {
+        return new UnitPresence(SchemaVersion.CURRENT, unitId, clinicId, presence.state, presence.bootSeq, firmware,
+                presence.lastSeen, presence.stateSince);
     }
 
     private static Instant later(Instant a, Instant b) {

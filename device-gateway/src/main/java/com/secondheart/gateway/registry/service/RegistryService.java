@@ -44,7 +44,13 @@ public class RegistryService {
     @Inject
     MqttCredentials credentials;
 
-    /** Registers a unit; the answer carries its MQTT password, which is never shown again. */
+    @Inject
+    RegistryCache cache;
+
+    /**
+     * Registers a unit; the answer carries its MQTT password, which is never shown again. Nothing to invalidate:
+     * the registry cache never remembers an unknown unit, so every replica hears the new unit at once.
+     */
     public Uni<RegisteredUnit> register(NewUnit request) {
         return VertxContextSupport.executeBlocking(() -> credentials.issue(request.unitId()))
                 .chain(issued -> Panache.withTransaction(() -> units.findById(request.unitId())
@@ -105,7 +111,8 @@ public class RegistryService {
 
     /**
      * Moves a unit to another clinic; its retained presence moves with it. Empty item when the unit is unknown.
-     * Events already journaled keep the clinic they were received under.
+     * Events already journaled keep the clinic they were received under; other replicas journal under the new clinic
+     * within {@code sh.gateway.registry.cache-ttl} (see {@link RegistryCache}).
      */
     public Uni<UnitView> moveClinic(String unitId, String clinicId) {
         return Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
@@ -119,6 +126,10 @@ public class RegistryService {
             unit.clinicId = clinicId;
             return presences.findById(unitId).map(state -> new Moved(from, unit, state));
         })).invoke(moved -> {
+            if (moved != null) {
+                // committed: the next message this replica ingests sees the new clinic
+                cache.invalidate(unitId);
+            }
             if (moved != null && !moved.from().equals(moved.unit().clinicId)) {
                 LOG.infof("Unit %s moved from clinic %s to %s", unitId, moved.from(), moved.unit().clinicId);
                 presence.republishAfterMove(moved.from(), moved.unit(), moved.presence());
@@ -130,8 +141,9 @@ public class RegistryService {
     }
 
     /**
-     * Takes a unit out of service: its messages are rejected from now on, its retained presence is cleared, and its
-     * id stays taken. Idempotent. Empty item when the unit is unknown.
+     * Takes a unit out of service: its messages are rejected from now on (by this replica at once, by the others
+     * within {@code sh.gateway.registry.cache-ttl}, see {@link RegistryCache}), its retained presence is cleared, and
+     * its id stays taken. Idempotent. Empty item when the unit is unknown.
      */
     public Uni<UnitView> decommission(String unitId) {
         return Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
@@ -146,6 +158,8 @@ public class RegistryService {
             return presences.findById(unitId).map(state -> UnitView.of(unit, state));
         })).invoke(view -> {
             if (view != null) {
+                // committed: from here on this replica refuses the unit's messages (others within the cache TTL)
+                cache.invalidate(unitId);
                 presence.clearRetained(view.clinicId(), unitId);
             }
         });
