@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Returned configuration: {@code sh.db.host}, {@code sh.db.port}, {@code sh.db.name},
  * {@code sh.db.user}, {@code sh.db.password}, {@code sh.mqtt.host}, {@code sh.mqtt.port} and
- * {@code test-support.run-id} (random, to namespace MQTT client ids and topics).
+ * {@code test-support.run-id} (random, to namespace MQTT client ids and topics), and the
+ * {@code sh.security.*} keys that make the services trust {@link TestTokens}.
  *
  * <p>Init argument {@code db-prefix} (optional) replaces the module name in the database name
  * {@code sh_test_<prefix>_<random8>}; the default is the name of the working directory, i.e. the
@@ -37,7 +38,8 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
     public Map<String, String> start() {
         TestServers.startAll();
         database = TestServers.freshDatabase(prefix != null ? prefix : moduleName());
-        return Map.of(
+        var config = new java.util.HashMap<>(TestTokens.config());
+        config.putAll(Map.of(
                 "sh.db.host", TestServers.pgHost(),
                 "sh.db.port", Integer.toString(TestServers.pgPort()),
                 "sh.db.name", database,
@@ -45,7 +47,8 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
                 "sh.db.password", TestServers.pgPassword(),
                 "sh.mqtt.host", TestServers.mqttHost(),
                 "sh.mqtt.port", Integer.toString(TestServers.mqttPort()),
-                "test-support.run-id", TestServers.newRunId());
+                "test-support.run-id", TestServers.newRunId()));
+        return config;
     }
 
     @Override
