@@ -11,14 +11,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -81,6 +85,17 @@ class JournalCatchUpTest {
                 .body("[0].completed", equalTo(1))
                 .body("[0].running", equalTo(0));
         assertThat(FakeGatewayJournal.requestedAfter(), hasItem(0L));
+    }
+
+    @Test
+    void theJournalIsReadWithThisServicesOwnServiceToken() throws Exception {
+        await().atMost(PATIENCE).until(() -> !FakeGatewayJournal.authorizations().isEmpty());
+        var header = FakeGatewayJournal.authorizations().get(FakeGatewayJournal.authorizations().size() - 1);
+        assertThat(header, startsWith("Bearer "));
+        var payload = header.substring("Bearer ".length()).split("\\.")[1];
+        var claims = new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8);
+        assertThat(claims, containsString("\"groups\":[\"service\"]"));
+        assertThat(claims, containsString("\"sub\":\"telemetry-service\""));
     }
 
     private static long journal(FleetEvent event) {

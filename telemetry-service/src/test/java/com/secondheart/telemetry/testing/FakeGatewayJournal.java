@@ -21,6 +21,7 @@ public class FakeGatewayJournal implements QuarkusTestResourceLifecycleManager {
 
     private static final List<Entry> ENTRIES = new CopyOnWriteArrayList<>();
     private static final List<Long> REQUESTED_AFTER = new CopyOnWriteArrayList<>();
+    private static final List<String> AUTHORIZATIONS = new CopyOnWriteArrayList<>();
 
     private HttpServer server;
 
@@ -37,6 +38,11 @@ public class FakeGatewayJournal implements QuarkusTestResourceLifecycleManager {
         return List.copyOf(REQUESTED_AFTER);
     }
 
+    /** The Authorization header of every request the service made so far ("" when it sent none). */
+    public static List<String> authorizations() {
+        return List.copyOf(AUTHORIZATIONS);
+    }
+
     @Override
     public Map<String, String> start() {
         try {
@@ -49,6 +55,8 @@ public class FakeGatewayJournal implements QuarkusTestResourceLifecycleManager {
             var after = Long.parseLong(query.getOrDefault("after", "0"));
             var limit = Integer.parseInt(query.getOrDefault("limit", "500"));
             REQUESTED_AFTER.add(after);
+            var authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            AUTHORIZATIONS.add(authorization == null ? "" : authorization);
             var page = ENTRIES.stream()
                     .filter(entry -> entry.position() > after)
                     .sorted((a, b) -> Long.compare(a.position(), b.position()))

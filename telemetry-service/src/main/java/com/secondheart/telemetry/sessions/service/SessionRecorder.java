@@ -6,7 +6,7 @@ import com.secondheart.protocol.device.EventData.SessionCompleted;
 import com.secondheart.protocol.device.EventData.SessionStarted;
 import com.secondheart.protocol.device.EventData.ZoneStat;
 import com.secondheart.protocol.fleet.FleetEvent;
-import com.secondheart.telemetry.fleet.service.FleetEventHandler;
+import com.secondheart.fleetconsumer.service.FleetEventHandler;
 import com.secondheart.telemetry.sessions.repository.SessionOutcome;
 import com.secondheart.telemetry.sessions.repository.SessionRepository;
 import com.secondheart.telemetry.sessions.repository.SessionRepository.End;
@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * Keeps one record per session from its events, in any order: a start fills in the program, an end sets the
  * outcome and results, and an end that arrives first still makes a correct record that the start completes later.
- * Runs inside the fleet consumer's transaction (see {@link com.secondheart.telemetry.fleet.service.FleetEventApplier}).
+ * Runs inside the fleet consumer's transaction (see {@link com.secondheart.fleetconsumer.service.FleetEventApplier}).
  */
 @ApplicationScoped
 public class SessionRecorder implements FleetEventHandler {

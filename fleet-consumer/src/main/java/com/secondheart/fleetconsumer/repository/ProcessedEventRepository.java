@@ -1,4 +1,4 @@
-package com.secondheart.telemetry.fleet.repository;
+package com.secondheart.fleetconsumer.repository;
 
 import com.secondheart.protocol.fleet.FleetEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;

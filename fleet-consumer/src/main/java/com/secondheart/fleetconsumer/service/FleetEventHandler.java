@@ -1,4 +1,4 @@
-package com.secondheart.telemetry.fleet.service;
+package com.secondheart.fleetconsumer.service;
 
 import com.secondheart.protocol.fleet.FleetEvent;
 import io.smallrye.mutiny.Uni;

@@ -1,8 +1,8 @@
-package com.secondheart.telemetry.fleet.service;
+package com.secondheart.fleetconsumer.service;
 
 import com.secondheart.protocol.fleet.FleetEvent;
-import com.secondheart.telemetry.fleet.repository.ConsumerCursorRepository;
-import com.secondheart.telemetry.fleet.repository.ProcessedEventRepository;
+import com.secondheart.fleetconsumer.repository.ConsumerCursorRepository;
+import com.secondheart.fleetconsumer.repository.ProcessedEventRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;

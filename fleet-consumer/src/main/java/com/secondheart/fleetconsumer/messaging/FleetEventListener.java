@@ -1,12 +1,12 @@
-package com.secondheart.telemetry.fleet.messaging;
+package com.secondheart.fleetconsumer.messaging;
 
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.fleet.FleetEvent;
-import com.secondheart.telemetry.fleet.service.FleetEventApplier;
-import com.secondheart.telemetry.fleet.service.FleetMetrics;
-import com.secondheart.telemetry.fleet.service.FleetMetrics.Source;
-import com.secondheart.telemetry.fleet.service.FreshContext;
+import com.secondheart.fleetconsumer.service.FleetEventApplier;
+import com.secondheart.fleetconsumer.service.FleetMetrics;
+import com.secondheart.fleetconsumer.service.FleetMetrics.Source;
+import com.secondheart.fleetconsumer.service.FreshContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

@@ -1,7 +1,7 @@
-package com.secondheart.telemetry.fleet.service;
+package com.secondheart.fleetconsumer.service;
 
 import com.secondheart.protocol.RejectReason;
-import com.secondheart.telemetry.fleet.config.FleetConsumerConfig;
+import com.secondheart.fleetconsumer.config.FleetConsumerConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The fleet consumer's meters, named after the service ({@code sh_telemetry_...} in Prometheus):
+ * The fleet consumer's meters, named after the service ({@code sh_telemetry_...}, {@code sh_booking_...} in Prometheus):
  * <ul>
  *   <li>{@code sh_<service>_messages_rejected_total{reason}}: fleet messages that could not be read;</li>
  *   <li>{@code sh_<service>_events_applied_total{source}}: events that had an effect (source push or journal);</li>

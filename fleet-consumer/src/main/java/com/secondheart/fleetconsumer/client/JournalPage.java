@@ -1,4 +1,4 @@
-package com.secondheart.telemetry.fleet.client;
+package com.secondheart.fleetconsumer.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;

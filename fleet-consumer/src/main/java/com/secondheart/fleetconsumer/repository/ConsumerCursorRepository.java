@@ -1,4 +1,4 @@
-package com.secondheart.telemetry.fleet.repository;
+package com.secondheart.fleetconsumer.repository;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package com.secondheart.telemetry.fleet.service;
+package com.secondheart.fleetconsumer.service;
 
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;

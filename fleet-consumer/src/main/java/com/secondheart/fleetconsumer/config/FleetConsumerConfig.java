@@ -1,4 +1,4 @@
-package com.secondheart.telemetry.fleet.config;
+package com.secondheart.fleetconsumer.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
