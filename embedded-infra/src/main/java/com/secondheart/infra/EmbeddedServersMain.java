@@ -1,5 +1,8 @@
 package com.secondheart.infra;
 
+import com.secondheart.infra.brokeraccess.BrokerAccessExtension;
+import com.secondheart.infra.brokeraccess.BrokerAccessSettings;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -13,7 +16,8 @@ import java.util.concurrent.CompletionException;
  * Runs an embedded PostgreSQL and/or MQTT broker in a JVM of its own (see {@link EmbeddedServersProcess}).
  *
  * <p>Arguments: {@code [--postgres] [--pg-port N] [--pg-data DIR] [--mqtt] [--mqtt-host H] [--mqtt-port N]
- * [--mqtt-data DIR] [--mqtt-persistent]}. Ports default to 0 (random); without a data directory the
+ * [--mqtt-data DIR] [--mqtt-persistent] [--mqtt-access FILE]}. With {@code --mqtt-access} the broker runs the
+ * broker-access extension with the accounts of that file ({@link com.secondheart.infra.brokeraccess.BrokerAccessSettings}). Ports default to 0 (random); without a data directory the
  * server uses a temporary one that is deleted on exit.
  *
  * <p>Protocol on stdout: one line {@code SH-EMBEDDED-READY pg.port=.. mqtt.host=.. mqtt.port=..} (or
@@ -133,6 +137,7 @@ public final class EmbeddedServersMain {
         int mqttPort;
         Path mqttData;
         boolean mqttPersistent;
+        Path mqttAccess;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -147,6 +152,7 @@ public final class EmbeddedServersMain {
                     case "--mqtt-port" -> { o.mqtt = true; o.mqttPort = Integer.parseInt(value(args, ++i, arg)); }
                     case "--mqtt-data" -> { o.mqtt = true; o.mqttData = Path.of(value(args, ++i, arg)); }
                     case "--mqtt-persistent" -> { o.mqtt = true; o.mqttPersistent = true; }
+                    case "--mqtt-access" -> { o.mqtt = true; o.mqttAccess = Path.of(value(args, ++i, arg)); }
                     default -> throw new IllegalArgumentException("unknown argument " + arg);
                 }
             }
@@ -168,8 +174,12 @@ public final class EmbeddedServersMain {
         }
 
         EmbeddedMqttBroker startBroker() {
-            return EmbeddedMqttBroker.builder().host(mqttHost).port(mqttPort).dataFolder(mqttData)
-                    .persistent(mqttPersistent || mqttData != null).start();
+            var builder = EmbeddedMqttBroker.builder().host(mqttHost).port(mqttPort).dataFolder(mqttData)
+                    .persistent(mqttPersistent || mqttData != null);
+            if (mqttAccess != null) {
+                builder.extension(BrokerAccessExtension.of(BrokerAccessSettings.load(mqttAccess)));
+            }
+            return builder.start();
         }
     }
 }

@@ -166,6 +166,15 @@ public final class EmbeddedServersProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Secures the broker asked for with {@link #mqtt}: nobody anonymous, each account only its role's topics
+         * (see {@link com.secondheart.infra.brokeraccess.BrokerAccessSettings} for the file).
+         */
+        public Builder mqttAccess(Path accessFile) {
+            serverArguments.addAll(List.of("--mqtt-access", accessFile.toAbsolutePath().toString()));
+            return this;
+        }
+
         /** Classpath of the child; default: this JVM's {@code java.class.path} (which must hold embedded-infra and its dependencies). */
         public Builder classpath(String classpath) {
             this.classpath = Objects.requireNonNull(classpath);

@@ -1,0 +1,164 @@
+package com.secondheart.infra.brokeraccess;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An embedded HiveMQ CE extension that lets nobody in anonymously and gives each account only its role's topics
+ * ({@link BrokerRole}): service accounts from {@link BrokerAccessSettings}, units from {@link UnitCredentials}
+ * (the gateway's registry). A unit must connect with its unit id as both username and client id.
+ *
+ * <p>Authorisation uses HiveMQ's default permissions, set by the authenticator at CONNECT: HiveMQ checks every
+ * PUBLISH, SUBSCRIBE and the Will against them, and denies whatever they do not allow.
+ *
+ * <pre>{@code
+ * EmbeddedMqttBroker.builder().extension(BrokerAccessExtension.of(settings)).start();
+ * }</pre>
+ */
+public final class BrokerAccessExtension {
+
+    private static final Logger LOG = Logger.getLogger(BrokerAccessExtension.class.getName());
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(15);
+
+    private BrokerAccessExtension() {
+    }
+
+    public static EmbeddedExtension of(BrokerAccessSettings settings) {
+        return of(settings.serviceAccounts(), settings.unitCredentials());
+    }
+
+    public static EmbeddedExtension of(Map<String, ServiceAccount> serviceAccounts, UnitCredentials units) {
+        var authenticator = new Authenticator(Map.copyOf(serviceAccounts), Objects.requireNonNull(units));
+        return EmbeddedExtension.builder()
+                .withId("second-heart-broker-access")
+                .withName("Second Heart broker access")
+                .withVersion("1")
+                .withAuthor("Second Heart")
+                .withPriority(1000)
+                .withStartPriority(1000)
+                .withExtensionMain(new ExtensionMain() {
+                    @Override
+                    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+                        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+                    }
+
+                    @Override
+                    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+                        // nothing held
+                    }
+                })
+                .build();
+    }
+
+    static final class Authenticator implements SimpleAuthenticator {
+
+        private final Map<String, ServiceAccount> services;
+        private final UnitCredentials units;
+
+        Authenticator(Map<String, ServiceAccount> services, UnitCredentials units) {
+            this.services = services;
+            this.units = units;
+        }
+
+        @Override
+        public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+            var connect = input.getConnectPacket();
+            var username = connect.getUserName().orElse(null);
+            var password = connect.getPassword().map(Authenticator::utf8).orElse(null);
+            if (username == null || password == null) {
+                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "a username and password are required");
+                return;
+            }
+            var service = services.get(username);
+            if (service != null) {
+                if (service.accepts(password)) {
+                    grant(output, service.role(), username);
+                } else {
+                    output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
+                }
+                return;
+            }
+            if (!BrokerRole.isUnitId(username)) {
+                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
+                return;
+            }
+            if (!username.equals(connect.getClientId())) {
+                output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        "a unit connects with its unit id as client id");
+                return;
+            }
+            // the registry read and PBKDF2 block: not on HiveMQ's I/O threads
+            var async = output.async(CHECK_TIMEOUT, TimeoutFallback.FAILURE);
+            Services.extensionExecutorService().submit(() -> {
+                try {
+                    if (units.check(username, password)) {
+                        grant(output, BrokerRole.UNIT, username);
+                    } else {
+                        output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot check unit " + username + ": " + e.getMessage());
+                    output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, "the unit registry is not reachable");
+                } finally {
+                    async.resume();
+                }
+            });
+        }
+
+        private static void grant(SimpleAuthOutput output, BrokerRole role, String username) {
+            var permissions = output.getDefaultPermissions();
+            permissions.clear();
+            permissions.addAll(topicPermissions(role.rights(username)));
+            permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+            output.authenticateSuccessfully();
+        }
+
+        static List<TopicPermission> topicPermissions(List<BrokerRole.Right> rights) {
+            return rights.stream().map(right -> {
+                var builder = Builders.topicPermission()
+                        .topicFilter(right.topicFilter())
+                        .type(TopicPermission.PermissionType.ALLOW);
+                if (right.activity() == BrokerRole.Activity.PUBLISH) {
+                    builder.activity(TopicPermission.MqttActivity.PUBLISH);
+                } else {
+                    builder.activity(TopicPermission.MqttActivity.SUBSCRIBE);
+                    if (right.sharing() == BrokerRole.Sharing.SHARED_ONLY) {
+                        builder.sharedSubscription(TopicPermission.SharedSubscription.SHARED).sharedGroup("#");
+                    } else {
+                        builder.sharedSubscription(TopicPermission.SharedSubscription.NOT_SHARED);
+                    }
+                }
+                return builder.build();
+            }).toList();
+        }
+
+        private static String utf8(ByteBuffer buffer) {
+            var copy = buffer.asReadOnlyBuffer();
+            var bytes = new byte[copy.remaining()];
+            copy.get(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package com.secondheart.infra.brokeraccess;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What each kind of MQTT account may do on the broker (docs/security.md, "Broker access"). The same rights are
+ * shipped for Mosquitto as dynamic-security roles ({@code deploy/mosquitto/}).
+ */
+public enum BrokerRole {
+
+    /** A boot unit: publishes only its own status, events, telemetry and replies; subscribes only to its own commands. */
+    UNIT,
+    /**
+     * device-gateway: shared subscriptions over every unit's status, events, telemetry and replies; publishes
+     * commands to units and the fleet hand-off tree.
+     */
+    GATEWAY,
+    /** telemetry-service, booking-service: shared subscriptions over the fleet hand-off tree, nothing else. */
+    FLEET_CONSUMER;
+
+    /** What a topic right allows. */
+    public enum Activity { PUBLISH, SUBSCRIBE }
+
+    /** How a subscription right may be used. */
+    public enum Sharing { SHARED_ONLY, NOT_SHARED_ONLY, NOT_A_SUBSCRIPTION }
+
+    /** One allowed topic filter. */
+    public record Right(String topicFilter, Activity activity, Sharing sharing) {
+    }
+
+    static final List<String> UNIT_TO_CLOUD = List.of("status", "events", "telemetry", "replies");
+
+    /** The rights of an account with this role; {@code username} is the unit id for {@link #UNIT}. */
+    public List<Right> rights(String username) {
+        return switch (this) {
+            case UNIT -> {
+                requireUnitId(username);
+                var rights = new java.util.ArrayList<Right>();
+                for (var kind : UNIT_TO_CLOUD) {
+                    rights.add(new Right("sh/v1/units/" + username + "/" + kind, Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
+                }
+                rights.add(new Right("sh/v1/units/" + username + "/commands", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY));
+                yield List.copyOf(rights);
+            }
+            case GATEWAY -> {
+                var rights = new java.util.ArrayList<Right>();
+                for (var kind : UNIT_TO_CLOUD) {
+                    rights.add(new Right("sh/v1/units/+/" + kind, Activity.SUBSCRIBE, Sharing.SHARED_ONLY));
+                }
+                rights.add(new Right("sh/v1/units/+/commands", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
+                rights.add(new Right("sh/v1/fleet/#", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
+                yield List.copyOf(rights);
+            }
+            case FLEET_CONSUMER -> List.of(new Right("sh/v1/fleet/#", Activity.SUBSCRIBE, Sharing.SHARED_ONLY));
+        };
+    }
+
+    /** {@code gateway}, {@code fleet-consumer}, {@code unit} (case and '-'/'_' insensitive). */
+    public static BrokerRole parse(String value) {
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown broker role '" + value + "': use gateway, fleet-consumer or unit", e);
+        }
+    }
+
+    /** Unit ids as the registry accepts them: never a wildcard, a '/' or a '$'. */
+    public static boolean isUnitId(String value) {
+        return value != null && value.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    }
+
+    private static void requireUnitId(String value) {
+        if (!isUnitId(value)) {
+            throw new IllegalArgumentException("not a unit id: " + value);
+        }
+    }
+}

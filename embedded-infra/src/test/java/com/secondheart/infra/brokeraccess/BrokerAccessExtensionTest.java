@@ -1,0 +1,189 @@
+package com.secondheart.infra.brokeraccess;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.secondheart.infra.EmbeddedMqttBroker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedded broker with the broker-access extension: the rights of docs/security.md, "Broker access". */
+class BrokerAccessExtensionTest {
+
+    private static final String GATEWAY_PASSWORD = "gateway-secret";
+    private static final Map<String, String> UNIT_HASHES = Map.of(
+            "unit-a", Pbkdf2Hashes.hash("password-a", 1000),
+            "unit-b", Pbkdf2Hashes.hash("password-b", 1000));
+
+    private static EmbeddedMqttBroker broker;
+
+    @BeforeAll
+    static void startSecuredBroker() {
+        var accounts = Map.of(
+                "device-gateway", new ServiceAccount("device-gateway", BrokerRole.GATEWAY, GATEWAY_PASSWORD),
+                "telemetry-service", new ServiceAccount("telemetry-service", BrokerRole.FLEET_CONSUMER,
+                        Pbkdf2Hashes.hash("telemetry-secret", 1000)));
+        UnitCredentials units = (unitId, password) ->
+                UNIT_HASHES.containsKey(unitId) && Pbkdf2Hashes.matches(password, UNIT_HASHES.get(unitId));
+        broker = EmbeddedMqttBroker.builder().port(0).persistent(false)
+                .extension(BrokerAccessExtension.of(accounts, units)).start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void aUnitsOwnEventsReachTheGatewayAndTheGatewaysCommandsReachTheUnit() {
+        var gatewayInbox = new CopyOnWriteArrayList<String>();
+        var gateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
+        assertGranted(subscribe(gateway, "$share/g/sh/v1/units/+/events"));
+        var unitInbox = new CopyOnWriteArrayList<String>();
+        var unit = connected("unit-a", "unit-a", "password-a", unitInbox);
+        assertGranted(subscribe(unit, "sh/v1/units/unit-a/commands"));
+
+        publish(unit, "sh/v1/units/unit-a/events", "own");
+        publish(gateway, "sh/v1/units/unit-a/commands", "start");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayInbox.contains("sh/v1/units/unit-a/events=own")
+                && unitInbox.contains("sh/v1/units/unit-a/commands=start"));
+        unit.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void aUnitPublishingUnderAnotherUnitsIdGetsNothingThrough() {
+        var gatewayInbox = new CopyOnWriteArrayList<String>();
+        var gateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
+        gateway.subscribeWith().topicFilter("$share/g/sh/v1/units/+/events").qos(MqttQos.AT_LEAST_ONCE).send();
+        var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+
+        publishQuietly(unit, "sh/v1/units/unit-b/events", "forged");
+        var again = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+        publish(again, "sh/v1/units/unit-a/events", "marker");
+
+        // the marker, sent after the forged event on the same broker, arrives; the forged event never does
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayInbox.contains("sh/v1/units/unit-a/events=marker"));
+        assertEquals(List.of("sh/v1/units/unit-a/events=marker"), List.copyOf(gatewayInbox));
+        again.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void aUnitSubscribingToAnotherUnitsCommandsIsRefused() {
+        var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+        var codes = subscribe(unit, "sh/v1/units/unit-b/commands");
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), codes);
+        var wildcard = subscribe(unit, "sh/v1/units/+/commands");
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), wildcard);
+        unit.disconnect();
+    }
+
+    @Test
+    void aWrongPasswordAnUnknownUserAnAnonymousClientAndABorrowedClientIdCannotConnect() {
+        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-a", "unit-a", "password-b");
+        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-z", "unit-z", "password-a");
+        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "device-gateway", "gw", "wrong");
+        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, null, "anonymous", null);
+        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "unit-a", "unit-b", "password-a");
+    }
+
+    @Test
+    void aServiceAccountCannotPublishAsAUnitNorReadTheUnitsTopics() {
+        var gatewayInbox = new CopyOnWriteArrayList<String>();
+        var gateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
+        gateway.subscribeWith().topicFilter("$share/g/sh/v1/units/+/events").qos(MqttQos.AT_LEAST_ONCE).send();
+        var telemetry = connected("telemetry-service", "tel-" + UUID.randomUUID(), "telemetry-secret",
+                new CopyOnWriteArrayList<>());
+        assertGranted(telemetry.subscribeWith().topicFilter("$share/telemetry-service/sh/v1/fleet/clinics/+/units/+/events")
+                .qos(MqttQos.AT_LEAST_ONCE).send().getReasonCodes());
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(telemetry, "sh/v1/units/+/events"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(gateway, "sh/v1/units/+/events"),
+                "the gateway reads unit topics only through its shared subscription");
+
+        publishQuietly(telemetry, "sh/v1/units/unit-a/events", "forged-by-telemetry");
+        var otherGateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, new CopyOnWriteArrayList<>());
+        publishQuietly(otherGateway, "sh/v1/units/unit-a/events", "forged-by-gateway");
+        var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+        publish(unit, "sh/v1/units/unit-a/events", "marker");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayInbox.contains("sh/v1/units/unit-a/events=marker"));
+        assertEquals(List.of("sh/v1/units/unit-a/events=marker"), List.copyOf(gatewayInbox));
+        unit.disconnect();
+        gateway.disconnect();
+    }
+
+    private static Mqtt5BlockingClient connected(String username, String clientId, String password, List<String> inbox) {
+        var client = client(clientId);
+        client.toAsync().publishes(MqttGlobalPublishFilter.ALL,
+                p -> inbox.add(p.getTopic() + "=" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+        client.toBlocking().connectWith().cleanStart(true).simpleAuth().username(username)
+                .password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        return client.toBlocking();
+    }
+
+    private static void assertRefused(Mqtt5ConnAckReasonCode expected, String username, String clientId, String password) {
+        var connect = client(clientId).toBlocking().connectWith();
+        var refused = assertThrows(Mqtt5ConnAckException.class, () -> {
+            if (username == null) {
+                connect.send();
+            } else {
+                connect.simpleAuth().username(username).password(password.getBytes(StandardCharsets.UTF_8))
+                        .applySimpleAuth().send();
+            }
+        });
+        assertEquals(expected, refused.getMqttMessage().getReasonCode());
+    }
+
+    private static Mqtt5Client client(String clientId) {
+        return Mqtt5Client.builder().identifier(clientId).serverHost(broker.host()).serverPort(broker.port()).build();
+    }
+
+    private static void publish(Mqtt5BlockingClient client, String topic, String payload) {
+        var result = client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        assertTrue(result.getError().isEmpty(), () -> "publish failed: " + result.getError());
+    }
+
+    /** A publish the broker may refuse with a reason code or by closing the connection: either way it is not delivered. */
+    private static void publishQuietly(Mqtt5BlockingClient client, String topic, String payload) {
+        try {
+            client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        } catch (RuntimeException refused) {
+            // disconnected by the broker: nothing went through
+        }
+    }
+
+    /** The SUBACK's reason codes (the blocking client throws when all of them are errors). */
+    private static List<Mqtt5SubAckReasonCode> subscribe(Mqtt5BlockingClient client, String filter) {
+        try {
+            return client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().getReasonCodes();
+        } catch (Mqtt5SubAckException refused) {
+            return refused.getMqttMessage().getReasonCodes();
+        }
+    }
+
+    private static void assertGranted(List<Mqtt5SubAckReasonCode> codes) {
+        assertTrue(codes.stream().noneMatch(Mqtt5SubAckReasonCode::isError), () -> "subscription refused: " + codes);
+    }
+}
