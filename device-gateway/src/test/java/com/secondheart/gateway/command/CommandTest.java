@@ -1,5 +1,6 @@
 package com.secondheart.gateway.command;
 
+import org.junit.jupiter.api.BeforeEach;
 import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.protocol.ProtocolCodec;
@@ -33,6 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class CommandTest {
+
+    @BeforeEach
+    void callAsFleetAdmin() {
+        Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
+    }
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 

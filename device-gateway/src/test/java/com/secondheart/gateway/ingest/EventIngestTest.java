@@ -1,5 +1,6 @@
 package com.secondheart.gateway.ingest;
 
+import org.junit.jupiter.api.BeforeEach;
 import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.protocol.ProtocolCodec;
@@ -31,6 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class EventIngestTest {
+
+    @BeforeEach
+    void callAsFleetAdmin() {
+        Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
+    }
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String REJECTED = "sh_gateway_messages_rejected_total";

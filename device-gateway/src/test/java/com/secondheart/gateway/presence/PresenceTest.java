@@ -1,5 +1,6 @@
 package com.secondheart.gateway.presence;
 
+import org.junit.jupiter.api.BeforeEach;
 import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.protocol.ProtocolCodec;
@@ -27,6 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PresenceTest {
+
+    @BeforeEach
+    void callAsFleetAdmin() {
+        Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
+    }
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String STALE = "sh_gateway_presence_stale_status_total";

@@ -1,5 +1,6 @@
 package com.secondheart.gateway.support;
 
+import org.junit.jupiter.api.BeforeEach;
 import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.protocol.Topics;
@@ -23,6 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class OnCallMetricsTest {
+
+    @BeforeEach
+    void callAsFleetAdmin() {
+        Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
+    }
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String UNITS = "sh_gateway_units";

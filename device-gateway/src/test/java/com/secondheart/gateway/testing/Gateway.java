@@ -1,5 +1,7 @@
 package com.secondheart.gateway.testing;
 
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.fleet.FleetEvent;
 import io.restassured.http.ContentType;
@@ -17,6 +19,12 @@ import static io.restassured.RestAssured.given;
 public final class Gateway {
 
     private Gateway() {
+    }
+
+    /** Every following REST Assured request of this test JVM carries this bearer token (null: none). */
+    public static void callAs(String token) {
+        RestAssured.requestSpecification = token == null ? null
+                : new RequestSpecBuilder().addHeader("Authorization", "Bearer " + token).build();
     }
 
     public static void register(String unitId, String clinicId) {

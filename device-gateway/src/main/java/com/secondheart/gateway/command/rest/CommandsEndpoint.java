@@ -1,5 +1,12 @@
 package com.secondheart.gateway.command.rest;
 
+import com.secondheart.support.security.Caller;
+import jakarta.annotation.security.RolesAllowed;
+import static com.secondheart.support.security.Roles.CLINIC_STAFF;
+import static com.secondheart.support.security.Roles.FLEET_ADMIN;
+import static com.secondheart.support.security.Roles.OPERATIONS;
+import static com.secondheart.support.security.Roles.SERVICE;
+
 import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.gateway.command.service.CommandView;
 import com.secondheart.support.problem.ProblemException;
@@ -19,10 +26,17 @@ public class CommandsEndpoint {
     @Inject
     CommandService commands;
 
+    @Inject
+    Caller caller;
+
     @GET
     @Path("{commandId}")
+    @RolesAllowed({FLEET_ADMIN, SERVICE, OPERATIONS, CLINIC_STAFF})
     public Uni<CommandView> get(@PathParam("commandId") String commandId) {
-        return commands.get(commandId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("There is no command '" + commandId + "'."));
+        var scope = caller.scope();
+        return commands.get(commandId, scope)
+                .onItem().ifNull().failWith(() -> scope.everyClinic()
+                        ? ProblemException.notFound("There is no command '" + commandId + "'.")
+                        : Caller.denied());
     }
 }

@@ -1,5 +1,12 @@
 package com.secondheart.gateway.command.rest;
 
+import com.secondheart.support.security.Caller;
+import jakarta.annotation.security.RolesAllowed;
+import static com.secondheart.support.security.Roles.CLINIC_STAFF;
+import static com.secondheart.support.security.Roles.FLEET_ADMIN;
+import static com.secondheart.support.security.Roles.OPERATIONS;
+import static com.secondheart.support.security.Roles.SERVICE;
+
 import com.secondheart.gateway.command.service.CommandRequest;
 import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.support.problem.ProblemException;
@@ -23,12 +30,27 @@ public class UnitCommandsEndpoint {
     @Inject
     CommandService commands;
 
+    @Inject
+    Caller caller;
+
     /** 202 with the command's id and state: SENT when the unit is online, else PENDING until its birth. */
+    /**
+     * Fleet admins and services send any command. Clinic staff may stop a session or acknowledge a fault on a unit
+     * of their own clinics (the safe actions a desk needs); for any other unit they get the 403 a missing unit gets.
+     */
     @POST
+    @RolesAllowed({FLEET_ADMIN, SERVICE, CLINIC_STAFF})
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> issue(@PathParam("unitId") String unitId, CommandRequest request) {
-        return commands.issue(unitId, request)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("There is no unit '" + unitId + "'."))
+        var scope = caller.scope();
+        if (!scope.everyClinic() && !CommandService.DESK_COMMANDS.contains(request == null ? null : request.type())) {
+            throw new ProblemException(403, "Forbidden",
+                    "Clinic staff may send only " + String.join(" and ", CommandService.DESK_COMMANDS) + " commands.");
+        }
+        return commands.issue(unitId, request, scope)
+                .onItem().ifNull().failWith(() -> scope.everyClinic()
+                        ? ProblemException.notFound("There is no unit '" + unitId + "'.")
+                        : Caller.denied())
                 .map(issued -> Response.accepted(issued)
                         .location(URI.create("/commands/" + issued.commandId())).build());
     }

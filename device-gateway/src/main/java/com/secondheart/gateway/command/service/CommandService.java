@@ -1,5 +1,7 @@
 package com.secondheart.gateway.command.service;
 
+import com.secondheart.support.security.ClinicScope;
+
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.secondheart.gateway.command.CommandState;
 import com.secondheart.gateway.command.repository.CommandEntity;
@@ -62,13 +64,20 @@ public class CommandService {
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
 
-    /** Stores the command and sends it if the unit is online. Empty item when the unit is unknown. */
-    public Uni<CommandIssued> issue(String unitId, CommandRequest request) {
+    /** What clinic staff may send to a unit of their own clinic. */
+    public static final List<String> DESK_COMMANDS = List.of(CommandType.STOP_SESSION.wireName(),
+            CommandType.ACKNOWLEDGE_FAULT.wireName());
+
+    /**
+     * Stores the command and sends it if the unit is online. Empty item when the unit is unknown or outside
+     * {@code scope} (the endpoint decides which of the two a caller may learn).
+     */
+    public Uni<CommandIssued> issue(String unitId, CommandRequest request, ClinicScope scope) {
         var now = now();
         var commandId = UUID.randomUUID();
         var command = toUnitCommand(request, commandId, now);
         return Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
-            if (unit == null) {
+            if (unit == null || !scope.allows(unit.clinicId)) {
                 return Uni.createFrom().<Stored>nullItem();
             }
             if (!unit.active) {
@@ -105,12 +114,21 @@ public class CommandService {
 
     /** The command, or an empty item when there is none with that id. */
     @WithSession
-    public Uni<CommandView> get(String commandId) {
+    public Uni<CommandView> get(String commandId, ClinicScope scope) {
         var id = parseId(commandId);
         if (id == null) {
             return Uni.createFrom().nullItem();
         }
-        return commands.findById(id).map(command -> command == null ? null : CommandView.of(command));
+        return commands.findById(id).chain(command -> {
+            if (command == null) {
+                return Uni.createFrom().nullItem();
+            }
+            if (scope.everyClinic()) {
+                return Uni.createFrom().item(CommandView.of(command));
+            }
+            return units.findById(command.unitId).map(unit ->
+                    unit != null && scope.allows(unit.clinicId) ? CommandView.of(command) : null);
+        });
     }
 
     /** Sends every PENDING, unexpired command of a unit that just announced itself; how many went out. */

@@ -1,5 +1,10 @@
 package com.secondheart.gateway.journal.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import static com.secondheart.support.security.Roles.FLEET_ADMIN;
+import static com.secondheart.support.security.Roles.OPERATIONS;
+import static com.secondheart.support.security.Roles.SERVICE;
+
 import com.secondheart.gateway.journal.service.JournalService;
 import com.secondheart.protocol.ProtocolCodec;
 import io.smallrye.mutiny.Uni;
@@ -18,7 +23,9 @@ public class JournalEndpoint {
     @Inject
     JournalService journal;
 
+    /** The whole fleet's feed: for services catching up, operations and fleet admins; never clinic-scoped callers. */
     @GET
+    @RolesAllowed({SERVICE, OPERATIONS, FLEET_ADMIN})
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<String> after(@QueryParam("after") @DefaultValue("0") long after,
             @QueryParam("limit") @DefaultValue("500") int limit) {

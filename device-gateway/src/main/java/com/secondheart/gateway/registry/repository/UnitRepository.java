@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 @ApplicationScoped
@@ -17,9 +18,14 @@ public class UnitRepository implements PanacheRepositoryBase<UnitEntity, String>
     public record UnitWithPresence(UnitEntity unit, PresenceEntity presence) {
     }
 
-    public Uni<List<UnitWithPresence>> list(String clinicId, UnitState state, int page, int size) {
+    /** {@code clinics} null means every clinic. */
+    public Uni<List<UnitWithPresence>> list(String clinicId, UnitState state, Collection<String> clinics, int page, int size) {
         var where = new ArrayList<String>();
         var params = new Parameters();
+        if (clinics != null) {
+            where.add("u.clinicId in :clinics");
+            params.and("clinics", clinics);
+        }
         if (clinicId != null) {
             where.add("u.clinicId = :clinicId");
             params.and("clinicId", clinicId);

@@ -1,5 +1,12 @@
 package com.secondheart.gateway.registry.rest;
 
+import com.secondheart.support.security.Caller;
+import jakarta.annotation.security.RolesAllowed;
+import static com.secondheart.support.security.Roles.CLINIC_STAFF;
+import static com.secondheart.support.security.Roles.FLEET_ADMIN;
+import static com.secondheart.support.security.Roles.OPERATIONS;
+import static com.secondheart.support.security.Roles.SERVICE;
+
 import com.secondheart.gateway.registry.service.NewUnit;
 import com.secondheart.gateway.registry.service.RegistryService;
 import com.secondheart.gateway.registry.service.UnitView;
@@ -32,8 +39,12 @@ public class UnitsEndpoint {
     @Inject
     RegistryService registry;
 
+    @Inject
+    Caller caller;
+
     /** 201 with the unit and its MQTT credentials; the password is shown this once. */
     @POST
+    @RolesAllowed(FLEET_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> register(@Valid @NotNull(message = "is required") RegisterUnitRequest request) {
         var unit = new NewUnit(request.unitId(), request.clinicId(), request.model().trim(), request.zonesPerLeg(),
@@ -43,19 +54,37 @@ public class UnitsEndpoint {
                         .entity(registered).build());
     }
 
+    /** Clinic staff see the units of their own clinics; naming another clinic answers 403. */
     @GET
+    @RolesAllowed({OPERATIONS, FLEET_ADMIN, SERVICE, CLINIC_STAFF})
     public Uni<List<UnitView>> list(@QueryParam("clinicId") String clinicId, @QueryParam("state") String state,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        return registry.list(clinicId, state, page, size);
+        var scope = caller.scope();
+        if (clinicId != null && !clinicId.isBlank() && !scope.allows(clinicId)) {
+            throw Caller.denied();
+        }
+        return registry.list(clinicId, state, scope, page, size);
     }
 
+    /** Clinic staff asking for a unit outside their clinics get the same 403 as for a unit that does not exist. */
     @GET
     @Path("{unitId}")
+    @RolesAllowed({OPERATIONS, FLEET_ADMIN, SERVICE, CLINIC_STAFF})
     public Uni<UnitView> get(@PathParam("unitId") String unitId) {
-        return registry.get(unitId).onItem().ifNull().failWith(() -> unknown(unitId));
+        var scope = caller.scope();
+        return registry.get(unitId).map(unit -> {
+            if (unit == null) {
+                throw scope.everyClinic() ? unknown(unitId) : Caller.denied();
+            }
+            if (!scope.allows(unit.clinicId())) {
+                throw Caller.denied();
+            }
+            return unit;
+        });
     }
 
     @PUT
+    @RolesAllowed(FLEET_ADMIN)
     @Path("{unitId}/clinic")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<UnitView> moveClinic(@PathParam("unitId") String unitId,
@@ -65,6 +94,7 @@ public class UnitsEndpoint {
 
     /** 204; the unit stays listed with active=false and its id stays taken. */
     @DELETE
+    @RolesAllowed(FLEET_ADMIN)
     @Path("{unitId}")
     public Uni<Response> decommission(@PathParam("unitId") String unitId) {
         return registry.decommission(unitId).onItem().ifNull().failWith(() -> unknown(unitId))

@@ -1,5 +1,7 @@
 package com.secondheart.gateway.registry.service;
 
+import com.secondheart.support.security.ClinicScope;
+
 import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.gateway.presence.repository.PresenceRepository;
 import com.secondheart.gateway.presence.service.PresenceService;
@@ -89,7 +91,7 @@ public class RegistryService {
 
     /** A page of units, ordered by unit id; {@code state} is a {@link UnitState} name or null. */
     @WithSession
-    public Uni<List<UnitView>> list(String clinicId, String state, int page, int size) {
+    public Uni<List<UnitView>> list(String clinicId, String state, ClinicScope scope, int page, int size) {
         if (page < 0) {
             throw ProblemException.badRequest("page must be 0 or more, was " + page + ".");
         }
@@ -97,7 +99,10 @@ public class RegistryService {
             throw ProblemException.badRequest("size must be between 1 and " + MAX_PAGE_SIZE + ", was " + size + ".");
         }
         var stateFilter = parseState(state);
-        return units.list(blankToNull(clinicId), stateFilter, page, size)
+        if (!scope.everyClinic() && scope.clinics().isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return units.list(blankToNull(clinicId), stateFilter, scope.everyClinic() ? null : scope.clinics(), page, size)
                 .map(rows -> rows.stream().map(row -> UnitView.of(row.unit(), row.presence())).toList());
     }
 

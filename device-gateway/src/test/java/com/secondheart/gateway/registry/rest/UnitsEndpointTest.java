@@ -1,5 +1,6 @@
 package com.secondheart.gateway.registry.rest;
 
+import org.junit.jupiter.api.BeforeEach;
 import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.testsupport.RealServersResource;
@@ -28,6 +29,11 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class UnitsEndpointTest {
+
+    @BeforeEach
+    void callAsFleetAdmin() {
+        Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
+    }
 
     private static Map<String, Object> unit(String unitId, String clinicId) {
         var body = new HashMap<String, Object>();

@@ -1,5 +1,6 @@
 package com.secondheart.gateway.registry.service;
 
+import org.junit.jupiter.api.BeforeEach;
 import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.protocol.Topics;
@@ -29,6 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RegistryCacheTest {
+
+    @BeforeEach
+    void callAsFleetAdmin() {
+        Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
+    }
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String LOOKUPS = "sh_gateway_registry_lookups_total";
