@@ -53,6 +53,11 @@ public class Caller {
         return seesEveryClinic() ? Optional.empty() : Optional.of(clinics());
     }
 
+    /** The same as {@link #clinicScope()}, as a value a service can carry into a reactive pipeline. */
+    public ClinicScope scope() {
+        return seesEveryClinic() ? ClinicScope.EVERY_CLINIC : ClinicScope.only(clinics());
+    }
+
     public boolean maySee(String clinicId) {
         return seesEveryClinic() || (clinicId != null && clinics().contains(clinicId));
     }
