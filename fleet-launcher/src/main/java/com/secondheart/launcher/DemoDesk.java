@@ -16,7 +16,7 @@ final class DemoDesk implements AutoCloseable {
 
     private static final List<String> MODES = List.of("GRADIENT_SEQUENTIAL", "GRADIENT_SEQUENTIAL", "PERISTALTIC", "PULSE");
 
-    private final JsonHttp http = new JsonHttp();
+    private final JsonHttp http;
     private final String gatewayUrl;
     private final int sessionMinutes;
     private final Random random = new Random(7);
@@ -27,7 +27,8 @@ final class DemoDesk implements AutoCloseable {
         return thread;
     });
 
-    DemoDesk(String gatewayUrl, int sessionMinutes) {
+    DemoDesk(JsonHttp http, String gatewayUrl, int sessionMinutes) {
+        this.http = http;
         this.gatewayUrl = gatewayUrl;
         this.sessionMinutes = sessionMinutes;
     }

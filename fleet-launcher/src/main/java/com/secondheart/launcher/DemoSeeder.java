@@ -6,11 +6,12 @@ import java.util.Map;
 /** Puts the demo clinics and units into the services through their public APIs; safe to run again. */
 final class DemoSeeder {
 
-    private final JsonHttp http = new JsonHttp();
+    private final JsonHttp http;
     private final String bookingUrl;
     private final String gatewayUrl;
 
-    DemoSeeder(String bookingUrl, String gatewayUrl) {
+    DemoSeeder(JsonHttp http, String bookingUrl, String gatewayUrl) {
+        this.http = http;
         this.bookingUrl = bookingUrl;
         this.gatewayUrl = gatewayUrl;
     }

@@ -2,6 +2,8 @@ package com.secondheart.launcher;
 
 import com.secondheart.infra.EmbeddedMqttBroker;
 import com.secondheart.infra.EmbeddedPostgresServer;
+import com.secondheart.infra.keys.SigningKeys;
+import com.secondheart.infra.keys.TokenSigner;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,6 +25,7 @@ public final class FleetLauncher {
 
     private static final String DB_USER = "secondheart";
     private static final String DB_PASSWORD = "secondheart";
+    private static final String ISSUER = "https://second-heart.local";
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final LauncherSettings settings;
@@ -53,6 +56,15 @@ public final class FleetLauncher {
         var logs = s.dataDir().resolve("logs");
         say("Second Heart fleet: data and logs in %s", s.dataDir());
 
+        // Bearer tokens: a signing key pair kept across starts, demo users with passwords made fresh each start.
+        var keys = SigningKeys.ensure(s.dataDir().resolve("keys"));
+        var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(keys.privateKey())), ISSUER);
+        var demoUsers = DemoUsers.create(DemoFleet.CLINICS.get(0).clinicId());
+        var usersFile = s.dataDir().resolve("demo-users.txt");
+        DemoUsers.write(demoUsers, usersFile);
+        var launcherHttp = new JsonHttp(new RenewingToken(signer, "fleet-launcher",
+                List.of("fleet-admin", "operations", "service"))::get);
+
         say("Starting embedded PostgreSQL on port %d ...", s.postgresPort());
         var postgres = EmbeddedPostgresServer.start(s.postgresPort(), s.dataDir().resolve("postgres"));
         running.add(postgres);
@@ -77,17 +89,21 @@ public final class FleetLauncher {
         common.put("SH_GATEWAY_URL", "http://localhost:" + s.gatewayPort());
         common.put("SH_TELEMETRY_URL", "http://localhost:" + s.telemetryPort());
         common.put("SH_BOOKING_URL", "http://localhost:" + s.bookingPort());
+        common.put("SH_SECURITY_ISSUER", ISSUER);
+        common.put("SH_SECURITY_PUBLIC_KEY_LOCATION", keys.publicKey().toString());
+        common.put("SH_SECURITY_SIGNING_KEY_LOCATION", keys.privateKey().toString());
 
         var gateway = startService("device-gateway", s.gatewayPort(), with(common, "SH_DB_NAME", "sh_gateway"), logs);
         var telemetry = startService("telemetry-service", s.telemetryPort(), with(common, "SH_DB_NAME", "sh_telemetry"), logs);
         var booking = startService("booking-service", s.bookingPort(), with(common, "SH_DB_NAME", "sh_booking"), logs);
-        var dashboard = startService("ops-dashboard", s.dashboardPort(), common, logs);
+        var dashboard = startService("ops-dashboard", s.dashboardPort(),
+                with(common, "SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString()), logs);
         for (var service : List.of(gateway, telemetry, booking, dashboard)) {
             service.awaitReady(Duration.ofSeconds(120));
             say("  %-18s ready at %s", service.name(), service.baseUrl());
         }
 
-        new DemoSeeder(booking.baseUrl(), gateway.baseUrl()).seed(DemoFleet.CLINICS);
+        new DemoSeeder(launcherHttp, booking.baseUrl(), gateway.baseUrl()).seed(DemoFleet.CLINICS);
         say("Registered %d clinics and %d boot units", DemoFleet.CLINICS.size(), DemoFleet.allUnitIds().size());
 
         var agentEnv = new HashMap<>(common);
@@ -101,13 +117,18 @@ public final class FleetLauncher {
         agents.awaitReady(Duration.ofSeconds(120));
         say("  %-18s ready at %s (%d simulated units)", agents.name(), agents.baseUrl(), DemoFleet.allUnitIds().size());
 
-        var desk = new DemoDesk(gateway.baseUrl(), 5);
+        var desk = new DemoDesk(launcherHttp, gateway.baseUrl(), 5);
         running.add(desk);
         desk.start();
 
         say("");
         say("=================================================================");
-        say("  Dashboard:   http://localhost:%d", s.dashboardPort());
+        say("  Dashboard:   http://localhost:%d   sign in as one of (passwords are new at every start):", s.dashboardPort());
+        for (var user : demoUsers) {
+            say("    %-16s %-10s %-14s %s", user.username(), user.password(), user.role(),
+                    user.clinics().isEmpty() ? "every clinic" : "clinic " + String.join(",", user.clinics()));
+        }
+        say("  APIs want a bearer token: sign in at POST /api/session on the dashboard (docs/security.md).");
         say("  Gateway API: %s/units   Telemetry API: %s/sessions", gateway.baseUrl(), telemetry.baseUrl());
         say("  Booking API: %s/clinics   MQTT: 127.0.0.1:%d (topics sh/v1/#)", booking.baseUrl(), s.mqttPort());
         say("  Demo time runs %dx faster on the simulated units: a 5-minute session ends in %d s.",

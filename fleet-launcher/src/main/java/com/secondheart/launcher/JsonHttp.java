@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Just enough JSON over HTTP for seeding the demo and driving it; the services are the real API. */
 public final class JsonHttp {
@@ -22,6 +23,12 @@ public final class JsonHttp {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final Supplier<String> bearerToken;
+
+    /** Every request carries {@code Authorization: Bearer <token>} from the supplier (asked per request, so it may renew). */
+    public JsonHttp(Supplier<String> bearerToken) {
+        this.bearerToken = bearerToken;
+    }
 
     public Reply get(String url) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
@@ -34,7 +41,8 @@ public final class JsonHttp {
     }
 
     private Reply send(HttpRequest.Builder builder) throws IOException, InterruptedException {
-        var response = client.send(builder.timeout(Duration.ofSeconds(10)).header("Accept", "application/json").build(),
+        var response = client.send(builder.timeout(Duration.ofSeconds(10)).header("Accept", "application/json")
+                        .header("Authorization", "Bearer " + bearerToken.get()).build(),
                 HttpResponse.BodyHandlers.ofString());
         var text = response.body();
         JsonNode body = text == null || text.isBlank() ? MAPPER.nullNode() : MAPPER.readTree(text);

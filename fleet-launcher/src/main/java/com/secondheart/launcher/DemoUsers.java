@@ -1,0 +1,66 @@
+package com.secondheart.launcher;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The demo's people: one per role, with passwords made fresh at every start and printed once. Only PBKDF2 hashes
+ * reach the file the dashboard's sign-in reads ({@code SH_DASHBOARD_SIGN_IN_USERS_FILE}).
+ */
+final class DemoUsers {
+
+    record User(String username, String role, List<String> clinics, String password) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int ITERATIONS = 210_000;
+
+    private DemoUsers() {
+    }
+
+    static List<User> create(String staffClinic) {
+        return List.of(
+                new User("ops", "operations", List.of(), newPassword()),
+                new User(staffClinic + ".desk", "clinic-staff", List.of(staffClinic), newPassword()),
+                new User("fleet.admin", "fleet-admin", List.of(), newPassword()));
+    }
+
+    /** {@code username:role:clinic,clinic:PBKDF2$sha512$iterations$salt$hash}, one line per user, owner-readable only. */
+    static void write(List<User> users, Path file) throws IOException {
+        var lines = new ArrayList<String>();
+        lines.add("# Demo users of the one-command fleet, rewritten at every start. Format: username:role:clinics:hash");
+        for (var user : users) {
+            lines.add(user.username() + ":" + user.role() + ":" + String.join(",", user.clinics()) + ":" + hash(user.password()));
+        }
+        Files.write(file, lines);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static String newPassword() {
+        var raw = new byte[12];
+        RANDOM.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    private static String hash(String password) {
+        var salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        try {
+            var spec = new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 512);
+            var derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded();
+            var base64 = Base64.getEncoder();
+            return "PBKDF2$sha512$" + ITERATIONS + "$" + base64.encodeToString(salt) + "$" + base64.encodeToString(derived);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA512 is not available", e);
+        }
+    }
+}
