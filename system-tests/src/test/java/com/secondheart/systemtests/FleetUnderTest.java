@@ -2,6 +2,7 @@ package com.secondheart.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.secondheart.launcher.JsonHttp;
+import com.secondheart.testsupport.TestTokens;
 import com.secondheart.launcher.ServiceProcess;
 import com.secondheart.testsupport.TestServers;
 
@@ -57,7 +58,7 @@ final class FleetUnderTest implements AutoCloseable {
     private final Path agentDataDir;
     private final Path logDir;
     private final Map<String, String> common = new HashMap<>();
-    private final JsonHttp http = new JsonHttp();
+    private final JsonHttp http = new JsonHttp(FleetUnderTest::systemTestToken);
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final List<String> databases = new ArrayList<>();
     private ServiceProcess gateway;
@@ -79,6 +80,22 @@ final class FleetUnderTest implements AutoCloseable {
         common.put("SH_DB_PASSWORD", TestServers.pgPassword());
         common.put("SH_MQTT_HOST", mqttHost);
         common.put("SH_MQTT_PORT", Integer.toString(mqttPort));
+        common.putAll(securityEnv());
+    }
+
+    /** The services trust the test key pair of {@link TestTokens}. */
+    static Map<String, String> securityEnv() {
+        var config = TestTokens.config();
+        return Map.of(
+                "SH_SECURITY_PUBLIC_KEY_LOCATION", config.get("sh.security.public-key-location"),
+                "SH_SECURITY_SIGNING_KEY_LOCATION", config.get("sh.security.signing-key-location"),
+                "SH_SECURITY_ISSUER", config.get("sh.security.issuer"));
+    }
+
+    /** The system tests drive the fleet as operator, fleet admin and service at once. */
+    static String systemTestToken() {
+        return TestTokens.token("system-test", java.util.Set.of(TestTokens.OPERATIONS, TestTokens.FLEET_ADMIN,
+                TestTokens.SERVICE), List.of());
     }
 
     /**

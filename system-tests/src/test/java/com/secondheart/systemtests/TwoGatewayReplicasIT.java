@@ -79,7 +79,7 @@ class TwoGatewayReplicasIT {
     private static final String REFUSED = "sh_gateway_messages_rejected_total";
 
     private static final ProtocolCodec CODEC = ProtocolCodec.shared();
-    private static final JsonHttp HTTP = new JsonHttp();
+    private static final JsonHttp HTTP = new JsonHttp(FleetUnderTest::systemTestToken);
     private static final HttpClient METRICS_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -263,6 +263,7 @@ class TwoGatewayReplicasIT {
 
         var decommissionedAt = Instant.now();
         var deleted = METRICS_HTTP.send(HttpRequest.newBuilder(URI.create(replicaBAgain.baseUrl() + "/units/" + unitId))
+                .header("Authorization", "Bearer " + FleetUnderTest.systemTestToken())
                 .timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         assertEquals(204, deleted.statusCode());
 
@@ -322,6 +323,7 @@ class TwoGatewayReplicasIT {
             env.put("SH_DB_NAME", database);
             env.put("SH_MQTT_HOST", TestServers.mqttHost());
             env.put("SH_MQTT_PORT", Integer.toString(TestServers.mqttPort()));
+            env.putAll(FleetUnderTest.securityEnv());
             // pinned per replica, so that a restarted replica resumes its session
             env.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-replicas-" + RUN + "-" + entry.getKey());
             // one group for both; its own per run, so that no other gateway on the shared broker joins it
