@@ -54,6 +54,11 @@ public class ProblemMappers {
         if (e.getCause() instanceof JsonProcessingException json) {
             return unreadableJson(json);
         }
+        // Jakarta REST makes a query or path parameter that fails to convert a 404 wrapping the conversion error;
+        // a caller who sent page=abc made a bad request, not a request for something missing.
+        if (status == 404 && e.getCause() != null) {
+            return respond(Problem.of(400, "Bad request", "A query or path parameter has a value of the wrong type."));
+        }
         var reason = Response.Status.fromStatusCode(status);
         var title = reason != null ? reason.getReasonPhrase() : "Error";
         var detail = switch (status) {

@@ -46,6 +46,14 @@ class UnitsEndpointTest {
     }
 
     @Test
+    void a_page_number_that_is_not_a_number_is_a_bad_request_while_an_unknown_address_stays_not_found() {
+        given().get("/units?page=abc").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("A query or path parameter has a value of the wrong type."));
+        given().get("/no-such-address").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
     void a_registered_unit_gets_its_mqtt_credentials_once_and_is_listed_offline_in_its_clinic() {
         var unitId = FakeUnit.newUnitId("reg");
         var clinicId = FakeUnit.newUnitId("clinic");
