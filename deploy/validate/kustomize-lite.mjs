@@ -2,8 +2,9 @@
 // It refuses any field it does not implement (rather than rendering something kustomize would render differently):
 //   resources (files and directories), namespace, labels (pairs, includeSelectors, includeTemplates), images
 //   (name, newName, newTag, digest), configMapGenerator / secretGenerator (files, literals, envs, options.labels and
-//   options.annotations; behavior create or merge) with generatorOptions.disableNameSuffixHash: true, and patches from files: strategic merge patches
-//   (one or many documents, target taken from the patch) and JSON 6902 patches (with a target).
+//   options.annotations; behavior create or merge) with generatorOptions.disableNameSuffixHash: true, and patches
+//   from files, one patch per file as kustomize requires: a strategic merge patch (target taken from the patch, or
+//   given: kind, name as an anchored regular expression, group, version) or a JSON 6902 patch (with a target).
 // Strategic merge follows Kubernetes' rules for the lists used here: containers, initContainers, env, volumes
 // and imagePullSecrets merge by name, volumeMounts by mountPath, container ports by containerPort; other lists
 // are replaced; a null value deletes the key. Custom resources (no strategic merge metadata) get a JSON merge patch.
@@ -228,7 +229,7 @@ function matches(o, target) {
     if (!["group", "version", "kind", "name"].includes(key)) throw new KustomizeError(`patch target.${key} is not supported`);
   }
   if (target.kind && o.kind !== target.kind) return false;
-  if (target.name && o.metadata?.name !== target.name) return false;
+  if (target.name && !new RegExp(`^(?:${target.name})$`).test(o.metadata?.name ?? "")) return false;
   if (target.group !== undefined && group(o.apiVersion) !== target.group) return false;
   if (target.version && o.apiVersion.split("/").pop() !== target.version) return false;
   return true;
@@ -248,9 +249,10 @@ function applyPatch(root, file, patch, objects) {
     for (const o of hits) jsonPatch(o, docs[0], source);
     return objects;
   }
+  if (docs.length !== 1) throw new KustomizeError(`${source}: ${docs.length} patches in one file; kustomize's patches field takes one`);
   for (const p of docs) {
-    const target = { kind: p.kind, name: p.metadata?.name, ...(patch.target ?? {}) };
-    const hits = objects.filter((o) => matches(o, target) && (!patch.target || o.kind === p.kind));
+    const target = patch.target ?? { kind: p.kind, name: p.metadata?.name };
+    const hits = objects.filter((o) => matches(o, target) && o.kind === p.kind);
     if (!hits.length) throw new KustomizeError(`${source}: ${p.kind} ${p.metadata?.name} matches no object`);
     for (const o of hits) {
       const strategic = BUILTIN_GROUPS.has(group(o.apiVersion));
