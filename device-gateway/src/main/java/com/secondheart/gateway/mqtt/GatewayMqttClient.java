@@ -19,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -100,8 +101,12 @@ public class GatewayMqttClient {
         // Registered before connecting: a resumed session delivers its queued messages right after CONNACK,
         // before any subscribe call could attach a callback.
         client.publishes(MqttGlobalPublishFilter.ALL, inbound::accept, true);
-        client.connectWith()
-                .cleanStart(false)
+        var connect = client.connectWith();
+        server.username().ifPresent(username -> connect.simpleAuth()
+                .username(username)
+                .password(server.password().orElse("").getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth());
+        connect.cleanStart(false)
                 .sessionExpiryInterval(mqtt.sessionExpiry().toSeconds())
                 .restrictions()
                 .receiveMaximum(mqtt.receiveMaximum())

@@ -146,6 +146,8 @@ public final class BrokerAccessExtension {
                     builder.activity(TopicPermission.MqttActivity.SUBSCRIBE);
                     if (right.sharing() == BrokerRole.Sharing.SHARED_ONLY) {
                         builder.sharedSubscription(TopicPermission.SharedSubscription.SHARED).sharedGroup("#");
+                    } else if (right.sharing() == BrokerRole.Sharing.SHARED_OR_NOT) {
+                        builder.sharedSubscription(TopicPermission.SharedSubscription.ALL).sharedGroup("#");
                     } else {
                         builder.sharedSubscription(TopicPermission.SharedSubscription.NOT_SHARED);
                     }

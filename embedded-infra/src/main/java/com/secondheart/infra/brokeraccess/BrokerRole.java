@@ -16,14 +16,17 @@ public enum BrokerRole {
      * commands to units and the fleet hand-off tree.
      */
     GATEWAY,
-    /** telemetry-service, booking-service: shared subscriptions over the fleet hand-off tree, nothing else. */
+    /**
+     * telemetry-service, booking-service: subscriptions over the fleet hand-off tree (shared for the event stream,
+     * plain for retained presence), nothing else.
+     */
     FLEET_CONSUMER;
 
     /** What a topic right allows. */
     public enum Activity { PUBLISH, SUBSCRIBE }
 
     /** How a subscription right may be used. */
-    public enum Sharing { SHARED_ONLY, NOT_SHARED_ONLY, NOT_A_SUBSCRIPTION }
+    public enum Sharing { SHARED_ONLY, NOT_SHARED_ONLY, SHARED_OR_NOT, NOT_A_SUBSCRIPTION }
 
     /** One allowed topic filter. */
     public record Right(String topicFilter, Activity activity, Sharing sharing) {
@@ -52,7 +55,7 @@ public enum BrokerRole {
                 rights.add(new Right("sh/v1/fleet/#", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
                 yield List.copyOf(rights);
             }
-            case FLEET_CONSUMER -> List.of(new Right("sh/v1/fleet/#", Activity.SUBSCRIBE, Sharing.SHARED_ONLY));
+            case FLEET_CONSUMER -> List.of(new Right("sh/v1/fleet/#", Activity.SUBSCRIBE, Sharing.SHARED_OR_NOT));
         };
     }
 

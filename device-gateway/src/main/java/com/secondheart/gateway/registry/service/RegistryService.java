@@ -2,6 +2,7 @@ package com.secondheart.gateway.registry.service;
 
 import com.secondheart.support.security.ClinicScope;
 
+import com.secondheart.gateway.brokeraccounts.BrokerAccounts;
 import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.gateway.presence.repository.PresenceRepository;
 import com.secondheart.gateway.presence.service.PresenceService;
@@ -49,6 +50,9 @@ public class RegistryService {
     @Inject
     RegistryCache cache;
 
+    @Inject
+    BrokerAccounts brokerAccounts;
+
     /**
      * Registers a unit; the answer carries its MQTT password, which is never shown again. Nothing to invalidate:
      * the registry cache never remembers an unknown unit, so every replica hears the new unit at once.
@@ -60,7 +64,10 @@ public class RegistryService {
                                     if (existing != null) {
                                         return Uni.createFrom().failure(alreadyRegistered(request.unitId()));
                                     }
-                                    return insert(request, issued.hash());
+                                    // inside the transaction: no broker account, no registration
+                                    return insert(request, issued.hash()).call(() -> brokerAccounts
+                                            .unitRegistered(request.unitId(), issued.password())
+                                            .onFailure().transform(e -> brokerAccountFailed(request.unitId(), e)));
                                 }))
                         .onFailure(SqlErrors::isUniqueViolation).transform(e -> alreadyRegistered(request.unitId()))
                         .invoke(view -> LOG.infof("Registered unit %s in clinic %s", view.unitId(), view.clinicId()))
@@ -167,7 +174,18 @@ public class RegistryService {
                 cache.invalidate(unitId);
                 presence.clearRetained(view.clinicId(), unitId);
             }
-        });
+        }).call(view -> view == null ? Uni.createFrom().voidItem() : brokerAccounts.unitDecommissioned(unitId)
+                .onFailure().transform(e -> {
+                    LOG.warnf("Unit %s decommissioned, but its broker account is not disabled yet: %s", unitId, e.getMessage());
+                    return ProblemException.unavailable("Unit '" + unitId + "' is decommissioned, but the broker did not"
+                            + " confirm that its account is disabled. Repeat the request.");
+                }));
+    }
+
+    private static ProblemException brokerAccountFailed(String unitId, Throwable cause) {
+        LOG.warnf("No broker account for unit %s: %s", unitId, cause.getMessage());
+        return ProblemException.unavailable("The broker did not accept an account for unit '" + unitId
+                + "', so nothing was registered. Try again.");
     }
 
     private static UnitState parseState(String state) {

@@ -1,0 +1,263 @@
+package com.secondheart.gateway.brokeraccounts;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.secondheart.gateway.registry.service.NewUnit;
+import com.secondheart.gateway.registry.service.RegisteredUnit;
+import com.secondheart.gateway.registry.service.RegistryService;
+import com.secondheart.gateway.testing.FakeUnit;
+import com.secondheart.gateway.testing.SecuredBrokerResource;
+import com.secondheart.testsupport.SecuredBroker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Units at the broker (docs/security.md, "Broker access"): units registered here get broker accounts that reach
+ * their own topics and nothing else, against a broker that enforces it. On CI that is the secured Mosquitto
+ * (dynamic security, accounts created by this gateway); elsewhere an embedded HiveMQ whose extension reads this
+ * gateway's registry.
+ */
+@QuarkusTest
+@WithTestResource(SecuredBrokerResource.class)
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class UnitsAtTheBrokerTest {
+
+    private static final Logger LOG = Logger.getLogger(UnitsAtTheBrokerTest.class);
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @Inject
+    RegistryService registry;
+
+    @ConfigProperty(name = "sh.mqtt.host")
+    String host;
+
+    @ConfigProperty(name = "sh.mqtt.port")
+    int port;
+
+    @ConfigProperty(name = "sh.mqtt.password")
+    String gatewayPassword;
+
+    @ConfigProperty(name = "test.broker.telemetry-password")
+    String telemetryPassword;
+
+    @ConfigProperty(name = "test.broker.kind")
+    String brokerKind;
+
+    @Test
+    void a_registered_units_own_events_reach_the_gateway_and_the_gateways_commands_reach_the_unit() throws Throwable {
+        var unit = register("own");
+        var gatewayInbox = new CopyOnWriteArrayList<String>();
+        var gateway = observer(gatewayInbox);
+        var unitInbox = new CopyOnWriteArrayList<String>();
+        var client = connect(unit.unitId(), unit.unitId(), unit.mqttPassword(), unitInbox);
+        assertGranted(subscribe(client, "sh/v1/units/" + unit.unitId() + "/commands"));
+
+        for (var kind : List.of("status", "events", "telemetry", "replies")) {
+            publish(client, "sh/v1/units/" + unit.unitId() + "/" + kind, kind);
+        }
+        publish(gateway, "sh/v1/units/" + unit.unitId() + "/commands", "start");
+
+        await().atMost(PATIENCE).until(() -> gatewayInbox.contains("sh/v1/units/" + unit.unitId() + "/events=events")
+                && unitInbox.contains("sh/v1/units/" + unit.unitId() + "/commands=start"));
+        client.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void a_unit_publishing_under_another_units_id_gets_nothing_through() throws Throwable {
+        var forger = register("forger");
+        var victim = register("victim");
+        var gatewayInbox = new CopyOnWriteArrayList<String>();
+        var gateway = observer(gatewayInbox);
+
+        var client = connect(forger.unitId(), forger.unitId(), forger.mqttPassword(), new CopyOnWriteArrayList<>());
+        for (var kind : List.of("status", "events", "telemetry", "replies")) {
+            publishQuietly(client, "sh/v1/units/" + victim.unitId() + "/" + kind, "forged");
+        }
+        var marker = connect(victim.unitId(), victim.unitId(), victim.mqttPassword(), new CopyOnWriteArrayList<>());
+        publish(marker, "sh/v1/units/" + victim.unitId() + "/events", "marker");
+
+        // the victim's own marker, sent after the forgeries, arrives; no forgery ever does
+        await().atMost(PATIENCE).until(() -> gatewayInbox.contains("sh/v1/units/" + victim.unitId() + "/events=marker"));
+        assertEquals(List.of("sh/v1/units/" + victim.unitId() + "/events=marker"), List.copyOf(gatewayInbox));
+        marker.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void a_unit_subscribing_to_another_units_commands_receives_nothing() throws Throwable {
+        var spy = register("spy");
+        var target = register("target");
+        var spyInbox = new CopyOnWriteArrayList<String>();
+        var client = connect(spy.unitId(), spy.unitId(), spy.mqttPassword(), spyInbox);
+        var direct = subscribe(client, "sh/v1/units/" + target.unitId() + "/commands");
+        var wildcard = subscribe(client, "sh/v1/units/+/commands");
+        var everything = subscribe(client, "#");
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), direct);
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), wildcard);
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), everything);
+
+        var targetInbox = new CopyOnWriteArrayList<String>();
+        var targetClient = connect(target.unitId(), target.unitId(), target.mqttPassword(), targetInbox);
+        subscribe(targetClient, "sh/v1/units/" + target.unitId() + "/commands");
+        var gateway = observer(new CopyOnWriteArrayList<>());
+        publish(gateway, "sh/v1/units/" + target.unitId() + "/commands", "for-target-only");
+
+        await().atMost(PATIENCE).until(() -> targetInbox.contains("sh/v1/units/" + target.unitId() + "/commands=for-target-only"));
+        assertEquals(List.of(), List.copyOf(spyInbox));
+        client.disconnect();
+        targetClient.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void a_wrong_password_an_unknown_user_no_credentials_and_a_borrowed_client_id_are_refused_at_connect() throws Throwable {
+        var unit = register("refused");
+        var other = register("other");
+        assertRefused(unit.unitId(), unit.unitId(), other.mqttPassword());
+        assertRefused(unit.unitId(), unit.unitId(), unit.mqttPassword() + "x");
+        assertRefused("unit-never-registered", "unit-never-registered", unit.mqttPassword());
+        assertRefused(SecuredBroker.GATEWAY, "gw-" + UUID.randomUUID(), "not-the-password");
+        assertRefused(null, "anonymous-" + UUID.randomUUID(), null);
+        // a unit may not take over another unit's session by using its client id
+        assertRefused(unit.unitId(), other.unitId(), unit.mqttPassword());
+    }
+
+    @Test
+    void a_service_account_cannot_publish_as_a_unit_and_a_fleet_consumer_cannot_read_unit_topics() throws Throwable {
+        var unit = register("svc");
+        var gatewayInbox = new CopyOnWriteArrayList<String>();
+        var gateway = observer(gatewayInbox);
+
+        var telemetry = connect(SecuredBroker.TELEMETRY, "telemetry-" + UUID.randomUUID(), telemetryPassword,
+                new CopyOnWriteArrayList<>());
+        assertGranted(subscribe(telemetry, "$share/telemetry-service/sh/v1/fleet/clinics/+/units/+/events"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(telemetry, "sh/v1/units/+/events"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(telemetry, "$share/x/sh/v1/units/+/events"));
+        publishQuietly(telemetry, "sh/v1/units/" + unit.unitId() + "/events", "forged-by-telemetry");
+        publishQuietly(telemetry, "sh/v1/units/" + unit.unitId() + "/status", "forged-by-telemetry");
+        var otherGateway = connect(SecuredBroker.GATEWAY, "gw-" + UUID.randomUUID(), gatewayPassword,
+                new CopyOnWriteArrayList<>());
+        publishQuietly(otherGateway, "sh/v1/units/" + unit.unitId() + "/events", "forged-by-gateway");
+
+        var client = connect(unit.unitId(), unit.unitId(), unit.mqttPassword(), new CopyOnWriteArrayList<>());
+        publish(client, "sh/v1/units/" + unit.unitId() + "/events", "marker");
+        await().atMost(PATIENCE).until(() -> gatewayInbox.contains("sh/v1/units/" + unit.unitId() + "/events=marker"));
+        assertEquals(List.of("sh/v1/units/" + unit.unitId() + "/events=marker"), List.copyOf(gatewayInbox));
+        client.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void a_decommissioned_unit_can_no_longer_connect() throws Throwable {
+        var unit = register("retired");
+        connect(unit.unitId(), unit.unitId(), unit.mqttPassword(), new CopyOnWriteArrayList<>()).disconnect();
+
+        VertxContextSupport.subscribeAndAwait(() -> registry.decommission(unit.unitId()));
+
+        // Mosquitto at once; the embedded HiveMQ within its registry cache time (1 s in tests)
+        await().atMost(PATIENCE).until(() -> refused(unit.unitId(), unit.unitId(), unit.mqttPassword()));
+    }
+
+    private RegisteredUnit register(String name) throws Throwable {
+        var unitId = FakeUnit.newUnitId(name);
+        var registered = VertxContextSupport.subscribeAndAwait(() -> registry.register(
+                new NewUnit(unitId, "clinic-broker", "SH-Boot-5", 5, "1.4.0")));
+        LOG.debugf("registered %s on %s", unitId, brokerKind);
+        return registered;
+    }
+
+    /** The gateway's account on a share group of its own: sees every unit message that gets through. */
+    private Mqtt5BlockingClient observer(List<String> inbox) {
+        var gateway = connect(SecuredBroker.GATEWAY, "gw-observer-" + UUID.randomUUID(), gatewayPassword, inbox);
+        var group = "observer-" + UUID.randomUUID().toString().substring(0, 8);
+        for (var kind : List.of("status", "events", "telemetry", "replies")) {
+            assertGranted(subscribe(gateway, "$share/" + group + "/sh/v1/units/+/" + kind));
+        }
+        return gateway;
+    }
+
+    private Mqtt5BlockingClient connect(String username, String clientId, String password, List<String> inbox) {
+        var client = client(clientId);
+        client.toAsync().publishes(MqttGlobalPublishFilter.ALL,
+                p -> inbox.add(p.getTopic() + "=" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+        client.toBlocking().connectWith().cleanStart(true).simpleAuth().username(username)
+                .password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        return client.toBlocking();
+    }
+
+    private void assertRefused(String username, String clientId, String password) {
+        assertTrue(refused(username, clientId, password),
+                () -> "the broker let " + username + " connect as " + clientId);
+    }
+
+    private boolean refused(String username, String clientId, String password) {
+        var client = client(clientId).toBlocking();
+        try {
+            if (username == null) {
+                client.connectWith().cleanStart(true).send();
+            } else {
+                client.connectWith().cleanStart(true).simpleAuth().username(username)
+                        .password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+            }
+        } catch (Mqtt5ConnAckException refused) {
+            return refused.getMqttMessage().getReasonCode().isError();
+        }
+        client.disconnect();
+        return false;
+    }
+
+    private Mqtt5Client client(String clientId) {
+        return Mqtt5Client.builder().identifier(clientId).serverHost(host).serverPort(port).build();
+    }
+
+    private static List<Mqtt5SubAckReasonCode> subscribe(Mqtt5BlockingClient client, String filter) {
+        try {
+            return client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().getReasonCodes();
+        } catch (Mqtt5SubAckException refused) {
+            return refused.getMqttMessage().getReasonCodes();
+        }
+    }
+
+    private static void publish(Mqtt5BlockingClient client, String topic, String payload) {
+        var result = client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        assertTrue(result.getError().isEmpty(), () -> "publish to " + topic + " failed: " + result.getError());
+    }
+
+    /** A publish the broker refuses with a reason code, or by closing the connection: either way it is not delivered. */
+    private static void publishQuietly(Mqtt5BlockingClient client, String topic, String payload) {
+        try {
+            client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        } catch (RuntimeException refusedByDisconnect) {
+            // nothing went through
+        }
+    }
+
+    private static void assertGranted(List<Mqtt5SubAckReasonCode> codes) {
+        assertTrue(codes.stream().noneMatch(Mqtt5SubAckReasonCode::isError), () -> "subscription refused: " + codes);
+    }
+}
