@@ -3,6 +3,7 @@ package com.secondheart.booking.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,8 @@ public interface BookingConfig {
     Mqtt mqtt();
 
     Gateway gateway();
+
+    Booking booking();
 
     interface Db {
         /** PostgreSQL server host. */
@@ -41,7 +44,7 @@ public interface BookingConfig {
         Optional<String> password();
     }
 
-    /** Read from issue 7 on, when a unit's completion event completes its booking. */
+    /** The broker that carries the gateway's fleet topics (events and unit presence). */
     interface Mqtt {
         /** MQTT broker host. */
         @WithDefault("localhost")
@@ -56,10 +59,57 @@ public interface BookingConfig {
         String clientId();
     }
 
-    /** Read from issue 7 on, when check-in starts the session on the unit through the gateway. */
+    /** Check-in starts the session on the unit through the gateway's command API. */
     interface Gateway {
         /** Base URL of device-gateway's REST API. */
         @WithDefault("http://localhost:8081")
         String url();
+    }
+
+    /** Booking rules that are product choices (BRIEF section 4), each overridable by SH_BOOKING_*. */
+    interface Booking {
+        /** Step between the start times availability offers (SH_BOOKING_SLOT_STEP). */
+        @WithDefault("15m")
+        Duration slotStep();
+
+        /** Longest date range one availability request may ask for, in days (SH_BOOKING_MAX_AVAILABILITY_DAYS). */
+        @WithDefault("31")
+        int maxAvailabilityDays();
+
+        /** A cancellation later than this before the start is LATE, earlier is IN_WINDOW (SH_BOOKING_CANCELLATION_WINDOW). */
+        @WithDefault("24h")
+        Duration cancellationWindow();
+
+        /** A booking not checked in (or checked in without a session) this long after its start is a no-show (SH_BOOKING_NO_SHOW_GRACE). */
+        @WithDefault("15m")
+        Duration noShowGrace();
+
+        /** How often the no-show sweep runs (SH_BOOKING_NO_SHOW_SWEEP_EVERY). */
+        @WithDefault("60s")
+        String noShowSweepEvery();
+
+        /** Earliest check-in before the booked start (SH_BOOKING_CHECK_IN_EARLY). */
+        @WithDefault("30m")
+        Duration checkInEarly();
+
+        /** How long a contraindication screening stays valid; it must still be valid at the booked start (SH_BOOKING_SCREENING_VALID_FOR). */
+        @WithDefault("90d")
+        Duration screeningValidFor();
+
+        /** A unit that is faulted or offline is not offered for starts within this time from now (SH_BOOKING_UNAVAILABLE_UNIT_HORIZON). */
+        @WithDefault("4h")
+        Duration unavailableUnitHorizon();
+
+        /** How long the start command waits at the gateway for the unit; the unit ignores it afterwards (SH_BOOKING_START_COMMAND_EXPIRY). */
+        @WithDefault("90s")
+        Duration startCommandExpiry();
+
+        /** How long check-in waits for the unit to accept or refuse the start before answering the desk (SH_BOOKING_START_REPLY_WAIT). */
+        @WithDefault("5s")
+        Duration startReplyWait();
+
+        /** Pause between two looks at the start command while check-in waits for the unit (SH_BOOKING_START_REPLY_POLL). */
+        @WithDefault("200ms")
+        Duration startReplyPoll();
     }
 }

@@ -5,6 +5,7 @@ import com.secondheart.booking.clinics.repository.ClinicRepository;
 import com.secondheart.booking.clinics.repository.OpeningHours;
 import com.secondheart.booking.common.repository.UniqueViolations;
 import com.secondheart.support.problem.ProblemException;
+import com.secondheart.support.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +25,11 @@ public class ClinicService {
     private static final String PRIMARY_KEY = "clinics_pkey";
 
     private final ClinicRepository clinics;
+    private final Caller caller;
 
-    public ClinicService(ClinicRepository clinics) {
+    public ClinicService(ClinicRepository clinics, Caller caller) {
         this.clinics = clinics;
+        this.caller = caller;
     }
 
     @WithTransaction
@@ -50,14 +53,19 @@ public class ClinicService {
                 .map(ClinicView::of);
     }
 
+    /** The clinic, or null; another clinic than a clinic-staff caller's own is refused like a missing one. */
     @WithSession
     public Uni<ClinicView> find(String clinicId) {
+        caller.requireClinic(clinicId);
         return clinics.findWithHours(clinicId).map(clinic -> clinic == null ? null : ClinicView.of(clinic));
     }
 
     @WithSession
     public Uni<List<ClinicView>> list() {
-        return clinics.listWithHours().map(all -> all.stream().map(ClinicView::of).toList());
+        var scope = caller.clinicScope();
+        return clinics.listWithHours().map(all -> all.stream()
+                .filter(clinic -> scope.isEmpty() || scope.get().contains(clinic.clinicId))
+                .map(ClinicView::of).toList());
     }
 
     private static void checkTimeZone(String timeZone) {

@@ -4,7 +4,9 @@ import com.secondheart.booking.resources.service.NewResource;
 import com.secondheart.booking.resources.service.ResourceService;
 import com.secondheart.booking.resources.service.ResourceView;
 import com.secondheart.support.problem.ProblemException;
+import com.secondheart.support.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +34,7 @@ public class ResourcesEndpoint {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.FLEET_ADMIN)
     public Uni<RestResponse<ResourceView>> create(@PathParam("clinicId") String clinicId,
                                                   @Valid @NotNull(message = "is required") NewResource body) {
         return resources.create(clinicId, body)
@@ -42,6 +45,7 @@ public class ResourcesEndpoint {
     }
 
     @GET
+    @RolesAllowed({Roles.CLINIC_STAFF, Roles.OPERATIONS, Roles.FLEET_ADMIN, Roles.SERVICE})
     public Uni<List<ResourceView>> list(@PathParam("clinicId") String clinicId) {
         return resources.list(clinicId).onItem().ifNull().failWith(() -> unknownClinic(clinicId));
     }

@@ -6,6 +6,7 @@ import com.secondheart.booking.resources.repository.BookableResource;
 import com.secondheart.booking.resources.repository.ResourceRepository;
 import com.secondheart.booking.resources.repository.ResourceType;
 import com.secondheart.support.problem.ProblemException;
+import com.secondheart.support.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -24,10 +25,12 @@ public class ResourceService {
 
     private final ResourceRepository resources;
     private final ClinicRepository clinics;
+    private final Caller caller;
 
-    public ResourceService(ResourceRepository resources, ClinicRepository clinics) {
+    public ResourceService(ResourceRepository resources, ClinicRepository clinics, Caller caller) {
         this.resources = resources;
         this.clinics = clinics;
+        this.caller = caller;
     }
 
     @WithTransaction
@@ -58,6 +61,7 @@ public class ResourceService {
 
     @WithSession
     public Uni<List<ResourceView>> list(String clinicId) {
+        caller.requireClinic(clinicId);
         return clinics.exists(clinicId).chain(clinicExists -> clinicExists
                 ? resources.listByClinic(clinicId).map(all -> all.stream().map(ResourceView::of).toList())
                 : Uni.createFrom().nullItem());

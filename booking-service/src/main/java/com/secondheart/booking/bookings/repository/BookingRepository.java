@@ -1,0 +1,153 @@
+package com.secondheart.booking.bookings.repository;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Bookings. Status changes that can race (a unit's event, the no-show sweep, the desk) are single conditional
+ * UPDATEs: each names the statuses it may leave, so whichever commits first wins and the other changes nothing.
+ */
+@ApplicationScoped
+public class BookingRepository implements PanacheRepositoryBase<Booking, UUID> {
+
+    /** The exclusion constraint that refuses overlapping holds of one resource. */
+    public static final String NO_OVERLAP = "bookings_no_overlap";
+
+    private static final String CHECKED_IN = """
+            update bookings
+               set status = case when status = 'BOOKED' then 'CHECKED_IN' else status end,
+                   checked_in_at = coalesce(checked_in_at, :now),
+                   command_id = coalesce(command_id, :commandId),
+                   session_id = coalesce(session_id, :sessionId),
+                   updated_at = :now, version = version + 1
+             where booking_id = :bookingId and status in ('BOOKED', 'CHECKED_IN', 'IN_SESSION', 'COMPLETED')
+            """;
+
+    private static final String SESSION_STARTED = """
+            update bookings
+               set status = case when status in ('BOOKED', 'CHECKED_IN') then 'IN_SESSION' else status end,
+                   session_id = coalesce(session_id, :sessionId),
+                   session_started_at = coalesce(session_started_at, :startedAt),
+                   checked_in_at = coalesce(checked_in_at, :startedAt),
+                   updated_at = now(), version = version + 1
+             where booking_id = :bookingId and status in ('BOOKED', 'CHECKED_IN', 'IN_SESSION')
+            """;
+
+    private static final String SESSION_ENDED = """
+            update bookings
+               set status = 'COMPLETED', session_outcome = :outcome, abort_reason = :abortReason,
+                   finished_at = :endedAt, updated_at = now(), version = version + 1
+             where session_id = :sessionId and status in ('BOOKED', 'CHECKED_IN', 'IN_SESSION')
+            """;
+
+    private static final String SESSION_KNOWN = "select count(*) from bookings where session_id = :sessionId";
+
+    private static final String REMEMBER_END = """
+            insert into unmatched_session_end (session_id, outcome, abort_reason, ended_at)
+            values (:sessionId, :outcome, :abortReason, :endedAt)
+            on conflict (session_id) do nothing
+            """;
+
+    private static final String TAKE_END = """
+            delete from unmatched_session_end where session_id = :sessionId
+            returning outcome, abort_reason, ended_at
+            """;
+
+    private static final String NO_SHOWS = """
+            update bookings set status = 'NO_SHOW', updated_at = now(), version = version + 1
+             where status = 'BOOKED' and starts_at < :cutoff
+            """;
+
+    private static final String PRUNE_ENDS = "delete from unmatched_session_end where received_at < :before";
+
+    public Uni<List<Booking>> list(Collection<String> clinicIds, String clinicId, Instant from, Instant to,
+                                   BookingStatus status, int page, int size) {
+        var query = new StringBuilder("startsAt >= :from and startsAt < :to");
+        var parameters = Parameters.with("from", from).and("to", to);
+        if (clinicIds != null) {
+            query.append(" and clinicId in :clinics");
+            parameters.and("clinics", clinicIds);
+        }
+        if (clinicId != null) {
+            query.append(" and clinicId = :clinicId");
+            parameters.and("clinicId", clinicId);
+        }
+        if (status != null) {
+            query.append(" and status = :status");
+            parameters.and("status", status);
+        }
+        return find(query.toString(), Sort.by("startsAt").and("bookingId"), parameters).page(page, size).list();
+    }
+
+    /** Check-in recorded: BOOKED becomes CHECKED_IN; a booking the unit already moved on keeps its status. */
+    public Uni<Integer> markCheckedIn(UUID bookingId, UUID commandId, String sessionId, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(CHECKED_IN)
+                .setParameter("bookingId", bookingId)
+                .setParameter("commandId", commandId)
+                .setParameter("sessionId", sessionId)
+                .setParameter("now", now)
+                .executeUpdate());
+    }
+
+    public Uni<Integer> sessionStarted(UUID bookingId, String sessionId, Instant startedAt) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(SESSION_STARTED)
+                .setParameter("bookingId", bookingId)
+                .setParameter("sessionId", sessionId)
+                .setParameter("startedAt", startedAt)
+                .executeUpdate());
+    }
+
+    public Uni<Integer> sessionEnded(String sessionId, String outcome, String abortReason, Instant endedAt) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(SESSION_ENDED)
+                .setParameter("sessionId", sessionId)
+                .setParameter("outcome", outcome)
+                .setParameter("abortReason", abortReason)
+                .setParameter("endedAt", endedAt)
+                .executeUpdate());
+    }
+
+    public Uni<Boolean> sessionKnown(String sessionId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(SESSION_KNOWN, Long.class)
+                .setParameter("sessionId", sessionId)
+                .getSingleResult()).map(count -> count > 0);
+    }
+
+    /** Keeps an end whose start has not arrived yet. */
+    public Uni<Void> rememberEnd(String sessionId, String outcome, String abortReason, Instant endedAt) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(REMEMBER_END)
+                .setParameter("sessionId", sessionId)
+                .setParameter("outcome", outcome)
+                .setParameter("abortReason", abortReason)
+                .setParameter("endedAt", endedAt)
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    /** The remembered end of a session, removed as it is taken; null when there is none. */
+    public Uni<Object[]> takeEnd(String sessionId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(TAKE_END, Object[].class)
+                .setParameter("sessionId", sessionId)
+                .getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
+    /** Marks every booking not checked in before {@code cutoff} as a no-show; how many. */
+    public Uni<Integer> markNoShows(Instant cutoff) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(NO_SHOWS)
+                .setParameter("cutoff", cutoff)
+                .executeUpdate());
+    }
+
+    public Uni<Integer> pruneUnmatchedEnds(Instant before) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(PRUNE_ENDS)
+                .setParameter("before", before)
+                .executeUpdate());
+    }
+}

@@ -1,0 +1,39 @@
+package com.secondheart.booking.clients.repository;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A client of one clinic (table {@code clients}). The display name and contact never leave this service: not in
+ * logs, MQTT payloads or metric labels; everything else knows the client by {@link #clientId} only.
+ */
+@Entity
+@Table(name = "clients")
+public class Client {
+
+    @Id
+    @Column(name = "client_id")
+    public UUID clientId;
+
+    @Column(name = "clinic_id")
+    public String clinicId;
+
+    @Column(name = "display_name")
+    public String displayName;
+
+    public String contact;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Override
+    public String toString() {
+        // never the name or contact, should a client ever end up in a log line
+        return "Client[" + clientId + "]";
+    }
+}

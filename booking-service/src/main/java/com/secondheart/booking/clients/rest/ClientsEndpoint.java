@@ -1,0 +1,59 @@
+package com.secondheart.booking.clients.rest;
+
+import com.secondheart.booking.clients.service.ClientService;
+import com.secondheart.booking.clients.service.ClientView;
+import com.secondheart.booking.clients.service.NewScreening;
+import com.secondheart.booking.clients.service.ScreeningView;
+import com.secondheart.support.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * One client and their contraindication screenings (docs/api.md). Personal data: clinic staff of the client's clinic
+ * only; operations and other services know clients by their pseudonymous id through bookings.
+ */
+@Path("/clients/{clientId}")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.CLINIC_STAFF)
+public class ClientsEndpoint {
+
+    private final ClientService clients;
+
+    public ClientsEndpoint(ClientService clients) {
+        this.clients = clients;
+    }
+
+    @GET
+    public Uni<ClientView> get(@PathParam("clientId") String clientId) {
+        return clients.find(clientId);
+    }
+
+    @POST
+    @Path("screenings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<ScreeningView>> screen(@PathParam("clientId") String clientId,
+                                                   @Valid @NotNull(message = "is required") NewScreening body) {
+        return clients.screen(clientId, body).map(screening -> RestResponse.ResponseBuilder
+                .<ScreeningView>created(URI.create("/clients/" + clientId + "/screenings/" + screening.screeningId()))
+                .entity(screening).build());
+    }
+
+    @GET
+    @Path("screenings")
+    public Uni<List<ScreeningView>> screenings(@PathParam("clientId") String clientId) {
+        return clients.screenings(clientId);
+    }
+}

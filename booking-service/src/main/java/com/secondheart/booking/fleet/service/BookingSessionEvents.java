@@ -1,0 +1,93 @@
+package com.secondheart.booking.fleet.service;
+
+import com.secondheart.booking.bookings.repository.BookingRepository;
+import com.secondheart.fleetconsumer.service.FleetEventHandler;
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.fleet.FleetEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.UUID;
+
+/**
+ * What booking keeps from the fleet's events (through module fleet-consumer, exactly once per event id, inside its
+ * transaction): a session.started that names a booking moves it to IN_SESSION and records the session id; the
+ * session's completed or aborted event moves that booking to COMPLETED with the outcome. An end that arrives
+ * before its start is kept in {@code unmatched_session_end} and applied when the start arrives.
+ */
+@ApplicationScoped
+public class BookingSessionEvents implements FleetEventHandler {
+
+    private static final Logger LOG = Logger.getLogger(BookingSessionEvents.class);
+
+    private final BookingRepository bookings;
+
+    public BookingSessionEvents(BookingRepository bookings) {
+        this.bookings = bookings;
+    }
+
+    @Override
+    public boolean wants(FleetEvent event) {
+        var data = event.event().data();
+        if (data instanceof EventData.SessionStarted started) {
+            return bookingId(started.bookingId()) != null;
+        }
+        return data instanceof EventData.SessionCompleted || data instanceof EventData.SessionAborted;
+    }
+
+    @Override
+    public Uni<Void> apply(FleetEvent event) {
+        var time = event.event().deviceTime();
+        var data = event.event().data();
+        if (data instanceof EventData.SessionStarted started) {
+            return started(bookingId(started.bookingId()), started.sessionId(), time);
+        }
+        if (data instanceof EventData.SessionCompleted completed) {
+            return ended(completed.sessionId(), "COMPLETED", null, time);
+        }
+        if (data instanceof EventData.SessionAborted aborted) {
+            return ended(aborted.sessionId(), "ABORTED",
+                    aborted.faultCode() == null ? aborted.reason().name() : aborted.reason().name() + " " + aborted.faultCode(), time);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> started(UUID bookingId, String sessionId, java.time.Instant startedAt) {
+        return bookings.sessionStarted(bookingId, sessionId, startedAt)
+                .invoke(rows -> LOG.debugf("session %s started for booking %s (%d row)", sessionId, bookingId, rows))
+                .chain(() -> bookings.takeEnd(sessionId))
+                .chain(end -> end == null ? Uni.createFrom().voidItem()
+                        : bookings.sessionEnded(sessionId, (String) end[0], (String) end[1], instant(end[2])).replaceWithVoid());
+    }
+
+    private Uni<Void> ended(String sessionId, String outcome, String abortReason, java.time.Instant endedAt) {
+        return bookings.sessionKnown(sessionId).chain(known -> known
+                ? bookings.sessionEnded(sessionId, outcome, abortReason, endedAt).replaceWithVoid()
+                : bookings.rememberEnd(sessionId, outcome, abortReason, endedAt));
+    }
+
+    private static java.time.Instant instant(Object value) {
+        if (value instanceof java.time.Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        return java.time.Instant.now();
+    }
+
+    private static UUID bookingId(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
