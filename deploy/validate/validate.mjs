@@ -22,6 +22,8 @@ const log = (message) => console.log(message);
 
 const IMAGE_REPOSITORY = "ghcr.io/second-heart/";
 const SERVICES = ["device-gateway", "telemetry-service", "booking-service", "ops-dashboard", "edge-agent"];
+// Every image this repository builds: one per service (Dockerfile.jvm) and the secured broker (deploy/mosquitto).
+const IMAGES = [...SERVICES, "mosquitto"];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas: apiVersion/kind -> model class from kubernetes-models and the CRD model packages.
@@ -123,7 +125,7 @@ function checkOverlay(name, objects) {
       const { name: imageName, tag } = splitImage(c.image ?? "");
       if (imageName.startsWith(IMAGE_REPOSITORY)) {
         const service = imageName.slice(IMAGE_REPOSITORY.length);
-        if (!SERVICES.includes(service)) problem(cat, `image ${c.image} is not one of the service images`);
+        if (!IMAGES.includes(service)) problem(cat, `image ${c.image} is not one of the images this repository builds`);
         if (service !== c.name) problem(cat, `image ${c.image} does not belong to container ${c.name}`);
         if (name === "production" && (!tag || tag === "latest")) problem(cat, `production runs ${c.image}: pin a release tag`);
       }
@@ -278,7 +280,7 @@ function checkCompose(imagesInK8s) {
       composeImages.add(repository);
       const service = repository.slice(IMAGE_REPOSITORY.length);
       if (service !== name) problem(at, `image ${image} does not match the service name`);
-      const dockerfile = path.join(repo, s.build?.context ?? "", s.build?.dockerfile ?? "");
+      const dockerfile = path.join(repo, s.build?.context ?? "", s.build?.dockerfile ?? "Dockerfile");
       if (!s.build || !fs.existsSync(dockerfile)) problem(at, `builds from ${rel(dockerfile)}, which does not exist`);
     }
     for (const volume of s.volumes ?? []) {
@@ -288,8 +290,8 @@ function checkCompose(imagesInK8s) {
       }
     }
   }
-  for (const service of SERVICES) {
-    if (!composeImages.has(IMAGE_REPOSITORY + service)) problem("docker-compose.yml", `runs no ${IMAGE_REPOSITORY}${service} image`);
+  for (const image of IMAGES) {
+    if (!composeImages.has(IMAGE_REPOSITORY + image)) problem("docker-compose.yml", `runs no ${IMAGE_REPOSITORY}${image} image`);
   }
   for (const image of imagesInK8s) {
     if (!composeImages.has(image)) problem("docker-compose.yml", `k8s uses ${image}, which compose does not build`);
