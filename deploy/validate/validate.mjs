@@ -311,6 +311,31 @@ function checkCompose(imagesInK8s) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The broker's configuration: what compose mounts and the ConfigMap generator ships must be the same files.
+function checkBrokerConfig() {
+  const dir = path.join(repo, "deploy/mosquitto");
+  const conf = path.join(dir, "mosquitto.conf");
+  if (!fs.existsSync(conf)) {
+    problem(rel(conf), "does not exist (the secured broker configuration)");
+    return;
+  }
+  const [kustomization] = readYamlDocuments(path.join(dir, "kustomization.yaml"));
+  const generated = new Set((kustomization.configMapGenerator ?? []).flatMap((g) => g.files ?? [])
+    .map((f) => (f.includes("=") ? f.split("=")[0] : path.basename(f))));
+  const lines = fs.readFileSync(conf, "utf8").split(/\r?\n/).filter((l) => !/^\s*#/.test(l));
+  for (const line of lines) {
+    for (const [, file] of line.matchAll(/\/mosquitto\/config\/([^\s]+)/g)) {
+      if (!generated.has(file)) problem("deploy/mosquitto/kustomization.yaml", `mosquitto.conf reads /mosquitto/config/${file}, which the ConfigMap does not contain`);
+      if (!fs.existsSync(path.join(dir, file))) problem(rel(conf), `reads /mosquitto/config/${file}, which is not in deploy/mosquitto/`);
+    }
+  }
+  const listeners = lines.map((l) => l.match(/^\s*listener\s+(\d+)/)).filter(Boolean).map((m) => Number(m[1]));
+  if (!listeners.includes(1883)) problem(rel(conf), "has no listener on 1883, the port compose and the manifests use");
+  if (!generated.has("mosquitto.conf")) problem("deploy/mosquitto/kustomization.yaml", "does not ship mosquitto.conf");
+  log(`deploy/mosquitto/mosquitto.conf: listeners ${listeners.join(", ")}; ConfigMap mosquitto-config ships ${[...generated].join(", ")}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The Grafana dashboard's metrics against the meters the code registers.
 function walk(dir, accept, out = []) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -466,6 +491,7 @@ async function main() {
       + `rendered to ${rel(path.join(outDir, `${overlay}.yaml`))}`);
   }
   checkCompose(images);
+  checkBrokerConfig();
   checkDashboard();
 
   if (problems.length) {
