@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Creates (or brings up to date) the roles and service accounts of deploy/mosquitto/mosquitto.conf on a running
+# Mosquitto with the dynamic-security plugin. Idempotent: run it after every start; it changes nothing that is right.
+#
+#   MQTT_HOST / MQTT_PORT                        the broker (default 127.0.0.1:1883)
+#   SH_MOSQUITTO_ADMIN_USERNAME / _PASSWORD      the dynamic-security superuser (made by `mosquitto_ctrl dynsec init`)
+#   SH_GATEWAY_MQTT_PASSWORD                     account device-gateway (role device-gateway)
+#   SH_TELEMETRY_MQTT_PASSWORD                   account telemetry-service (role fleet-consumer)
+#   SH_BOOKING_MQTT_PASSWORD                     account booking-service (role fleet-consumer)
+#   SH_BROKER_ACCOUNTS_PASSWORD                  account device-gateway-accounts (role broker-accounts), which the
+#                                                gateway uses for units (SH_GATEWAY_BROKER_ACCOUNTS_ADMIN_*)
+# Unit accounts are not made here: the gateway creates each unit's client and role when the unit is registered.
+set -euo pipefail
+
+host=${MQTT_HOST:-127.0.0.1}
+port=${MQTT_PORT:-1883}
+admin=${SH_MOSQUITTO_ADMIN_USERNAME:-admin}
+: "${SH_MOSQUITTO_ADMIN_PASSWORD:?set SH_MOSQUITTO_ADMIN_PASSWORD}"
+: "${SH_GATEWAY_MQTT_PASSWORD:?set SH_GATEWAY_MQTT_PASSWORD}"
+: "${SH_TELEMETRY_MQTT_PASSWORD:?set SH_TELEMETRY_MQTT_PASSWORD}"
+: "${SH_BOOKING_MQTT_PASSWORD:?set SH_BOOKING_MQTT_PASSWORD}"
+: "${SH_BROKER_ACCOUNTS_PASSWORD:?set SH_BROKER_ACCOUNTS_PASSWORD}"
+
+# One request with every command; "already exists" answers are expected on a second run and ignored, anything else
+# fails the script. mosquitto_rr waits for the one response.
+command -v mosquitto_rr >/dev/null || { echo "dynsec-bootstrap: mosquitto_rr (mosquitto-clients) is required" >&2; exit 1; }
+
+json_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+acl() { printf '{"acltype":"%s","topic":"%s","priority":0,"allow":true}' "$1" "$2"; }
+role() {
+  local name=$1; shift
+  local acls; acls=$(IFS=,; echo "$*")
+  printf '{"command":"createRole","rolename":"%s","acls":[%s]},' "$name" "$acls"
+  # createRole does nothing to an existing role: add each ACL again (a duplicate is refused and ignored)
+  local spec
+  for spec in "$@"; do
+    printf '%s,' "$(printf '%s' "$spec" | sed "s/^{/{\"command\":\"addRoleACL\",\"rolename\":\"$name\",/")"
+  done
+}
+client() {
+  local name=$1 password=$2 rolename=$3
+  printf '{"command":"createClient","username":"%s","password":%s,"roles":[{"rolename":"%s"}]},' "$name" "$(json_string "$password")" "$rolename"
+  printf '{"command":"setClientPassword","username":"%s","password":%s},' "$name" "$(json_string "$password")"
+  printf '{"command":"enableClient","username":"%s"},' "$name"
+}
+
+commands=""
+commands+=$(role device-gateway \
+  "$(acl subscribePattern '$share/+/sh/v1/units/+/status')" \
+  "$(acl subscribePattern '$share/+/sh/v1/units/+/events')" \
+  "$(acl subscribePattern '$share/+/sh/v1/units/+/telemetry')" \
+  "$(acl subscribePattern '$share/+/sh/v1/units/+/replies')" \
+  "$(acl publishClientSend 'sh/v1/units/+/commands')" \
+  "$(acl publishClientSend 'sh/v1/fleet/#')")
+commands+=$(role fleet-consumer \
+  "$(acl subscribePattern '$share/+/sh/v1/fleet/#')" \
+  "$(acl subscribePattern 'sh/v1/fleet/#')")
+commands+=$(role broker-accounts \
+  "$(acl publishClientSend '$CONTROL/dynamic-security/v1')" \
+  "$(acl subscribeLiteral '$CONTROL/dynamic-security/v1/response')" \
+  "$(acl publishClientReceive '$CONTROL/dynamic-security/v1/response')")
+commands+=$(client device-gateway "$SH_GATEWAY_MQTT_PASSWORD" device-gateway)
+commands+=$(client telemetry-service "$SH_TELEMETRY_MQTT_PASSWORD" fleet-consumer)
+commands+=$(client booking-service "$SH_BOOKING_MQTT_PASSWORD" fleet-consumer)
+commands+=$(client device-gateway-accounts "$SH_BROKER_ACCOUNTS_PASSWORD" broker-accounts)
+request="{\"commands\":[${commands%,}]}"
+
+response=$(mosquitto_rr -h "$host" -p "$port" -u "$admin" -P "$SH_MOSQUITTO_ADMIN_PASSWORD" -V 5 -q 1 -W 10 \
+  -t '$CONTROL/dynamic-security/v1' -e '$CONTROL/dynamic-security/v1/response' -m "$request")
+
+errors=$(printf '%s' "$response" | grep -o '"error":"[^"]*"' | sort -u \
+  | grep -v -e 'already exists' -e 'ACL with this topic already exists' || true)
+if [ -n "$errors" ]; then
+  echo "dynsec-bootstrap: the broker refused: $errors" >&2
+  exit 1
+fi
+echo "dynsec-bootstrap: roles device-gateway, fleet-consumer, broker-accounts and the service accounts are in place on $host:$port"
