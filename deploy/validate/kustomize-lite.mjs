@@ -119,6 +119,12 @@ export function build(dir, seen = []) {
         template.metadata = template.metadata ?? {};
         template.metadata.labels = { ...(template.metadata.labels ?? {}), ...spec.pairs };
       }
+      if (spec.includeTemplates && o.kind === "StatefulSet") {
+        for (const claim of o.spec?.volumeClaimTemplates ?? []) {
+          claim.metadata = claim.metadata ?? {};
+          claim.metadata.labels = { ...(claim.metadata.labels ?? {}), ...spec.pairs };
+        }
+      }
     }
   }
 

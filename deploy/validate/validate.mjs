@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
 import YAML from "yaml";
 import { build, readYamlDocuments, podSpec, podContainers, splitImage, KustomizeError } from "./kustomize-lite.mjs";
 
@@ -64,6 +65,50 @@ async function validateSchema(where, o) {
     const details = e.errors ? e.errors.map((x) => `${x.instancePath || "/"} ${x.message}`).join("; ") : e.message;
     problem(where, `${describe(o)} does not match the ${o.apiVersion} ${o.kind} schema: ${details}`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Where the real kustomize is at hand (kubectl kustomize, or kustomize), kustomize-lite must render the same objects.
+function realKustomize() {
+  for (const [command, args] of [["kustomize", ["build"]], ["kubectl", ["kustomize"]]]) {
+    const probe = spawnSync(command, command === "kubectl" ? ["version", "--client"] : ["version"], { encoding: "utf8" });
+    if (probe.status === 0) return { command, args, version: (probe.stdout.match(/v\d+\.\d+\.\d+/g) ?? []).pop() };
+  }
+  return undefined;
+}
+
+function differences(real, lite, at, out) {
+  if (JSON.stringify(real) === JSON.stringify(lite)) return;
+  const objects = (v) => v && typeof v === "object" && !Array.isArray(v);
+  if (objects(real) && objects(lite)) {
+    for (const k of new Set([...Object.keys(real), ...Object.keys(lite)])) differences(real[k], lite[k], `${at}.${k}`, out);
+  } else if (Array.isArray(real) && Array.isArray(lite) && real.length === lite.length) {
+    real.forEach((x, i) => differences(x, lite[i], `${at}[${i}]`, out));
+  } else {
+    out.push(`${at}: kustomize ${JSON.stringify(real)?.slice(0, 120)}, kustomize-lite ${JSON.stringify(lite)?.slice(0, 120)}`);
+  }
+}
+
+function compareWithKustomize(tool, overlay, objects) {
+  const run = spawnSync(tool.command, [...tool.args, path.join(repo, "k8s/overlays", overlay)], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (run.status !== 0) {
+    problem(`k8s/overlays/${overlay}`, `${tool.command} ${tool.args.join(" ")} fails: ${run.stderr.trim()}`);
+    return;
+  }
+  // Secret data: kustomize wraps long base64 values; the bytes are the same.
+  const normal = (o) => (o.kind === "Secret" && o.data
+    ? { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace(/\s/g, "")])) } : o);
+  const key = (o) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
+  const real = new Map(YAML.parseAllDocuments(run.stdout).map((d) => d.toJS()).filter(Boolean).map((o) => [key(o), normal(o)]));
+  const lite = new Map(objects.map((o) => [key(o), normal(o)]));
+  const out = [];
+  for (const k of new Set([...real.keys(), ...lite.keys()])) {
+    if (!real.has(k)) out.push(`${k} only in kustomize-lite's output`);
+    else if (!lite.has(k)) out.push(`${k} only in kustomize's output`);
+    else differences(real.get(k), lite.get(k), k, out);
+  }
+  for (const d of out) problem(`k8s/overlays/${overlay}`, `kustomize-lite differs from ${tool.command} ${tool.version ?? ""}: ${d}`);
+  if (!out.length) log(`k8s/overlays/${overlay}: identical to ${tool.command} ${tool.args.join(" ")} (${tool.version ?? "version unknown"})`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -466,6 +511,8 @@ async function main() {
     if (!overlays.includes(required)) problem("k8s/overlays", `has no ${required} overlay`);
   }
   const images = new Set();
+  const tool = realKustomize();
+  if (!tool) log("no kustomize or kubectl here: rendering with kustomize-lite only");
   const outDir = path.join(here, "rendered");
   fs.mkdirSync(outDir, { recursive: true });
   for (const overlay of overlays) {
@@ -476,6 +523,7 @@ async function main() {
       problem(`k8s/overlays/${overlay}`, e instanceof KustomizeError ? e.message : e.stack);
       continue;
     }
+    if (tool) compareWithKustomize(tool, overlay, objects);
     for (const o of objects) await validateSchema(`k8s/overlays/${overlay}`, o);
     const workloads = checkOverlay(overlay, objects);
     for (const w of workloads) {
