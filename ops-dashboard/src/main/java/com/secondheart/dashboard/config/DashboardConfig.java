@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The dashboard's own settings, {@code sh.dashboard.*}. Where the upstream services live is not here: that is the
@@ -22,6 +23,52 @@ public interface DashboardConfig {
 
     /** How the dashboard talks to booking, gateway and telemetry. */
     Upstream upstream();
+
+    /** Signing in with a username and password (the dashboard as the demo identity provider). */
+    SignIn signIn();
+
+    /** The live stream to the browser and the fleet topics behind it. */
+    Live live();
+
+    interface SignIn {
+
+        /**
+         * The users file the fleet launcher writes ({@code username:role:clinics:PBKDF2$sha512$...} per line).
+         * Absent: password sign-in is off and only tokens from the identity provider are accepted.
+         */
+        Optional<String> usersFile();
+
+        /** How long a token issued at sign-in is valid; the page returns to the sign-in form when it expires. */
+        @WithDefault("8h")
+        Duration tokenLifetime();
+    }
+
+    interface Live {
+
+        /** Whether to read the gateway's fleet topics over MQTT (presence, events, telemetry); off, states come by polling only. */
+        @WithDefault("true")
+        boolean mqtt();
+
+        /** How often the server asks the gateway's journal for new faults (the completeness path beside MQTT push). */
+        @WithDefault("2s")
+        Duration journalEvery();
+
+        /** Pressure samples kept per unit for a clinic page that opens mid-session. */
+        @WithDefault("180")
+        int telemetrySamples();
+
+        /** A comment line on every open stream this often, so proxies do not close an idle one. */
+        @WithDefault("15s")
+        Duration heartbeat();
+
+        /** A unit whose gateway record was not updated for this long counts as "not seen for a day" in fleet health. */
+        @WithDefault("24h")
+        Duration notSeenAfter();
+
+        /** Resolved alarms (fault cleared, unit back online) stay in the feed this long. */
+        @WithDefault("1h")
+        Duration resolvedAlarmsKept();
+    }
 
     interface Upstream {
 

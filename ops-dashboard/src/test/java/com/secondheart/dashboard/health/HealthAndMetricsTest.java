@@ -3,6 +3,7 @@ package com.secondheart.dashboard.health;
 import com.secondheart.dashboard.overview.client.InjectUpstreams;
 import com.secondheart.dashboard.overview.client.UpstreamStubs;
 import com.secondheart.dashboard.overview.client.Upstreams;
+import com.secondheart.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
@@ -37,14 +38,14 @@ class HealthAndMetricsTest {
     void theDashboardStaysReadyWhileAnUpstreamServiceIsDown() {
         upstreams.telemetry().stop();
 
-        given().when().get("/api/overview").then().statusCode(200).body("sources.telemetry", is("unavailable"));
+        given().auth().oauth2(TestTokens.operations()).when().get("/api/overview").then().statusCode(200).body("sources.telemetry", is("unavailable"));
         given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
     }
 
     @Test
     void failedUpstreamCallsAreCountedInThePrometheusMetrics() {
         upstreams.booking().stop();
-        given().when().get("/api/overview").then().statusCode(200).body("sources.booking", is("unavailable"));
+        given().auth().oauth2(TestTokens.operations()).when().get("/api/overview").then().statusCode(200).body("sources.booking", is("unavailable"));
 
         given().when().get("/q/metrics")
                 .then().statusCode(200)

@@ -1,6 +1,7 @@
 package com.secondheart.dashboard.overview.client;
 
 import com.secondheart.dashboard.config.DashboardConfig;
+import com.secondheart.support.security.ServiceTokenFilter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the three upstream clients from the shared service addresses ({@code sh.booking.url}, {@code sh.gateway.url},
- * {@code sh.telemetry.url}) and the dashboard's own timeouts, so one setting governs all three.
+ * {@code sh.telemetry.url}) and the dashboard's own timeouts, so one setting governs them all.
  */
 @ApplicationScoped
 public class UpstreamClients {
@@ -49,9 +50,26 @@ public class UpstreamClients {
         return build(telemetryUrl, TelemetryClient.class);
     }
 
+    @Produces
+    @ApplicationScoped
+    GatewayJournalClient gatewayJournal() {
+        return build(gatewayUrl, GatewayJournalClient.class);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GatewayCommandsClient gatewayCommands() {
+        return build(gatewayUrl, GatewayCommandsClient.class);
+    }
+
+    /**
+     * Every client shows the dashboard's own service token unless the call carries the signed-in person's
+     * (commands): the dashboard reads every clinic once and filters per viewer itself.
+     */
     private <T> T build(String url, Class<T> type) {
         return QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(url))
+                .register(ServiceTokenFilter.class)
                 .connectTimeout(upstream.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(upstream.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build(type);

@@ -147,7 +147,7 @@ final class OverviewAssembler {
                 sessions.completed, sessions.aborted, sessions.running, sessions.lastEndedAt);
     }
 
-    private static FleetView fleet(List<ClinicView> clinics) {
+    static FleetView fleet(List<ClinicView> clinics) {
         Long completed = null;
         Long aborted = null;
         Long running = null;
@@ -160,7 +160,7 @@ final class OverviewAssembler {
         return new FleetView(clinics.size(), states.size(), byState(states), completed, aborted, running);
     }
 
-    private static Map<String, Integer> byState(List<String> states) {
+    static Map<String, Integer> byState(List<String> states) {
         var counts = UnitState.emptyCounts();
         states.forEach(state -> counts.merge(state, 1, Integer::sum));
         return counts;

@@ -35,6 +35,7 @@ public final class StubServer {
     private final String name;
     private final Map<String, Function<Map<String, String>, Answer>> routes = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private ExecutorService executor;
     private HttpServer server;
     private int port;
@@ -90,15 +91,23 @@ public final class StubServer {
         return List.copyOf(requests);
     }
 
+    /** "METHOD path -> Authorization header" of every request so far, in order. */
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
+    }
+
     public void reset() {
         routes.clear();
         requests.clear();
+        authorizations.clear();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             var uri = exchange.getRequestURI();
             requests.add(uri.getRawQuery() == null ? uri.getPath() : uri.getPath() + "?" + uri.getRawQuery());
+            authorizations.add(exchange.getRequestMethod() + " " + uri.getPath() + " -> "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
             var route = routes.get(uri.getPath());
             var answer = route != null
                     ? route.apply(query(uri.getRawQuery()))

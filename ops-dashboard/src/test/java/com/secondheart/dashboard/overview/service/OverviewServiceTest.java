@@ -169,6 +169,16 @@ class OverviewServiceTest {
                     }
                 };
             }
+
+            @Override
+            public SignIn signIn() {
+                throw new UnsupportedOperationException("not used by the overview");
+            }
+
+            @Override
+            public Live live() {
+                throw new UnsupportedOperationException("not used by the overview");
+            }
         };
     }
 }

@@ -1,0 +1,147 @@
+package com.secondheart.dashboard.alarms.service;
+
+import com.secondheart.dashboard.alarms.model.Alarm;
+import com.secondheart.dashboard.config.DashboardConfig;
+import com.secondheart.dashboard.overview.model.UnitState;
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.fleet.FleetEvent;
+import com.secondheart.support.security.ClinicScope;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Faults and units gone offline, newest first. Faults come from the gateway's fleet events (pushed over MQTT and read
+ * from its journal; the event id makes the second copy a no-op); a fault is resolved by the unit's
+ * {@code fault.cleared}. Offline alarms follow the unit's state and resolve when it is back.
+ *
+ * <p>What lives where: a fault's truth is on the unit (it latches until acknowledged there), so acknowledging one
+ * sends {@code acknowledge-fault} through the gateway and the unit's {@code fault.cleared} resolves the alarm, which
+ * survives a dashboard restart because the journal is read again. Acknowledging an offline unit is an operator's note
+ * ("on it"), kept in this process only: it is lost on restart and not shared between replicas (docs in the README).
+ */
+@ApplicationScoped
+public class AlarmFeed {
+
+    private final Map<String, Alarm> alarms = new LinkedHashMap<>();
+    private final Set<String> faultEventIds = new HashSet<>();
+    private final Map<String, Long> faultsByClinic = new HashMap<>();
+    private final Duration keepResolved;
+    private final Clock clock;
+    private boolean journalRead;
+
+    @Inject
+    AlarmFeed(DashboardConfig config) {
+        this(config.live().resolvedAlarmsKept(), Clock.systemUTC());
+    }
+
+    public AlarmFeed(Duration keepResolved, Clock clock) {
+        this.keepResolved = keepResolved;
+        this.clock = clock;
+    }
+
+    /** @return whether the feed changed */
+    public synchronized boolean onEvent(FleetEvent fleetEvent) {
+        var event = fleetEvent.event();
+        if (event.data() instanceof EventData.FaultRaised raised) {
+            if (!faultEventIds.add(event.eventId())) {
+                return false;
+            }
+            faultsByClinic.merge(fleetEvent.clinicId(), 1L, Long::sum);
+            var detail = raised.detail() + (raised.zone() != null && raised.leg() != null
+                    ? " (" + raised.leg().name().toLowerCase() + " leg, zone " + raised.zone() + ")" : "");
+            alarms.put(event.eventId(), new Alarm(event.eventId(), Alarm.FAULT, fleetEvent.clinicId(), event.unitId(),
+                    raised.faultCode(), detail, event.deviceTime(), Alarm.ACTIVE, null, null, null, null, null));
+            return true;
+        }
+        if (event.data() instanceof EventData.FaultCleared cleared) {
+            var changed = false;
+            for (var alarm : List.copyOf(alarms.values())) {
+                if (Alarm.FAULT.equals(alarm.kind()) && alarm.open() && alarm.unitId().equals(event.unitId())
+                        && !alarm.raisedAt().isAfter(event.deviceTime())
+                        && (cleared.faultCode() == null || cleared.faultCode().equals(alarm.code()))) {
+                    alarms.put(alarm.alarmId(), alarm.resolved(fleetEvent.receiveTime()));
+                    changed = true;
+                }
+            }
+            return changed;
+        }
+        return false;
+    }
+
+    /** A unit's state now: raises an offline alarm when it is OFFLINE, resolves it when it is not. */
+    public synchronized boolean onUnitState(String clinicId, String unitId, String state, Instant since) {
+        var normalised = UnitState.normalise(state);
+        if (UnitState.UNKNOWN.equals(normalised)) {
+            return false;
+        }
+        var offline = UnitState.OFFLINE.equals(normalised);
+        var changed = false;
+        for (var alarm : List.copyOf(alarms.values())) {
+            // A unit that left FAULTED after the fault no longer has it latched, even if its clear was never reported.
+            if (Alarm.FAULT.equals(alarm.kind()) && alarm.open() && alarm.unitId().equals(unitId)
+                    && !UnitState.FAULTED.equals(normalised) && !UnitState.OFFLINE.equals(normalised)
+                    && since != null && since.isAfter(alarm.raisedAt())) {
+                alarms.put(alarm.alarmId(), alarm.resolved(since));
+                changed = true;
+            }
+            if (Alarm.OFFLINE.equals(alarm.kind()) && alarm.open() && alarm.unitId().equals(unitId)
+                    && (!offline || since != null && since.isAfter(alarm.raisedAt()))) {
+                alarms.put(alarm.alarmId(), alarm.resolved(since != null ? since : clock.instant()));
+                changed = true;
+            }
+        }
+        if (offline) {
+            var at = since != null ? since : clock.instant();
+            var id = "offline:" + unitId + ":" + at.toEpochMilli();
+            if (!alarms.containsKey(id)) {
+                alarms.put(id, new Alarm(id, Alarm.OFFLINE, clinicId, unitId, "UNIT_OFFLINE",
+                        "The unit stopped talking to the platform (its connection dropped or it was switched off).",
+                        at, Alarm.ACTIVE, null, null, null, null, null));
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    public synchronized Optional<Alarm> find(String alarmId) {
+        return Optional.ofNullable(alarms.get(alarmId));
+    }
+
+    public synchronized Alarm acknowledge(String alarmId, String by, String note, String commandId) {
+        var alarm = alarms.get(alarmId);
+        var acknowledged = alarm.acknowledged(by, clock.instant(), note, commandId);
+        alarms.put(alarmId, acknowledged);
+        return acknowledged;
+    }
+
+    /** Open alarms and those resolved recently, newest first, of the clinics in scope. */
+    public synchronized List<Alarm> list(ClinicScope scope) {
+        var cutoff = clock.instant().minus(keepResolved);
+        alarms.values().removeIf(alarm -> !alarm.open() && alarm.resolvedAt() != null && alarm.resolvedAt().isBefore(cutoff));
+        return alarms.values().stream()
+                .filter(alarm -> scope.allows(alarm.clinicId()))
+                .sorted(Comparator.comparing(Alarm::raisedAt).reversed().thenComparing(Alarm::alarmId))
+                .toList();
+    }
+
+    /** Faults raised per clinic since the journal began; empty until the journal has been read once. */
+    public synchronized Optional<Map<String, Long>> faultsByClinic() {
+        return journalRead ? Optional.of(Map.copyOf(faultsByClinic)) : Optional.empty();
+    }
+
+    public synchronized void journalCaughtUp() {
+        journalRead = true;
+    }
+}

@@ -1,0 +1,51 @@
+package com.secondheart.dashboard.live.rest;
+
+import com.secondheart.dashboard.config.DashboardRoles;
+import com.secondheart.dashboard.live.model.LiveMessage;
+import com.secondheart.dashboard.live.service.LiveFleet;
+import com.secondheart.support.security.Caller;
+import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The live stream the page reads (server-sent events; each event's data is one {@link LiveMessage} as JSON). The
+ * page reads it with fetch() so that it can send its bearer token; the stream ends when the token expires, and the
+ * page's reconnect then meets a 401 and shows the sign-in form.
+ */
+@Path("/api/stream")
+public class StreamEndpoint {
+
+    private final LiveFleet live;
+    private final Caller caller;
+    private final JsonWebToken token;
+    private final Clock clock = Clock.systemUTC();
+
+    StreamEndpoint(LiveFleet live, Caller caller, JsonWebToken token) {
+        this.live = live;
+        this.caller = caller;
+        this.token = token;
+    }
+
+    /** @param clinicId a clinic page: also that clinic's live pressures (ignored for a clinic the caller may not see) */
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @RolesAllowed({DashboardRoles.OPERATIONS, DashboardRoles.CLINIC_STAFF, DashboardRoles.FLEET_ADMIN})
+    public Multi<LiveMessage> stream(@QueryParam("clinicId") String clinicId) {
+        var scope = caller.scope();
+        var expires = token.getExpirationTime() > 0 ? Instant.ofEpochSecond(token.getExpirationTime()) : clock.instant().plus(Duration.ofHours(8));
+        var left = Duration.between(clock.instant(), expires);
+        return live.stream(scope, clinicId, left.isNegative() ? Duration.ZERO : left);
+    }
+}

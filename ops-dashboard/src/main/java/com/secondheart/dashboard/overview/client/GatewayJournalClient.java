@@ -1,0 +1,17 @@
+package com.secondheart.dashboard.overview.client;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** device-gateway's event journal; pages are read as text and decoded with the protocol's own codec. */
+@Path("/events")
+@Produces(MediaType.APPLICATION_JSON)
+public interface GatewayJournalClient {
+
+    @GET
+    Uni<String> page(@QueryParam("after") long after, @QueryParam("limit") int limit);
+}

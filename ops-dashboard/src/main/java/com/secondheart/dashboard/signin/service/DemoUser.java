@@ -1,0 +1,7 @@
+package com.secondheart.dashboard.signin.service;
+
+import java.util.List;
+
+/** One line of the users file: who, in which role, for which clinics (clinic-staff), and the password's hash. */
+public record DemoUser(String username, String role, List<String> clinics, PasswordHash password) {
+}
