@@ -19,6 +19,13 @@ public interface AgentConfig {
     /** Unit ids this JVM runs, comma-separated (one for a real unit); when absent, fleet.count units are generated. */
     Optional<List<String>> units();
 
+    /**
+     * The units' broker passwords (SH_AGENT_CREDENTIALS_FILE): a properties file of {@code unitId=password} lines, as
+     * the gateway issues them at registration; keep it readable by the agent only (0600). Each unit connects with its
+     * unit id as username and client id. Absent: the units connect without credentials (an open broker only).
+     */
+    Optional<String> credentialsFile();
+
     /** Program time runs this many times faster than wall time (demo fleets); 1 on a real unit. */
     @WithDefault("1")
     double timeScale();

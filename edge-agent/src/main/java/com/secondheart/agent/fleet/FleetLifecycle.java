@@ -13,11 +13,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 /** Builds the fleet from configuration when Quarkus starts and stops it (orderly, death published) on shutdown. */
 @ApplicationScoped
@@ -61,16 +67,37 @@ public class FleetLifecycle {
                 .orElseGet(() -> generated(config.fleet().count(), config.fleet().prefix()));
         var mqttSettings = new MqttSettings(mqtt.host(), mqtt.port(), config.sessionExpiry(), config.keepAlive(),
                 config.reconnectInitialDelay(), config.reconnectMaxDelay());
+        var passwords = config.credentialsFile().map(file -> unitPasswords(Path.of(file), ids)).orElse(Map.of());
         var runner = LoopDriver.Kind.parse(config.loopRunner(), config.timeScale());
         var root = Path.of(config.dataDir());
         var result = new ArrayList<UnitSettings>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             var id = ids.get(i);
-            result.add(new UnitSettings(id, root.resolve(id), mqttSettings, config.firmware(), config.model(),
+            var unitMqtt = passwords.containsKey(id) ? mqttSettings.withPassword(passwords.get(id)) : mqttSettings;
+            result.add(new UnitSettings(id, root.resolve(id), unitMqtt, config.firmware(), config.model(),
                     config.zonesPerLeg(), config.timeScale(), runner, config.fleet().seed() + i, config.fsync(),
                     config.commandMemory(), Duration.ofSeconds(1)));
         }
         return result;
+    }
+
+    /** Each unit's password from a {@code unitId=password} properties file; every unit of this agent must be in it. */
+    static Map<String, String> unitPasswords(Path file, List<String> unitIds) {
+        var properties = new Properties();
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the units' broker credentials from " + file + " (sh.agent.credentials-file): "
+                    + e.getMessage(), e);
+        }
+        var missing = unitIds.stream().filter(id -> properties.getProperty(id, "").isBlank()).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(file + " (sh.agent.credentials-file) has no broker password for "
+                    + String.join(", ", missing) + "; the gateway issues one when a unit is registered");
+        }
+        var passwords = new HashMap<String, String>();
+        unitIds.forEach(id -> passwords.put(id, properties.getProperty(id).trim()));
+        return passwords;
     }
 
     static List<String> generated(int count, String prefix) {

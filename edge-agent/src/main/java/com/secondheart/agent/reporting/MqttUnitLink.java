@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.secondheart.protocol.Topics;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,8 +96,13 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
 
     /** Connects in the background; failures are retried by the automatic reconnect, for ever. */
     public void connect() {
-        client.connectWith()
-                .cleanStart(false)
+        var connect = client.connectWith();
+        if (settings.password() != null) {
+            // the broker knows the unit by its unit id, as username and as client id
+            connect.simpleAuth().username(unitId).password(settings.password().getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        connect.cleanStart(false)
                 .sessionExpiryInterval(settings.sessionExpiry().toSeconds())
                 .keepAlive((int) settings.keepAlive().toSeconds())
                 .willPublish()
