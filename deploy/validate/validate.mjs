@@ -5,13 +5,15 @@
 //   2. the rendered objects hang together: probes, requests and limits on every container, selectors that select,
 //      references to ConfigMaps, Secrets, Services and ports that exist, image names that match docker-compose.yml;
 //   3. docker-compose.yml uses the same images, has a health check on every service and waits for healthy ones;
-//   4. every metric (and label) the Grafana dashboard queries is one the code registers, so it cannot rot silently.
+//   4. every query of the Grafana dashboard is valid PromQL, and every metric (and label) it uses is one the code
+//      registers, so it cannot rot silently.
 // Exit status 1 with a list of problems on any failure. No network access.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import YAML from "yaml";
+import { parser as promql } from "@prometheus-io/lezer-promql";
 import { build, readYamlDocuments, podSpec, podContainers, splitImage, KustomizeError } from "./kustomize-lite.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -466,6 +468,13 @@ function checkDashboard() {
     uids.add(panel.id);
   }
   for (const { where, expr } of queries) {
+    if (!where.startsWith("variable ")) {
+      // Prometheus's own PromQL grammar; Grafana's interval variables stand in as durations.
+      const query = expr.replace(/\$__(rate_interval|interval|range)/g, "5m");
+      let error;
+      promql.parse(query).iterate({ enter: (n) => { if (n.type.isError && error === undefined) error = n.from; } });
+      if (error !== undefined) problem(rel(file), `${where}: not valid PromQL at character ${error}: ${expr}`);
+    }
     const withoutStrings = expr.replace(/"[^"]*"/g, '""').replace(/\$\{?[A-Za-z_]+\}?/g, "");
     const metrics = [...withoutStrings.matchAll(/\b(sh_[a-z0-9_]+)\b/g)].map((m) => m[1]);
     if (!metrics.length) problem(rel(file), `${where} queries no sh_* metric: ${expr}`);
