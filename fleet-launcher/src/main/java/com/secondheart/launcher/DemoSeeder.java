@@ -16,13 +16,19 @@ final class DemoSeeder {
         this.gatewayUrl = gatewayUrl;
     }
 
-    void seed(List<DemoFleet.Clinic> clinics) throws Exception {
+    /** Returns the broker password of every unit registered now (units registered before answer 409, and none). */
+    Map<String, String> seed(List<DemoFleet.Clinic> clinics) throws Exception {
+        var unitPasswords = new java.util.HashMap<String, String>();
         for (var clinic : clinics) {
             expectCreatedOrExisting(http.post(bookingUrl + "/clinics", DemoFleet.clinicBody(clinic)), "clinic " + clinic.clinicId());
             for (var unitId : clinic.unitIds()) {
-                expectCreatedOrExisting(http.post(gatewayUrl + "/units", Map.of(
+                var registered = http.post(gatewayUrl + "/units", Map.of(
                         "unitId", unitId, "clinicId", clinic.clinicId(), "model", "SH-Boot-5", "zonesPerLeg", 5,
-                        "firmware", "1.4.0")), "unit " + unitId);
+                        "firmware", "1.4.0"));
+                expectCreatedOrExisting(registered, "unit " + unitId);
+                if (registered.ok() && registered.body() != null && registered.body().hasNonNull("mqttPassword")) {
+                    unitPasswords.put(unitId, registered.body().get("mqttPassword").asText());
+                }
                 expectCreatedOrExisting(http.post(bookingUrl + "/clinics/" + clinic.clinicId() + "/resources", Map.of(
                         "resourceId", "res-" + unitId, "type", "BOOT_UNIT", "name", "Boots " + unitId.substring(unitId.length() - 2),
                         "unitId", unitId)), "boot unit resource " + unitId);
@@ -34,6 +40,7 @@ final class DemoSeeder {
                         "room " + name);
             }
         }
+        return unitPasswords;
     }
 
     private static void expectCreatedOrExisting(JsonHttp.Reply reply, String what) {

@@ -2,6 +2,8 @@ package com.secondheart.launcher;
 
 import com.secondheart.infra.EmbeddedMqttBroker;
 import com.secondheart.infra.EmbeddedPostgresServer;
+import com.secondheart.infra.brokeraccess.BrokerAccessExtension;
+import com.secondheart.infra.brokeraccess.BrokerAccessSettings;
 import com.secondheart.infra.keys.SigningKeys;
 import com.secondheart.infra.keys.TokenSigner;
 
@@ -73,9 +75,13 @@ public final class FleetLauncher {
             postgres.createDatabaseIfMissing(database, DB_USER);
         }
 
-        say("Starting embedded MQTT broker (HiveMQ CE) on port %d ...", s.mqttPort());
+        // Nobody anonymous: service accounts kept in the data dir, units checked against the gateway's registry.
+        var registryJdbc = postgres.jdbcUrl("sh_gateway");
+        var brokerAccess = FleetBrokerAccess.ensure(s.dataDir(), registryJdbc, DB_USER, DB_PASSWORD);
+        say("Starting embedded MQTT broker (HiveMQ CE, secured) on port %d ...", s.mqttPort());
         var broker = EmbeddedMqttBroker.builder()
                 .host("127.0.0.1").port(s.mqttPort()).dataFolder(s.dataDir().resolve("broker")).persistent(true)
+                .extension(BrokerAccessExtension.of(brokerAccess))
                 .start();
         running.add(broker);
 
@@ -93,21 +99,28 @@ public final class FleetLauncher {
         common.put("SH_SECURITY_PUBLIC_KEY_LOCATION", keys.publicKey().toString());
         common.put("SH_SECURITY_SIGNING_KEY_LOCATION", keys.privateKey().toString());
 
-        var gateway = startService("device-gateway", s.gatewayPort(), with(common, "SH_DB_NAME", "sh_gateway"), logs);
-        var telemetry = startService("telemetry-service", s.telemetryPort(), with(common, "SH_DB_NAME", "sh_telemetry"), logs);
-        var booking = startService("booking-service", s.bookingPort(), with(common, "SH_DB_NAME", "sh_booking"), logs);
+        var gateway = startService("device-gateway", s.gatewayPort(),
+                withBroker(with(common, "SH_DB_NAME", "sh_gateway"), brokerAccess, "device-gateway"), logs);
+        var telemetry = startService("telemetry-service", s.telemetryPort(),
+                withBroker(with(common, "SH_DB_NAME", "sh_telemetry"), brokerAccess, "telemetry-service"), logs);
+        var booking = startService("booking-service", s.bookingPort(),
+                withBroker(with(common, "SH_DB_NAME", "sh_booking"), brokerAccess, "booking-service"), logs);
         var dashboard = startService("ops-dashboard", s.dashboardPort(),
-                with(common, "SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString()), logs);
+                withBroker(with(common, "SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString()), brokerAccess, "ops-dashboard"),
+                logs);
         for (var service : List.of(gateway, telemetry, booking, dashboard)) {
             service.awaitReady(Duration.ofSeconds(120));
             say("  %-18s ready at %s", service.name(), service.baseUrl());
         }
 
-        new DemoSeeder(launcherHttp, booking.baseUrl(), gateway.baseUrl()).seed(DemoFleet.CLINICS);
+        var issuedPasswords = new DemoSeeder(launcherHttp, booking.baseUrl(), gateway.baseUrl()).seed(DemoFleet.CLINICS);
+        var unitCredentials = FleetBrokerAccess.unitCredentials(s.dataDir(), issuedPasswords, DemoFleet.allUnitIds(),
+                registryJdbc, DB_USER, DB_PASSWORD);
         say("Registered %d clinics and %d boot units", DemoFleet.CLINICS.size(), DemoFleet.allUnitIds().size());
 
         var agentEnv = new HashMap<>(common);
         agentEnv.put("SH_AGENT_UNITS", String.join(",", DemoFleet.allUnitIds()));
+        agentEnv.put("SH_AGENT_CREDENTIALS_FILE", unitCredentials.toString());
         agentEnv.put("SH_AGENT_TIME_SCALE", Integer.toString(s.timeScale()));
         agentEnv.put("SH_AGENT_DATA_DIR", s.dataDir().resolve("units").toString());
         agentEnv.put("SH_AGENT_FIRMWARE", "1.4.0");
@@ -131,6 +144,8 @@ public final class FleetLauncher {
         say("  APIs want a bearer token: sign in at POST /api/session on the dashboard (docs/security.md).");
         say("  Gateway API: %s/units   Telemetry API: %s/sessions", gateway.baseUrl(), telemetry.baseUrl());
         say("  Booking API: %s/clinics   MQTT: 127.0.0.1:%d (topics sh/v1/#)", booking.baseUrl(), s.mqttPort());
+        say("  The broker lets nobody in anonymously; accounts in %s and %s (README, 'Watching the broker').",
+                s.dataDir().resolve(FleetBrokerAccess.ACCESS_FILE), unitCredentials);
         say("  Demo time runs %dx faster on the simulated units: a 5-minute session ends in %d s.",
                 s.timeScale(), 300 / s.timeScale());
         say("  Logs: %s", logs);
@@ -182,6 +197,12 @@ public final class FleetLauncher {
             throw new IllegalStateException("these ports are in use: " + String.join(", ", busy)
                     + ". Stop what uses them (another fleet still running?) or choose others: see README, 'Ports'.");
         }
+    }
+
+    private static Map<String, String> withBroker(Map<String, String> base, BrokerAccessSettings access, String service) {
+        var copy = new HashMap<>(base);
+        copy.putAll(FleetBrokerAccess.serviceEnv(access, service));
+        return copy;
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
