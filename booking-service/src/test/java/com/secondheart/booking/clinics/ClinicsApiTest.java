@@ -1,8 +1,13 @@
 package com.secondheart.booking.clinics;
 
 import com.secondheart.booking.testing.Ids;
+import com.secondheart.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,6 +24,18 @@ import static org.hamcrest.Matchers.notNullValue;
 
 @QuarkusTest
 class ClinicsApiTest {
+
+    /** Clinics and resources are set up by fleet admins (docs/api.md); the role matrix lives in security.RoleMatrixTest. */
+    @BeforeEach
+    void signInAsFleetAdmin() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", TestTokens.bearer(TestTokens.fleetAdmin())).build();
+    }
+
+    @AfterEach
+    void signOut() {
+        RestAssured.requestSpecification = null;
+    }
 
     @Test
     void aNewClinicIsCreatedWithItsOpeningHoursAndCanBeReadBack() {

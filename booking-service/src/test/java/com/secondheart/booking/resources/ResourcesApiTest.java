@@ -1,8 +1,12 @@
 package com.secondheart.booking.resources;
 
 import com.secondheart.booking.testing.Ids;
+import com.secondheart.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +23,22 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 class ResourcesApiTest {
 
+    /** Clinics and resources are set up by fleet admins (docs/api.md); the role matrix lives in security.RoleMatrixTest. */
+    void signInAsFleetAdmin() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", TestTokens.bearer(TestTokens.fleetAdmin())).build();
+    }
+
+    @AfterEach
+    void signOut() {
+        RestAssured.requestSpecification = null;
+    }
+
     private String clinicId;
 
     @BeforeEach
     void aClinicExists() {
+        signInAsFleetAdmin();
         clinicId = Ids.fresh("clinic");
         given().contentType(ContentType.JSON)
                 .body(Map.of("clinicId", clinicId, "name", "Harbour Recovery", "timeZone", "Europe/Berlin"))

@@ -11,8 +11,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * The gateway calls, each with a timeout and behind one circuit breaker ({@code gateway}): when the gateway keeps
- * failing or timing out, further calls fail at once for a while instead of holding the desk. An answer the gateway
+ * The gateway calls, each with a timeout and behind a circuit breaker ({@code gateway-issue}, {@code gateway-command}):
+ * when the gateway keeps failing or timing out, further calls fail at once for a while instead of holding the desk. An answer the gateway
  * gives on purpose (unknown unit, refused) is a {@link ProblemException} and never trips the breaker.
  */
 @ApplicationScoped
@@ -27,7 +27,7 @@ public class GatewayCommands {
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10_000, successThreshold = 1,
             skipOn = ProblemException.class)
-    @CircuitBreakerName("gateway")
+    @CircuitBreakerName("gateway-issue")
     public Uni<GatewayCommandsClient.Issued> issue(String unitId, GatewayCommandsClient.StartRequest request) {
         return client.issue(unitId, request).onFailure(WebApplicationException.class)
                 .transform(failure -> refusal((WebApplicationException) failure, unitId));
@@ -36,7 +36,7 @@ public class GatewayCommands {
     @Timeout(2000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10_000, successThreshold = 1,
             skipOn = ProblemException.class)
-    @CircuitBreakerName("gateway")
+    @CircuitBreakerName("gateway-command")
     public Uni<GatewayCommandsClient.Command> command(String commandId, String unitId) {
         return client.command(commandId).onFailure(WebApplicationException.class)
                 .transform(failure -> refusal((WebApplicationException) failure, unitId));
