@@ -1,26 +1,44 @@
 /*
- * Second Heart operations view. Vanilla JS, no dependencies: asks /api/config once for the poll interval, then
- * /api/overview every interval, and redraws the fleet header and clinic cards in place (no page reload).
- * Every value from the server goes into the page as text (textContent), never as HTML.
+ * Second Heart operations view. No framework. After sign-in (POST api/session; the token is kept in sessionStorage and
+ * sent as "Authorization: Bearer" on every call) the page reads one live stream, GET api/stream: server-sent events
+ * read with fetch() and a stream parser, because EventSource cannot send an Authorization header. Each event is one
+ * JSON message: overview, health, alarms, telemetry (on a clinic page) or heartbeat. The page redraws in place, never
+ * reloads; a 401 anywhere returns to the sign-in form. Every value from the server goes into the page as text.
  */
 (function () {
   "use strict";
 
-  var DEFAULT_POLL_MS = 2000;
-  var STATES = ["ONLINE", "IN_SESSION", "FAULTED", "OFFLINE"];
-  var STATE_LABELS = { ONLINE: "Online", IN_SESSION: "In session", FAULTED: "Faulted", OFFLINE: "Offline", UNKNOWN: "Unknown" };
+  var TOKEN_KEY = "sh.dashboard.token";
+  var USER_KEY = "sh.dashboard.user";
+  var STATES = ["IN_SESSION", "ONLINE", "FAULTED", "OFFLINE"];
+  var STATE_LABELS = { ONLINE: "Idle", IN_SESSION: "Running", FAULTED: "Faulted", OFFLINE: "Offline", UNKNOWN: "Unknown" };
   var SOURCE_LABELS = {
     booking: "Booking service unavailable: clinic names and time zones may be missing.",
     gateway: "Device gateway unavailable: unit states are unknown; units are listed from their session records.",
     telemetry: "Telemetry service unavailable: session counts are missing (shown as –)."
   };
+  var ZONE_COLOURS = {
+    L: ["#1e3a8a", "#1d4ed8", "#3b82f6", "#60a5fa", "#93c5fd", "#bfdbfe", "#dbeafe", "#eff6ff"],
+    R: ["#7f1d1d", "#b91c1c", "#ef4444", "#f87171", "#fca5a5", "#fecaca", "#fee2e2", "#fef2f2"]
+  };
+  var MAX_SAMPLES = 180;
 
-  var pollMs = DEFAULT_POLL_MS;
-  var timer = null;
-  var inFlight = false;
-  var lastSuccess = 0;
+  var token = null;
+  var user = null;
+  var pageConfig = { pollIntervalMs: 2000, signInEnabled: true };
+  var overview = null;
+  var health = null;
+  var alarms = [];
+  var pressures = {};      // unitId -> { sessionId, samples: [] }
+  var charts = {};         // unitId -> { node, plot, key }
+  var route = { view: "fleet", clinicId: null };
+  var stream = null;       // AbortController of the open stream
+  var streamWanted = null; // the clinic the open stream was opened for
+  var reconnectTimer = null;
+  var reconnectDelay = 1000;
+  var lastMessageAt = 0;
   var lastFailure = null;
-  var lastSources = null;
+  var notice = null;
 
   // ---------- small DOM helpers ----------
 
@@ -32,6 +50,7 @@
         if (value === null || value === undefined || value === false) return;
         if (key === "className") node.className = value;
         else if (key === "text") node.textContent = value;
+        else if (key === "onclick") node.addEventListener("click", value);
         else node.setAttribute(key, value === true ? "" : String(value));
       });
     }
@@ -49,7 +68,7 @@
   function badge(state) {
     var known = stateOf(state);
     return el("span", { className: "badge state-" + known, "data-testid": "state-badge",
-      text: STATE_LABELS[known] === "Unknown" && state && state !== "UNKNOWN" ? state : STATE_LABELS[known] });
+      text: known === "UNKNOWN" && state && state !== "UNKNOWN" ? state : STATE_LABELS[known] });
   }
 
   // ---------- formatting ----------
@@ -87,7 +106,219 @@
     return inZone(iso, timeZone, { dateStyle: "medium", timeStyle: "medium" }) + (timeZone ? " (" + timeZone + ")" : "");
   }
 
+  // ---------- talking to the server ----------
+
+  function api(path, options) {
+    options = options || {};
+    var headers = Object.assign({ Accept: "application/json" }, options.headers || {});
+    if (token) headers.Authorization = "Bearer " + token;
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(path, { method: options.method || "GET", headers: headers, cache: "no-store",
+      body: options.body === undefined ? undefined : JSON.stringify(options.body) })
+      .then(function (response) {
+        if (response.status === 401 && token) {
+          signOut("Your sign-in has expired or is no longer valid; sign in again.");
+        }
+        return response.text().then(function (text) {
+          var body = null;
+          try { body = text ? JSON.parse(text) : null; } catch (notJson) { body = null; }
+          if (!response.ok) {
+            var error = new Error(body && body.detail ? body.detail : "HTTP " + response.status);
+            error.status = response.status;
+            throw error;
+          }
+          return body;
+        });
+      });
+  }
+
+  // ---------- sign-in ----------
+
+  function showSignIn(message) {
+    byId("app").hidden = true;
+    byId("sign-in").hidden = false;
+    byId("sign-in-error").textContent = message || "";
+    if (!pageConfig.signInEnabled) {
+      byId("sign-in-hint").textContent = "Signing in with a password is off on this dashboard: sign in through your organisation's identity provider.";
+    }
+    byId("sign-in-username").focus();
+  }
+
+  function showApp() {
+    byId("sign-in").hidden = true;
+    byId("app").hidden = false;
+    byId("who").textContent = user ? user.name + " · " + (user.roles || []).join(", ")
+      + (user.clinics && user.clinics.length ? " · " + user.clinics.join(", ") : "") : "";
+    route = parseRoute();
+    render();
+    openStream();
+  }
+
+  function signIn(event) {
+    event.preventDefault();
+    var username = byId("sign-in-username").value;
+    var password = byId("sign-in-password").value;
+    byId("sign-in-error").textContent = "";
+    token = null;
+    api("api/session", { method: "POST", body: { username: username, password: password } })
+      .then(function (session) {
+        token = session.token;
+        user = session.user;
+        sessionStorage.setItem(TOKEN_KEY, token);
+        sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+        byId("sign-in-password").value = "";
+        showApp();
+      })
+      .catch(function (error) {
+        byId("sign-in-error").textContent = error.message || "Signing in failed.";
+      });
+  }
+
+  function signOut(message) {
+    closeStream();
+    token = null;
+    user = null;
+    overview = null;
+    health = null;
+    alarms = [];
+    pressures = {};
+    charts = {};
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+    showSignIn(message);
+  }
+
+  // ---------- the live stream ----------
+
+  function closeStream() {
+    clearTimeout(reconnectTimer);
+    if (stream) stream.abort();
+    stream = null;
+  }
+
+  function openStream() {
+    closeStream();
+    if (!token) return;
+    var controller = new AbortController();
+    stream = controller;
+    streamWanted = route.clinicId;
+    var url = "api/stream" + (route.clinicId ? "?clinicId=" + encodeURIComponent(route.clinicId) : "");
+    fetch(url, { headers: { Accept: "text/event-stream", Authorization: "Bearer " + token }, cache: "no-store",
+      signal: controller.signal })
+      .then(function (response) {
+        if (response.status === 401) {
+          signOut("Your sign-in has expired; sign in again.");
+          return null;
+        }
+        if (!response.ok || !response.body) throw new Error("HTTP " + response.status);
+        reconnectDelay = 1000;
+        return read(response.body.getReader(), controller);
+      })
+      .catch(function (error) {
+        if (controller.signal.aborted) return;
+        lastFailure = error && error.message ? error.message : "network error";
+        showFreshness();
+        renderNotices();
+        reconnectTimer = setTimeout(openStream, reconnectDelay);
+        reconnectDelay = Math.min(reconnectDelay * 2, 10000);
+      });
+  }
+
+  /** Server-sent events: blocks separated by a blank line; the data: lines of a block make one JSON message. */
+  function read(reader, controller) {
+    var decoder = new TextDecoder();
+    var buffer = "";
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) throw new Error("the live stream ended");
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var blocks = buffer.split(/\r?\n\r?\n/);
+        buffer = blocks.pop();
+        blocks.forEach(function (block) {
+          var data = block.split(/\r?\n/)
+            .filter(function (line) { return line.indexOf("data:") === 0; })
+            .map(function (line) { return line.slice(5).replace(/^ /, ""); })
+            .join("\n");
+          if (data) {
+            try { receive(JSON.parse(data)); } catch (bad) { /* one bad message does not stop the stream */ }
+          }
+        });
+        return controller.signal.aborted ? null : pump();
+      });
+    }
+    return pump();
+  }
+
+  function receive(message) {
+    lastMessageAt = Date.now();
+    if (lastFailure) { lastFailure = null; renderNotices(); }
+    switch (message.type) {
+      case "overview": overview = message.data; render(); break;
+      case "health": health = message.data; if (route.view === "health") render(); break;
+      case "alarms": alarms = message.data || []; renderAlarms(); break;
+      case "telemetry": addPressure(message.data); break;
+      default: break;
+    }
+    showFreshness();
+  }
+
+  function showFreshness() {
+    var pulse = byId("pulse");
+    var updated = byId("updated");
+    if (!lastMessageAt) {
+      pulse.setAttribute("data-connection", lastFailure ? "stale" : "connecting");
+      updated.textContent = lastFailure ? "No data yet · reconnecting" : "Connecting…";
+      return;
+    }
+    var stale = lastFailure || Date.now() - lastMessageAt > 40000;
+    pulse.setAttribute("data-connection", stale ? "stale" : "live");
+    updated.textContent = (stale ? "Reconnecting · last update " : "Live · updated ") + new Date(lastMessageAt).toLocaleTimeString();
+  }
+
+  // ---------- routes ----------
+
+  function parseRoute() {
+    var hash = location.hash.replace(/^#\/?/, "");
+    var parts = hash.split("/");
+    if (parts[0] === "clinic" && parts[1]) return { view: "clinic", clinicId: decodeURIComponent(parts[1]) };
+    if (parts[0] === "health") return { view: "health", clinicId: null };
+    if (parts[0] === "outcomes") return { view: "outcomes", clinicId: null };
+    return { view: "fleet", clinicId: null };
+  }
+
+  function onRoute() {
+    if (!token) return;
+    route = parseRoute();
+    render();
+    if (route.clinicId !== streamWanted) {
+      pressures = {};
+      charts = {};
+      openStream();
+    }
+  }
+
   // ---------- rendering ----------
+
+  function render() {
+    document.querySelectorAll(".tabs a").forEach(function (link) {
+      link.classList.toggle("active", link.getAttribute("data-view") === route.view
+        || (route.view === "clinic" && link.getAttribute("data-view") === "fleet"));
+    });
+    byId("crumb").textContent = "";
+    renderNotices();
+    if (!overview) return;
+    renderFleet(overview.fleet || {});
+    var view = byId("view");
+    if (route.view === "health") {
+      view.replaceChildren(healthPanel());
+    } else if (route.view === "outcomes") {
+      view.replaceChildren(outcomesPanel());
+    } else if (route.view === "clinic") {
+      view.replaceChildren(clinicPage());
+    } else {
+      view.replaceChildren(fleetPage());
+    }
+  }
 
   function renderFleet(fleet) {
     byId("fleet-clinics").textContent = count(fleet.clinics);
@@ -98,12 +329,14 @@
     byId("fleet-completed").textContent = count(fleet.completedSessions);
   }
 
-  function renderNotices(sources) {
+  function renderNotices() {
     var notices = [];
     if (lastFailure) {
       notices.push(el("div", { className: "notice error", "data-testid": "notice-dashboard",
-        text: "The dashboard cannot reach its server (" + lastFailure + "). Showing the last known state; retrying." }));
+        text: "The live connection to the dashboard is down (" + lastFailure + "). Showing the last known state; reconnecting." }));
     }
+    if (notice) notices.push(el("div", { className: "notice", "data-testid": "notice-action", text: notice }));
+    var sources = overview && overview.sources;
     Object.keys(SOURCE_LABELS).forEach(function (source) {
       if (sources && sources[source] === "unavailable") {
         notices.push(el("div", { className: "notice", "data-testid": "notice-" + source, text: SOURCE_LABELS[source] }));
@@ -116,14 +349,13 @@
     return [el("dt", { text: label }), el("dd", { text: value, title: title || null, className: extraClass || null })];
   }
 
-  function unitTile(unit, clinic, nowMs) {
+  function unitTile(unit, clinic, nowMs, withWaveform) {
     var state = stateOf(unit.state);
     var facts = [].concat(
       fact("Last seen", ago(unit.lastSeen, nowMs), unit.lastSeen ? exactTime(unit.lastSeen, clinic.timeZone) : null),
       fact("Firmware", unit.firmware || "–", null, "mono"),
       fact("Completed", count(unit.completedSessions)),
       fact("Aborted", count(unit.abortedSessions)),
-      fact("Running", count(unit.runningSessions)),
       fact("Last ended", ago(unit.lastSessionEndedAt, nowMs),
         unit.lastSessionEndedAt ? exactTime(unit.lastSessionEndedAt, clinic.timeZone) : null)
     );
@@ -137,11 +369,12 @@
     }, [
       el("div", { className: "unit-top" }, [el("span", { className: "unit-id", text: unit.unitId }), badge(unit.state)]),
       el("div", { className: "unit-model", text: unit.model || "Model unknown" }),
-      el("dl", { className: "unit-facts" }, facts)
+      el("dl", { className: "unit-facts" }, facts),
+      withWaveform ? waveform(unit) : null
     ]);
   }
 
-  function clinicCard(clinic, generatedAt, nowMs) {
+  function clinicCard(clinic, nowMs, detailed) {
     var totals = clinic.totals || {};
     var byState = totals.byState || {};
     var registered = clinic.name !== null && clinic.name !== undefined;
@@ -152,27 +385,31 @@
     if (!registered) meta.push(" · ", el("span", { className: "warn", text: clinicId ? "not in booking" : "units without a clinic" }));
 
     var stateCounts = STATES.filter(function (state) { return byState[state] > 0; }).map(function (state) {
-      return el("span", { className: "badge count state-" + state, text: byState[state] + " " + STATE_LABELS[state].toLowerCase() });
+      return el("span", { className: "badge count state-" + state, "data-testid": "clinic-count-" + state,
+        text: byState[state] + " " + STATE_LABELS[state].toLowerCase() });
     });
     if (byState.UNKNOWN > 0) {
       stateCounts.push(el("span", { className: "badge count state-UNKNOWN", text: byState.UNKNOWN + " unknown" }));
     }
 
-    var units = (clinic.units || []).map(function (unit) { return unitTile(unit, clinic, nowMs); });
+    var units = (clinic.units || []).map(function (unit) { return unitTile(unit, clinic, nowMs, detailed); });
+    var title = registered ? clinic.name : (clinicId || "Unassigned units");
 
     return el("section", {
       className: "clinic" + ((byState.FAULTED || 0) > 0 ? " has-fault" : ""),
       "data-testid": "clinic-" + clinicId,
       "data-clinic-id": clinicId,
-      "aria-label": registered ? clinic.name : clinicId
+      "aria-label": title
     }, [
       el("header", { className: "clinic-head" }, [
         el("div", null, [
-          el("h2", { className: "clinic-name", text: registered ? clinic.name : (clinicId || "Unassigned units") }),
+          el("h2", { className: "clinic-name" }, [clinicId && !detailed
+            ? el("a", { href: "#/clinic/" + encodeURIComponent(clinicId), "data-testid": "open-clinic-" + clinicId, text: title })
+            : title]),
           el("div", { className: "clinic-meta" }, meta)
         ]),
         clinic.timeZone ? el("div", { className: "clinic-time" }, [
-          el("strong", { text: inZone(generatedAt, clinic.timeZone, { hour: "2-digit", minute: "2-digit" }) }),
+          el("strong", { text: inZone(new Date(nowMs).toISOString(), clinic.timeZone, { hour: "2-digit", minute: "2-digit" }) }),
           "local time"
         ]) : null
       ]),
@@ -189,85 +426,212 @@
     ]);
   }
 
-  function render(overview) {
-    var nowMs = Date.parse(overview.generatedAt);
-    if (isNaN(nowMs)) nowMs = Date.now();
-    renderFleet(overview.fleet || {});
-    renderNotices(overview.sources);
-    var clinics = (overview.clinics || []).map(function (clinic) { return clinicCard(clinic, overview.generatedAt, nowMs); });
-    if (!clinics.length) {
-      var nothing = overview.sources && overview.sources.booking === "unavailable" && overview.sources.gateway === "unavailable"
+  function fleetPage() {
+    var nowMs = Date.now();
+    var cards = (overview.clinics || []).map(function (clinic) { return clinicCard(clinic, nowMs, false); });
+    if (!cards.length) {
+      var sources = overview.sources || {};
+      cards = [el("p", { className: "empty", text: sources.booking === "unavailable" && sources.gateway === "unavailable"
         ? "Neither booking nor the gateway can be reached, so no clinics can be shown."
-        : "No clinics or units are registered yet.";
-      clinics = [el("p", { className: "empty", text: nothing })];
+        : "No clinics or units are registered yet, or none that you may see." })];
     }
-    var main = byId("clinics");
-    main.replaceChildren.apply(main, clinics);
+    return el("div", { className: "clinics", id: "clinics", "data-testid": "clinics" }, cards);
   }
 
-  function showFreshness() {
-    var pulse = byId("pulse");
-    var updated = byId("updated");
-    if (!lastSuccess) {
-      pulse.setAttribute("data-connection", lastFailure ? "stale" : "connecting");
-      updated.textContent = lastFailure ? "No data yet" : "Connecting…";
+  function clinicPage() {
+    var clinic = (overview.clinics || []).filter(function (c) { return c.clinicId === route.clinicId; })[0];
+    byId("crumb").textContent = "› " + (clinic ? clinic.name || clinic.clinicId : route.clinicId);
+    if (!clinic) {
+      return el("div", { className: "clinic-page" }, [el("p", { className: "empty",
+        text: "This clinic is not in the fleet, or you may not see it." })]);
+    }
+    return el("div", { className: "clinic-page", "data-testid": "clinic-page" }, [clinicCard(clinic, Date.now(), true)]);
+  }
+
+  // ---------- live pressure waveforms ----------
+
+  function addPressure(sample) {
+    var entry = pressures[sample.unitId];
+    if (!entry || entry.sessionId !== sample.sessionId) {
+      entry = pressures[sample.unitId] = { sessionId: sample.sessionId, samples: [] };
+    }
+    var last = entry.samples[entry.samples.length - 1];
+    if (last && Date.parse(last.deviceTime) >= Date.parse(sample.deviceTime)) return;
+    entry.samples.push(sample);
+    if (entry.samples.length > MAX_SAMPLES) entry.samples.shift();
+    updateChart(sample.unitId);
+  }
+
+  function seriesKeys(samples) {
+    var keys = {};
+    samples.forEach(function (sample) {
+      (sample.zones || []).forEach(function (zone) { keys[zone.leg + zone.zone] = { leg: zone.leg, zone: zone.zone }; });
+    });
+    return Object.keys(keys).sort(function (a, b) {
+      return a[0] === b[0] ? keys[a].zone - keys[b].zone : (a[0] < b[0] ? -1 : 1);
+    }).map(function (key) { return keys[key]; });
+  }
+
+  function chartData(samples, keys) {
+    var xs = samples.map(function (sample) { return Date.parse(sample.deviceTime) / 1000; });
+    var ys = keys.map(function (key) {
+      return samples.map(function (sample) {
+        var zone = (sample.zones || []).filter(function (z) { return z.leg === key.leg && z.zone === key.zone; })[0];
+        return zone ? zone.mean : null;
+      });
+    });
+    return [xs].concat(ys);
+  }
+
+  function waveform(unit) {
+    var holder = charts[unit.unitId];
+    var running = unit.state === "IN_SESSION";
+    var entry = pressures[unit.unitId];
+    if (holder && holder.node) {
+      holder.node.setAttribute("data-running", running ? "true" : "false");
+      return holder.node;
+    }
+    var node = el("div", { className: "waveform", "data-testid": "waveform-" + unit.unitId, "data-running": running ? "true" : "false" });
+    charts[unit.unitId] = { node: node, plot: null, key: null };
+    if (entry && entry.samples.length) {
+      setTimeout(function () { updateChart(unit.unitId); }, 0);
+    } else {
+      node.appendChild(el("div", { className: "none", text: running ? "Waiting for the unit's pressures…" : "No session running." }));
+    }
+    return node;
+  }
+
+  function updateChart(unitId) {
+    var holder = charts[unitId];
+    var entry = pressures[unitId];
+    if (!holder || !entry || !entry.samples.length || typeof uPlot !== "function") return;
+    var keys = seriesKeys(entry.samples);
+    var key = entry.sessionId + "|" + keys.map(function (k) { return k.leg + k.zone; }).join(",");
+    var data = chartData(entry.samples, keys);
+    holder.node.setAttribute("data-samples", String(entry.samples.length));
+    if (holder.plot && holder.key === key) {
+      holder.plot.setData(data);
       return;
     }
-    var stale = lastFailure || Date.now() - lastSuccess > pollMs * 3;
-    pulse.setAttribute("data-connection", stale ? "stale" : "live");
-    updated.textContent = (stale ? "Stale · last update " : "Live · updated ") + new Date(lastSuccess).toLocaleTimeString();
+    if (holder.plot) holder.plot.destroy();
+    holder.node.replaceChildren();
+    var width = Math.max(260, (holder.node.parentNode && holder.node.parentNode.clientWidth - 26) || 300);
+    holder.plot = new uPlot({
+      width: width,
+      height: 170,
+      scales: { x: { time: true }, y: { range: [0, 110] } },
+      axes: [{ size: 28 }, { label: "mmHg", size: 44 }],
+      legend: { show: true, live: false },
+      cursor: { show: false },
+      series: [{}].concat(keys.map(function (k) {
+        return { label: k.leg + k.zone, stroke: (ZONE_COLOURS[k.leg] || ZONE_COLOURS.L)[Math.min(k.zone - 1, 7)], width: 1.5, points: { show: false } };
+      }))
+    }, data, holder.node);
+    holder.key = key;
   }
 
-  // ---------- polling ----------
+  // ---------- alarms ----------
 
-  function fetchJson(url, timeoutMs) {
-    var controller = typeof AbortController === "function" ? new AbortController() : null;
-    var guard = controller ? setTimeout(function () { controller.abort(); }, timeoutMs) : null;
-    return fetch(url, { headers: { Accept: "application/json" }, cache: "no-store", signal: controller ? controller.signal : undefined })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .finally(function () { if (guard) clearTimeout(guard); });
+  function renderAlarms() {
+    var open = alarms.filter(function (alarm) { return alarm.status !== "RESOLVED"; });
+    byId("alarm-count").textContent = String(open.length);
+    var nowMs = Date.now();
+    var items = alarms.map(function (alarm) {
+      var children = [
+        el("div", { className: "alarm-head" }, [
+          el("span", { text: (alarm.kind === "FAULT" ? "Fault " + (alarm.code || "") : "Offline") + " · " + alarm.unitId }),
+          el("span", { className: "alarm-meta", text: ago(alarm.raisedAt, nowMs) })
+        ]),
+        el("div", { text: alarm.detail || "" }),
+        el("div", { className: "alarm-meta", text: (alarm.clinicId || "") + " · " + alarm.status.toLowerCase()
+          + (alarm.acknowledgedBy ? " by " + alarm.acknowledgedBy : "") + (alarm.note ? " · “" + alarm.note + "”" : "") })
+      ];
+      if (alarm.status === "ACTIVE") {
+        children.push(el("button", { type: "button", "data-testid": "acknowledge",
+          text: alarm.kind === "FAULT" ? "Acknowledge (clears the fault on the unit)" : "Acknowledge",
+          onclick: function () { acknowledge(alarm); } }));
+      }
+      return el("li", { className: "alarm alarm-kind-" + alarm.kind, "data-testid": "alarm", "data-alarm-id": alarm.alarmId,
+        "data-status": alarm.status, "data-unit-id": alarm.unitId }, children);
+    });
+    if (!items.length) items = [el("li", { className: "alarm-none", text: "No alarms. Every unit is well." })];
+    byId("alarm-feed").replaceChildren.apply(byId("alarm-feed"), items);
   }
 
-  function schedule(delay) {
-    clearTimeout(timer);
-    timer = setTimeout(poll, delay);
-  }
-
-  function poll() {
-    if (inFlight) return;
-    if (document.hidden) { schedule(pollMs); return; }
-    inFlight = true;
-    fetchJson("api/overview", Math.max(pollMs * 3, 8000))
-      .then(function (overview) {
-        lastSuccess = Date.now();
-        lastFailure = null;
-        lastSources = overview.sources || null;
-        render(overview);
+  function acknowledge(alarm) {
+    notice = null;
+    api("api/alarms/" + encodeURIComponent(alarm.alarmId) + "/acknowledge", { method: "POST", body: { note: null } })
+      .then(function (updated) {
+        alarms = alarms.map(function (a) { return a.alarmId === updated.alarmId ? updated : a; });
+        renderAlarms();
       })
       .catch(function (error) {
-        lastFailure = error && error.name === "AbortError" ? "timed out" : (error && error.message) || "network error";
-        renderNotices(lastSources);
-      })
-      .finally(function () {
-        inFlight = false;
-        showFreshness();
-        schedule(pollMs);
+        if (error.status === 401) return;
+        notice = "The alarm was not acknowledged: " + error.message;
+        renderNotices();
       });
   }
 
-  function start() {
-    fetchJson("api/config", 5000)
-      .then(function (config) {
-        if (config && config.pollIntervalMs > 0) pollMs = config.pollIntervalMs;
-      })
-      .catch(function () { /* keep the default interval */ })
-      .finally(poll);
-    document.addEventListener("visibilitychange", function () {
-      if (!document.hidden && !inFlight) schedule(0);
+  // ---------- fleet health and outcomes ----------
+
+  function healthPanel() {
+    if (!health) return el("div", { className: "panel", text: "Reading fleet health…" });
+    var rows = health.clinics.map(function (rate) {
+      return el("tr", { "data-testid": "health-" + rate.clinicId }, [
+        el("td", { text: rate.name || rate.clinicId }),
+        el("td", { text: count(rate.sessions) }),
+        el("td", { text: count(rate.faults) }),
+        el("td", { text: rate.faultsPer100Sessions === null ? "–" : String(rate.faultsPer100Sessions) })
+      ]);
     });
+    var fleet = health.fleet;
+    rows.push(el("tr", { className: "total" }, [el("th", { text: "Fleet" }), el("th", { text: count(fleet.sessions) }),
+      el("th", { text: count(fleet.faults) }),
+      el("th", { "data-testid": "health-fleet-rate", text: fleet.faultsPer100Sessions === null ? "–" : String(fleet.faultsPer100Sessions) })]));
+    var firmware = Object.keys(health.firmware || {}).map(function (version) {
+      return el("tr", null, [el("td", { className: "mono", text: version }), el("td", { text: String(health.firmware[version]) })]);
+    });
+    var quiet = (health.notSeen || []).map(function (unit) {
+      return el("tr", null, [el("td", { text: unit.unitId }), el("td", { text: unit.clinicId }),
+        el("td", { text: STATE_LABELS[stateOf(unit.state)] }), el("td", { text: unit.lastSeen ? exactTime(unit.lastSeen) : "never" })]);
+    });
+    return el("div", { "data-testid": "health" }, [
+      el("section", { className: "panel" }, [el("h2", { text: "Faults per 100 sessions" }),
+        el("table", null, [el("thead", null, [el("tr", null, [el("th", { text: "Clinic" }), el("th", { text: "Sessions (n)" }),
+          el("th", { text: "Faults" }), el("th", { text: "per 100 sessions" })])]), el("tbody", null, rows)]),
+        el("p", { className: "note", text: "Sessions are completed and aborted sessions; faults are every fault the units raised (the gateway's journal). – means not known yet." })]),
+      el("section", { className: "panel" }, [el("h2", { text: "Firmware versions" }),
+        el("table", null, [el("tbody", null, firmware)])]),
+      el("section", { className: "panel", "data-testid": "health-not-seen" }, [el("h2", { text: "Units not seen for " + health.notSeenAfterHours + " hours" }),
+        quiet.length ? el("table", null, [el("tbody", null, quiet)]) : el("p", { className: "note", text: "Every unit was seen within the last " + health.notSeenAfterHours + " hours." })])
+    ]);
+  }
+
+  function outcomesPanel() {
+    return el("section", { className: "panel", "data-testid": "outcomes" }, [
+      el("h2", { text: "Outcomes per clinic and program" }),
+      el("p", { "data-testid": "outcomes-empty", text: "No outcome data yet: telemetry-service does not publish swelling outcome aggregates yet. "
+        + "When it does, this page charts the change in limb volume per clinic and program over time, with the number of clients (n) beside every point." })
+    ]);
+  }
+
+  // ---------- start ----------
+
+  function start() {
+    byId("sign-in-form").addEventListener("submit", signIn);
+    byId("sign-out").addEventListener("click", function () { signOut("You signed out."); });
+    window.addEventListener("hashchange", onRoute);
+    setInterval(showFreshness, 5000);
+    api("api/page-config")
+      .then(function (config) { if (config) pageConfig = config; })
+      .catch(function () { /* keep the defaults */ })
+      .finally(function () {
+        token = sessionStorage.getItem(TOKEN_KEY);
+        try { user = JSON.parse(sessionStorage.getItem(USER_KEY) || "null"); } catch (bad) { user = null; }
+        if (!token) { showSignIn(); return; }
+        api("api/session").then(function (me) { user = me; showApp(); })
+          .catch(function () { if (token) signOut("Sign in again."); });
+      });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
@@ -15,25 +16,40 @@ import static org.hamcrest.Matchers.startsWith;
 class OperationsPageTest {
 
     @Test
-    void theIndexPageIsServedAndLoadsItsScriptAndStyles() {
+    void theIndexPageIsServedWithItsSignInFormScriptStylesAndChartLibrary() {
         given().when().get("/")
                 .then().statusCode(200)
                 .contentType(startsWith("text/html"))
                 .body(containsString("<script src=\"app.js\""))
                 .body(containsString("href=\"app.css\""))
-                .body(containsString("data-testid=\"fleet-summary\""));
+                .body(containsString("webjars/uplot/dist/uPlot.iife.min.js"))
+                .body(containsString("data-testid=\"sign-in-form\""))
+                .body(containsString("data-testid=\"fleet-summary\""))
+                .body(containsString("data-testid=\"alarm-feed\""))
+                .body(not(containsString("https://")));
     }
 
     @Test
-    void theScriptPollsTheOverviewAndMarksClinicsAndUnitsForBrowserTests() {
+    void theChartLibraryComesFromItsWebjarNotFromACdn() {
+        given().when().get("/webjars/uplot/dist/uPlot.iife.min.js")
+                .then().statusCode(200)
+                .body(containsString("uPlot"));
+        given().when().get("/webjars/uplot/dist/uPlot.min.css").then().statusCode(200);
+    }
+
+    @Test
+    void theScriptReadsTheLiveStreamWithItsBearerTokenAndMarksClinicsAndUnitsForBrowserTests() {
         given().when().get("/app.js")
                 .then().statusCode(200)
                 .contentType(containsString("javascript"))
-                .body(containsString("api/overview"))
-                .body(containsString("api/config"))
+                .body(containsString("\"api/stream\""))
+                .body(containsString("Authorization: \"Bearer \" + token"))
+                .body(containsString("sessionStorage"))
+                .body(containsString("api/page-config"))
                 .body(containsString("\"data-testid\": \"unit-\" + unit.unitId"))
                 .body(containsString("\"data-state\""))
-                .body(containsString("\"data-testid\": \"clinic-\" + clinicId"));
+                .body(containsString("\"data-testid\": \"clinic-\" + clinicId"))
+                .body(not(containsString("new EventSource")));
     }
 
     @Test
@@ -45,10 +61,11 @@ class OperationsPageTest {
     }
 
     @Test
-    void thePageIsToldHowOftenToPoll() {
-        given().when().get("/api/config")
+    void thePageIsToldHowOftenToPollAndWhetherPasswordSignInIsOn() {
+        given().when().get("/api/page-config")
                 .then().statusCode(200)
                 .contentType("application/json")
-                .body("pollIntervalMs", is(2000));
+                .body("pollIntervalMs", is(2000))
+                .body("signInEnabled", is(true));
     }
 }
