@@ -152,9 +152,10 @@ function checkOverlay(name, objects) {
     }
     const volumes = new Map((spec.volumes ?? []).map((v) => [v.name, v]));
     const claimTemplates = new Set((w.spec?.volumeClaimTemplates ?? []).map((v) => v.metadata.name));
-    for (const c of spec.containers ?? []) {
-      const cat = `${at} container ${c.name}`;
-      for (const probe of ["readinessProbe", "livenessProbe"]) {
+    const all = [...(spec.initContainers ?? []).map((c) => [c, true]), ...(spec.containers ?? []).map((c) => [c, false])];
+    for (const [c, init] of all) {
+      const cat = `${at} ${init ? "init container" : "container"} ${c.name}`;
+      for (const probe of init ? [] : ["readinessProbe", "livenessProbe"]) {
         if (!c[probe]) problem(cat, `has no ${probe}`);
       }
       for (const kind of ["requests", "limits"]) {
@@ -315,10 +316,12 @@ function checkCompose(imagesInK8s) {
   const composeImages = new Set();
   for (const [name, s] of Object.entries(services)) {
     const at = `docker-compose.yml service ${name}`;
-    if (!s.healthcheck?.test) problem(at, "has no health check");
+    if (!s.healthcheck?.test && s.restart !== "no") problem(at, "has no health check (only one-shot jobs, restart: \"no\", may go without)");
     for (const [dependency, condition] of Object.entries(s.depends_on ?? {})) {
       if (!services[dependency]) problem(at, `depends on ${dependency}, which is no service`);
-      if (condition?.condition !== "service_healthy") problem(at, `waits for ${dependency} without condition: service_healthy`);
+      const oneShot = services[dependency]?.restart === "no";
+      const expected = oneShot ? "service_completed_successfully" : "service_healthy";
+      if (condition?.condition !== expected) problem(at, `waits for ${dependency} without condition: ${expected}`);
     }
     const image = String(s.image ?? "");
     if (image.startsWith(IMAGE_REPOSITORY)) {

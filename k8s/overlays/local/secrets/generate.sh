@@ -1,8 +1,6 @@
 #!/bin/sh
-# Makes the local overlay's generated files unless they are there already (idempotent):
-#   jwt-signing-key.pem / jwt-public-key.pem   the development JWT key pair (Secret sh-jwt)
-#   agent-credentials                          the simulated units' broker credentials (Secret
-#                                              edge-agent-credentials); empty until the units are registered
+# Makes the local overlay's development JWT key pair (Secret sh-jwt: jwt-signing-key.pem, jwt-public-key.pem)
+# unless it is there already (idempotent).
 # The *.env files next to this script are committed development values for a laptop cluster only.
 set -eu
 cd "$(dirname "$0")"
@@ -12,4 +10,3 @@ if [ ! -f jwt-signing-key.pem ] || [ ! -f jwt-public-key.pem ]; then
   openssl pkey -in jwt-signing-key.pem -pubout -out jwt-public-key.pem
   echo "k8s/overlays/local/secrets: wrote jwt-signing-key.pem and jwt-public-key.pem"
 fi
-[ -f agent-credentials ] || : > agent-credentials
