@@ -267,6 +267,18 @@ function checkOverlay(name, objects) {
     }
   }
 
+  for (const np of byKind("NetworkPolicy")) {
+    const at = `${where} ${describe(np)}`;
+    if (!workloads.some((w) => selects(np.spec.podSelector, w.spec?.template?.metadata?.labels))) problem(at, "selects no workload");
+    for (const rule of np.spec.ingress ?? []) {
+      for (const peer of rule.from ?? []) {
+        if (peer.podSelector && !workloads.some((w) => selects(peer.podSelector, w.spec?.template?.metadata?.labels))) {
+          problem(at, "an ingress rule admits pods that no workload runs");
+        }
+      }
+    }
+  }
+
   for (const sm of byKind("ServiceMonitor")) {
     const at = `${where} ${describe(sm)}`;
     const targets = services.filter((s) => selects(sm.spec.selector, s.metadata.labels));
