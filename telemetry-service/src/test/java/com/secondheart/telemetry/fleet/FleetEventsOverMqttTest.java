@@ -6,7 +6,10 @@ import com.secondheart.telemetry.testing.FleetBroker;
 import com.secondheart.telemetry.testing.FleetEvents;
 import com.secondheart.telemetry.testing.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
+import com.secondheart.telemetry.testing.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 class FleetEventsOverMqttTest {
+
+    @BeforeAll
+    static void asOperations() {
+        Api.actAsOperations();
+    }
+
+    @AfterAll
+    static void forgetToken() {
+        Api.anonymous();
+    }
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final Instant NINE = Instant.parse("2026-11-24T09:00:00Z");

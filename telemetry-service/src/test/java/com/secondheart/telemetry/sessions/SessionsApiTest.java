@@ -2,7 +2,10 @@ package com.secondheart.telemetry.sessions;
 
 import com.secondheart.telemetry.testing.FleetBroker;
 import com.secondheart.telemetry.testing.FleetEvents;
+import com.secondheart.telemetry.testing.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,16 @@ import static org.hamcrest.Matchers.hasSize;
 
 @QuarkusTest
 class SessionsApiTest {
+
+    @BeforeAll
+    static void asOperations() {
+        Api.actAsOperations();
+    }
+
+    @AfterAll
+    static void forgetToken() {
+        Api.anonymous();
+    }
 
     private static final String CLINIC = "clinic-api-" + UUID.randomUUID().toString().substring(0, 8);
     private static final Instant DAY = Instant.parse("2026-11-24T00:00:00Z");

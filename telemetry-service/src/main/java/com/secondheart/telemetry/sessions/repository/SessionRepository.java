@@ -11,19 +11,27 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 @ApplicationScoped
 public class SessionRepository implements PanacheRepositoryBase<SessionRecord, String> {
 
-    /** A start fills in the session's program, whatever arrived before it, and leaves the outcome alone. */
+    /**
+     * A start fills in the session's program, whatever arrived before it, and leaves the outcome alone. Its local
+     * day (in the clinic's zone) wins over the one an earlier-arrived end gave the row. Returns the row's clinic and
+     * the local days of its start and end, so that the caller refreshes those rollup rows.
+     */
     private static final String RECORD_START = """
             insert into sessions as s (session_id, unit_id, clinic_id, booking_id, command_id, mode, intensity,
                                        zones_per_leg, planned_seconds, outcome, started_at, start_received_at,
-                                       start_event_id)
+                                       start_event_id, boot_seq, local_day)
             values (:sessionId, :unitId, :clinicId, :bookingId, :commandId, :mode, :intensity,
-                    :zonesPerLeg, :plannedSeconds, 'RUNNING', :startedAt, :receivedAt, :eventId)
+                    :zonesPerLeg, :plannedSeconds, 'RUNNING', :startedAt, :receivedAt, :eventId, :bootSeq,
+                    clinic_local_day(:clinicId, :startedAt))
             on conflict (session_id) do update set
                 unit_id = excluded.unit_id,
                 clinic_id = excluded.clinic_id,
@@ -36,18 +44,23 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 started_at = excluded.started_at,
                 start_received_at = excluded.start_received_at,
                 start_event_id = excluded.start_event_id,
+                boot_seq = excluded.boot_seq,
+                local_day = excluded.local_day,
                 updated_at = now()
+            returning clinic_id, unit_id, clinic_local_day(clinic_id, started_at), clinic_local_day(clinic_id, ended_at)
             """;
 
     /**
-     * An end sets the terminal outcome once; a second, contradicting end changes nothing (0 rows). The zones go in
-     * as text: the reactive client would write a Java string bound to a jsonb parameter as a JSON string.
+     * An end sets the terminal outcome once; a second, contradicting end changes nothing (0 rows). The one exception
+     * is an outcome the platform inferred (UNIT_LOST, UNIT_RESTARTED): the unit's own end replaces it. The zones go
+     * in as text: the reactive client would write a Java string bound to a jsonb parameter as a JSON string.
      */
     private static final String RECORD_END = """
             insert into sessions as s (session_id, unit_id, clinic_id, outcome, abort_reason, fault_code,
-                                       run_seconds, cycles, zones, ended_at, end_received_at, end_event_id)
+                                       run_seconds, cycles, zones, ended_at, end_received_at, end_event_id, local_day)
             values (:sessionId, :unitId, :clinicId, :outcome, :abortReason, :faultCode,
-                    :runSeconds, :cycles, cast(cast(:zones as text) as jsonb), :endedAt, :receivedAt, :eventId)
+                    :runSeconds, :cycles, cast(cast(:zones as text) as jsonb), :endedAt, :receivedAt, :eventId,
+                    clinic_local_day(:clinicId, :endedAt))
             on conflict (session_id) do update set
                 outcome = excluded.outcome,
                 abort_reason = excluded.abort_reason,
@@ -58,9 +71,42 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 ended_at = excluded.ended_at,
                 end_received_at = excluded.end_received_at,
                 end_event_id = excluded.end_event_id,
+                closed_by_platform = false,
                 updated_at = now()
-            where s.outcome = 'RUNNING'
+            where s.outcome = 'RUNNING' or s.closed_by_platform
+            returning clinic_id, unit_id, clinic_local_day(clinic_id, started_at), clinic_local_day(clinic_id, ended_at)
             """;
+
+    /**
+     * A start with a higher boot sequence means the unit restarted: whatever it still had running ended then.
+     * Idempotent (only RUNNING rows change) and safe beside another replica doing the same.
+     */
+    private static final String CLOSE_RESTARTED = """
+            update sessions set outcome = 'ABORTED', abort_reason = 'UNIT_RESTARTED', closed_by_platform = true,
+                   ended_at = least(started_at + make_interval(secs => planned_seconds), :restartedAt),
+                   end_received_at = :receivedAt, updated_at = now()
+             where unit_id = :unitId and outcome = 'RUNNING' and boot_seq < :bootSeq and session_id <> :sessionId
+            returning clinic_id, unit_id, local_day, local_day
+            """;
+
+    /**
+     * Sessions whose end never came: RUNNING long after their planned end (measured on the gateway's receive
+     * clock). Idempotent and safe with two replicas: a row already closed no longer matches.
+     */
+    private static final String CLOSE_LOST = """
+            update sessions set outcome = 'ABORTED', abort_reason = 'UNIT_LOST', closed_by_platform = true,
+                   ended_at = started_at + make_interval(secs => planned_seconds),
+                   end_received_at = now(), updated_at = now()
+             where session_id in (select session_id from sessions
+                                   where outcome = 'RUNNING'
+                                     and start_received_at + make_interval(secs => planned_seconds + :graceSeconds) < now()
+                                   order by start_received_at limit :limit
+                                   for update skip locked)
+               and outcome = 'RUNNING'
+            returning clinic_id, unit_id, local_day, local_day
+            """;
+
+    private static final String REFRESH = "select cast(refresh_session_daily(:clinicId, :unitId, :day) as text)";
 
     private static final String COUNTS = """
             select new com.secondheart.telemetry.sessions.repository.UnitSessionCounts(
@@ -77,7 +123,11 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
 
     public record Start(String sessionId, String unitId, String clinicId, String bookingId, String commandId,
                         ProgramMode mode, int intensity, int zonesPerLeg, int plannedSeconds,
-                        Instant startedAt, Instant receivedAt, String eventId) {
+                        Instant startedAt, Instant receivedAt, String eventId, long bootSeq) {
+    }
+
+    /** A session row that changed: its clinic and unit and the local days whose rollup rows must be recomputed. */
+    public record Touched(String clinicId, String unitId, Set<LocalDate> days) {
     }
 
     public record End(String sessionId, String unitId, String clinicId, SessionOutcome outcome, AbortReason abortReason,
@@ -86,11 +136,12 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
     }
 
     /** Filters of a listing; a null filter does not restrict. */
-    public record Filter(String clinicId, String unitId, SessionOutcome outcome) {
+    public record Filter(String clinicId, String unitId, SessionOutcome outcome, Set<String> clinicScope) {
     }
 
-    public Uni<Void> recordStart(Start start) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_START)
+    /** Merges a start into its session row; the item says which rollup rows changed. */
+    public Uni<Touched> recordStart(Start start) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_START, Object[].class)
                         .setParameter("sessionId", start.sessionId())
                         .setParameter("unitId", start.unitId())
                         .setParameter("clinicId", start.clinicId())
@@ -103,13 +154,14 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                         .setParameter("startedAt", start.startedAt())
                         .setParameter("receivedAt", start.receivedAt())
                         .setParameter("eventId", start.eventId())
-                        .executeUpdate())
-                .replaceWithVoid();
+                        .setParameter("bootSeq", start.bootSeq())
+                        .getSingleResult())
+                .map(SessionRepository::touched);
     }
 
-    /** True when the end was recorded; false when the session had already ended. */
-    public Uni<Boolean> recordEnd(End end) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_END)
+    /** Merges an end into its session row; null when the session had already ended (nothing changed). */
+    public Uni<Touched> recordEnd(End end) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_END, Object[].class)
                         .setParameter("sessionId", end.sessionId())
                         .setParameter("unitId", end.unitId())
                         .setParameter("clinicId", end.clinicId())
@@ -122,8 +174,59 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                         .setParameter("endedAt", end.endedAt())
                         .setParameter("receivedAt", end.receivedAt())
                         .setParameter("eventId", end.eventId())
-                        .executeUpdate())
-                .map(rows -> rows == 1);
+                        .getResultList())
+                .map(rows -> rows.isEmpty() ? null : touched(rows.get(0)));
+    }
+
+    /** Closes the unit's sessions still running from an earlier boot as UNIT_RESTARTED. */
+    public Uni<List<Touched>> closeRestarted(Start start) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(CLOSE_RESTARTED, Object[].class)
+                        .setParameter("unitId", start.unitId())
+                        .setParameter("bootSeq", start.bootSeq())
+                        .setParameter("sessionId", start.sessionId())
+                        .setParameter("restartedAt", start.startedAt())
+                        .setParameter("receivedAt", start.receivedAt())
+                        .getResultList())
+                .map(rows -> rows.stream().map(SessionRepository::touched).toList());
+    }
+
+    /** Closes at most {@code limit} lost sessions as UNIT_LOST. */
+    public Uni<List<Touched>> closeLost(long graceSeconds, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(CLOSE_LOST, Object[].class)
+                        .setParameter("graceSeconds", (int) graceSeconds)
+                        .setParameter("limit", limit)
+                        .getResultList())
+                .map(rows -> rows.stream().map(SessionRepository::touched).toList());
+    }
+
+    /** Recomputes the rollup rows of a clinic's unit on a local day from its sessions (in the current transaction). */
+    public Uni<Void> refreshDaily(String clinicId, String unitId, LocalDate day) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(REFRESH, String.class)
+                        .setParameter("clinicId", clinicId)
+                        .setParameter("unitId", unitId)
+                        .setParameter("day", day)
+                        .getSingleResult())
+                .replaceWithVoid();
+    }
+
+    private static Touched touched(Object[] row) {
+        var days = new TreeSet<LocalDate>();
+        for (int i = 2; i < row.length; i++) {
+            if (row[i] != null) {
+                days.add(toLocalDate(row[i]));
+            }
+        }
+        return new Touched((String) row[0], (String) row[1], days);
+    }
+
+    static LocalDate toLocalDate(Object value) {
+        if (value instanceof LocalDate date) {
+            return date;
+        }
+        if (value instanceof java.sql.Date date) {
+            return date.toLocalDate();
+        }
+        return LocalDate.parse(value.toString());
     }
 
     /** Newest first (by start, or by end for a session whose start has not arrived). */
@@ -133,6 +236,10 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
         if (filter.clinicId() != null) {
             conditions.add("clinicId = :clinicId");
             parameters.and("clinicId", filter.clinicId());
+        }
+        if (filter.clinicScope() != null) {
+            conditions.add("clinicId in :clinicScope");
+            parameters.and("clinicScope", filter.clinicScope());
         }
         if (filter.unitId() != null) {
             conditions.add("unitId = :unitId");
@@ -149,8 +256,16 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
         return query.page(Page.of(page, size)).list();
     }
 
-    public Uni<List<UnitSessionCounts>> countsPerUnit(String clinicId) {
-        var where = clinicId == null ? "" : "where s.clinicId = :clinicId";
+    /** Counts per unit; {@code clinicScope} null means every clinic. */
+    public Uni<List<UnitSessionCounts>> countsPerUnit(String clinicId, Set<String> clinicScope) {
+        var conditions = new ArrayList<String>();
+        if (clinicId != null) {
+            conditions.add("s.clinicId = :clinicId");
+        }
+        if (clinicScope != null) {
+            conditions.add("s.clinicId in :clinicScope");
+        }
+        var where = conditions.isEmpty() ? "" : "where " + String.join(" and ", conditions);
         return Panache.getSession().chain(session -> {
             var query = session.createQuery(COUNTS.formatted(where), UnitSessionCounts.class)
                     .setParameter("completed", SessionOutcome.COMPLETED)
@@ -158,6 +273,9 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                     .setParameter("running", SessionOutcome.RUNNING);
             if (clinicId != null) {
                 query.setParameter("clinicId", clinicId);
+            }
+            if (clinicScope != null) {
+                query.setParameter("clinicScope", clinicScope);
             }
             return query.getResultList();
         });

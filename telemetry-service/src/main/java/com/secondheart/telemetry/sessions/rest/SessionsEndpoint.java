@@ -1,12 +1,15 @@
 package com.secondheart.telemetry.sessions.rest;
 
 import com.secondheart.support.problem.ProblemException;
+import com.secondheart.support.security.Caller;
+import com.secondheart.support.security.Roles;
 import com.secondheart.telemetry.sessions.repository.SessionOutcome;
 import com.secondheart.telemetry.sessions.repository.SessionRepository;
 import com.secondheart.telemetry.sessions.repository.UnitSessionCounts;
 import com.secondheart.telemetry.sessions.service.SessionQueries;
 import com.secondheart.telemetry.sessions.service.SessionView;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -20,15 +23,22 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
 
-/** Sessions recorded from the fleet's events (docs/api.md). */
+/**
+ * Sessions recorded from the fleet's events (docs/api.md). Read by every role; clinic staff see their own clinics
+ * only (a list is filtered to them, another clinic named explicitly or another clinic's session is the same 403 as
+ * a session that does not exist).
+ */
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.OPERATIONS, Roles.CLINIC_STAFF, Roles.FLEET_ADMIN, Roles.SERVICE})
 public class SessionsEndpoint {
 
     private final SessionQueries sessions;
+    private final Caller caller;
 
-    public SessionsEndpoint(SessionQueries sessions) {
+    public SessionsEndpoint(SessionQueries sessions, Caller caller) {
         this.sessions = sessions;
+        this.caller = caller;
     }
 
     /** Sessions, newest first, optionally of one clinic, one unit or one outcome. */
@@ -43,8 +53,12 @@ public class SessionsEndpoint {
             @QueryParam("size") @DefaultValue("50")
             @Min(value = 1, message = "must be between 1 and 200") @Max(value = 200, message = "must be between 1 and 200")
             int size) {
+        if (blankToNull(clinicId) != null) {
+            caller.requireClinic(clinicId);
+        }
         var filter = new SessionRepository.Filter(blankToNull(clinicId), blankToNull(unitId),
-                outcome == null || outcome.isBlank() ? null : SessionOutcome.valueOf(outcome));
+                outcome == null || outcome.isBlank() ? null : SessionOutcome.valueOf(outcome),
+                caller.clinicScope().orElse(null));
         return sessions.list(filter, page, size);
     }
 
@@ -52,14 +66,22 @@ public class SessionsEndpoint {
     @GET
     @Path("/counts")
     public Uni<List<UnitSessionCounts>> counts(@QueryParam("clinicId") String clinicId) {
-        return sessions.countsPerUnit(blankToNull(clinicId));
+        if (blankToNull(clinicId) != null) {
+            caller.requireClinic(clinicId);
+        }
+        return sessions.countsPerUnit(blankToNull(clinicId), caller.clinicScope().orElse(null));
     }
 
     @GET
     @Path("/{sessionId}")
     public Uni<SessionView> get(@PathParam("sessionId") String sessionId) {
-        return sessions.find(sessionId).onItem().ifNull()
-                .failWith(() -> ProblemException.notFound("There is no session '" + sessionId + "'."));
+        var everyClinic = caller.seesEveryClinic();
+        var scope = caller.clinicScope();
+        return sessions.find(sessionId)
+                .map(session -> session == null || scope.isEmpty() || scope.get().contains(session.clinicId()) ? session : null)
+                .onItem().ifNull().failWith(() -> everyClinic
+                        ? ProblemException.notFound("There is no session '" + sessionId + "'.")
+                        : Caller.denied());
     }
 
     private static String blankToNull(String value) {

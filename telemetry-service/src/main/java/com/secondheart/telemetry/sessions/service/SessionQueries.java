@@ -29,7 +29,7 @@ public class SessionQueries {
     }
 
     @WithSession
-    public Uni<List<UnitSessionCounts>> countsPerUnit(String clinicId) {
-        return sessions.countsPerUnit(clinicId);
+    public Uni<List<UnitSessionCounts>> countsPerUnit(String clinicId, java.util.Set<String> clinicScope) {
+        return sessions.countsPerUnit(clinicId, clinicScope);
     }
 }

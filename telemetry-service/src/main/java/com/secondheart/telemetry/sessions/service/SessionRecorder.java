@@ -20,6 +20,8 @@ import java.util.List;
 /**
  * Keeps one record per session from its events, in any order: a start fills in the program, an end sets the
  * outcome and results, and an end that arrives first still makes a correct record that the start completes later.
+ * Every change also recomputes the session's rows of the daily rollup ({@link DailyRollup}) in the same transaction.
+ * A start from a unit with a higher boot sequence closes what the unit still had running (UNIT_RESTARTED).
  * Runs inside the fleet consumer's transaction (see {@link com.secondheart.fleetconsumer.service.FleetEventApplier}).
  */
 @ApplicationScoped
@@ -29,9 +31,11 @@ public class SessionRecorder implements FleetEventHandler {
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final SessionRepository sessions;
+    private final DailyRollup rollups;
 
-    public SessionRecorder(SessionRepository sessions) {
+    public SessionRecorder(SessionRepository sessions, DailyRollup rollups) {
         this.sessions = sessions;
+        this.rollups = rollups;
     }
 
     @Override
@@ -45,10 +49,16 @@ public class SessionRecorder implements FleetEventHandler {
         var event = fleetEvent.event();
         var data = event.data();
         if (data instanceof SessionStarted started) {
-            return sessions.recordStart(new Start(started.sessionId(), event.unitId(), fleetEvent.clinicId(),
+            var start = new Start(started.sessionId(), event.unitId(), fleetEvent.clinicId(),
                     started.bookingId(), started.commandId(), started.mode(), started.intensity(),
                     started.zonesPerLeg(), started.plannedSeconds(), event.deviceTime(), fleetEvent.receiveTime(),
-                    event.eventId()));
+                    event.eventId(), event.bootSeq());
+            return sessions.recordStart(start)
+                    .chain(rollups::refresh)
+                    .chain(() -> sessions.closeRestarted(start))
+                    .invoke(closed -> closed.forEach(touched -> LOG.infof(
+                            "a session of unit %s still running from an earlier boot is closed as UNIT_RESTARTED", touched.unitId())))
+                    .chain(rollups::refreshAll);
         }
         if (data instanceof SessionCompleted completed) {
             return end(fleetEvent, new End(completed.sessionId(), event.unitId(), fleetEvent.clinicId(),
@@ -65,12 +75,14 @@ public class SessionRecorder implements FleetEventHandler {
     }
 
     private Uni<Void> end(FleetEvent fleetEvent, End end) {
-        return sessions.recordEnd(end).invoke(recorded -> {
-            if (!recorded) {
+        return sessions.recordEnd(end).chain(touched -> {
+            if (touched == null) {
                 LOG.warnf("session %s had already ended; event %s (%s) does not change it",
                         end.sessionId(), fleetEvent.event().eventId(), end.outcome());
+                return Uni.createFrom().voidItem();
             }
-        }).replaceWithVoid();
+            return rollups.refresh(touched);
+        });
     }
 
     private String zonesJson(List<ZoneStat> zones) {
