@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # Creates (or brings up to date) the roles and service accounts of deploy/mosquitto/mosquitto.conf on a running
 # Mosquitto with the dynamic-security plugin. Idempotent: run it after every start; it changes nothing that is right.
 #
@@ -7,10 +7,11 @@
 #   SH_GATEWAY_MQTT_PASSWORD                     account device-gateway (role device-gateway)
 #   SH_TELEMETRY_MQTT_PASSWORD                   account telemetry-service (role fleet-consumer)
 #   SH_BOOKING_MQTT_PASSWORD                     account booking-service (role fleet-consumer)
+#   SH_DASHBOARD_MQTT_PASSWORD (optional)        account ops-dashboard (role fleet-consumer), for its live view
 #   SH_BROKER_ACCOUNTS_PASSWORD                  account device-gateway-accounts (role broker-accounts), which the
 #                                                gateway uses for units (SH_GATEWAY_BROKER_ACCOUNTS_ADMIN_*)
-# Unit accounts are not made here: the gateway creates each unit's client and role when the unit is registered.
-set -euo pipefail
+# POSIX sh (the eclipse-mosquitto image has no bash). Unit accounts are not made here: the gateway creates each unit's client and role when the unit is registered.
+set -eu
 
 host=${MQTT_HOST:-127.0.0.1}
 port=${MQTT_PORT:-1883}
@@ -45,24 +46,27 @@ client() {
 }
 
 commands=""
-commands+=$(role device-gateway \
+commands="$commands"$(role device-gateway \
   "$(acl subscribePattern '$share/+/sh/v1/units/+/status')" \
   "$(acl subscribePattern '$share/+/sh/v1/units/+/events')" \
   "$(acl subscribePattern '$share/+/sh/v1/units/+/telemetry')" \
   "$(acl subscribePattern '$share/+/sh/v1/units/+/replies')" \
   "$(acl publishClientSend 'sh/v1/units/+/commands')" \
   "$(acl publishClientSend 'sh/v1/fleet/#')")
-commands+=$(role fleet-consumer \
+commands="$commands"$(role fleet-consumer \
   "$(acl subscribePattern '$share/+/sh/v1/fleet/#')" \
   "$(acl subscribePattern 'sh/v1/fleet/#')")
-commands+=$(role broker-accounts \
+commands="$commands"$(role broker-accounts \
   "$(acl publishClientSend '$CONTROL/dynamic-security/v1')" \
   "$(acl subscribeLiteral '$CONTROL/dynamic-security/v1/response')" \
   "$(acl publishClientReceive '$CONTROL/dynamic-security/v1/response')")
-commands+=$(client device-gateway "$SH_GATEWAY_MQTT_PASSWORD" device-gateway)
-commands+=$(client telemetry-service "$SH_TELEMETRY_MQTT_PASSWORD" fleet-consumer)
-commands+=$(client booking-service "$SH_BOOKING_MQTT_PASSWORD" fleet-consumer)
-commands+=$(client device-gateway-accounts "$SH_BROKER_ACCOUNTS_PASSWORD" broker-accounts)
+commands="$commands"$(client device-gateway "$SH_GATEWAY_MQTT_PASSWORD" device-gateway)
+commands="$commands"$(client telemetry-service "$SH_TELEMETRY_MQTT_PASSWORD" fleet-consumer)
+commands="$commands"$(client booking-service "$SH_BOOKING_MQTT_PASSWORD" fleet-consumer)
+commands="$commands"$(client device-gateway-accounts "$SH_BROKER_ACCOUNTS_PASSWORD" broker-accounts)
+if [ -n "${SH_DASHBOARD_MQTT_PASSWORD:-}" ]; then
+  commands="$commands"$(client ops-dashboard "$SH_DASHBOARD_MQTT_PASSWORD" fleet-consumer)
+fi
 request="{\"commands\":[${commands%,}]}"
 
 response=$(mosquitto_rr -h "$host" -p "$port" -u "$admin" -P "$SH_MOSQUITTO_ADMIN_PASSWORD" -V 5 -q 1 -W 10 \

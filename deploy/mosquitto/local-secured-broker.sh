@@ -7,7 +7,7 @@
 #
 # The passwords are generated once into <state-dir>/secrets.env (0600) and printed as shell assignments on stdout,
 # for `eval`: SH_MOSQUITTO_ADMIN_PASSWORD, SH_GATEWAY_MQTT_PASSWORD, SH_TELEMETRY_MQTT_PASSWORD,
-# SH_BOOKING_MQTT_PASSWORD, SH_BROKER_ACCOUNTS_PASSWORD. Stop it with: kill "$(cat <state-dir>/run/mosquitto.pid)".
+# SH_BOOKING_MQTT_PASSWORD, SH_DASHBOARD_MQTT_PASSWORD, SH_BROKER_ACCOUNTS_PASSWORD. Stop it with: kill "$(cat <state-dir>/run/mosquitto.pid)".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-/tmp/sh-mosquitto-secured}
@@ -25,6 +25,7 @@ if [ ! -f "$secrets" ]; then
       echo "SH_GATEWAY_MQTT_PASSWORD=$(new)"
       echo "SH_TELEMETRY_MQTT_PASSWORD=$(new)"
       echo "SH_BOOKING_MQTT_PASSWORD=$(new)"
+      echo "SH_DASHBOARD_MQTT_PASSWORD=$(new)"
       echo "SH_BROKER_ACCOUNTS_PASSWORD=$(new)"; } > "$secrets" )
   log "generated passwords in $secrets"
 fi
