@@ -23,6 +23,7 @@ public final class FleetEvents {
     private final String clinicId;
     private final String unitId;
     private long seq;
+    private long bootSeq = 3;
 
     private FleetEvents(String clinicId, String unitId) {
         this.clinicId = clinicId;
@@ -56,6 +57,25 @@ public final class FleetEvents {
                 "bk-" + sessionId, "cmd-" + sessionId));
     }
 
+    /** The unit restarted: its later events carry a higher boot sequence. */
+    public FleetEvents rebooted() {
+        bootSeq++;
+        return this;
+    }
+
+    public FleetEvent started(String sessionId, Instant at, ProgramMode mode, int plannedSeconds) {
+        return event(at, new EventData.SessionStarted(sessionId, mode, 4, 5, plannedSeconds,
+                "bk-" + sessionId, "cmd-" + sessionId));
+    }
+
+    public FleetEvent completed(String sessionId, Instant at, int runSeconds) {
+        return event(at, new EventData.SessionCompleted(sessionId, runSeconds, 17, zones()));
+    }
+
+    public FleetEvent faulted(String sessionId, Instant at, int runSeconds) {
+        return event(at, new EventData.SessionAborted(sessionId, AbortReason.FAULT, runSeconds, 4, "LEAK", List.of()));
+    }
+
     public FleetEvent completed(String sessionId, Instant at) {
         return event(at, new EventData.SessionCompleted(sessionId, 1200, 17, zones()));
     }
@@ -83,7 +103,7 @@ public final class FleetEvents {
 
     private FleetEvent event(Instant at, EventData data) {
         seq++;
-        var unitEvent = UnitEvent.of(unitId, seq, 3, at, data);
+        var unitEvent = UnitEvent.of(unitId, seq, bootSeq, at, data);
         return FleetEvent.of(clinicId, at.plusMillis(250), PUSH_POSITIONS.incrementAndGet(), unitEvent);
     }
 

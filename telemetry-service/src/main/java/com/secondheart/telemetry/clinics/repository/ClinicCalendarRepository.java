@@ -19,7 +19,7 @@ public class ClinicCalendarRepository {
 
     private static final String UPSERT = """
             insert into clinic_calendar (clinic_id, zone_id, opening_minutes, updated_at)
-            values (:clinicId, :zoneId, cast(:minutes as integer[]), now())
+            values (:clinicId, :zoneId, cast(cast(:minutes as text) as integer[]), now())
             on conflict (clinic_id) do update set zone_id = excluded.zone_id,
                 opening_minutes = excluded.opening_minutes, updated_at = now()
             """;

@@ -1,6 +1,5 @@
 package com.secondheart.telemetry.sessions.repository;
 
-import com.secondheart.protocol.device.EventData.SessionAborted.AbortReason;
 import com.secondheart.protocol.device.ProgramMode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -54,7 +53,7 @@ public class SessionRecord {
 
     @Enumerated(EnumType.STRING)
     @Column(name = "abort_reason")
-    public AbortReason abortReason;
+    public SessionAbortReason abortReason;
 
     @Column(name = "fault_code")
     public String faultCode;

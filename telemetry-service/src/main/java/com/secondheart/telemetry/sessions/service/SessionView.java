@@ -3,9 +3,9 @@ package com.secondheart.telemetry.sessions.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.secondheart.protocol.ProtocolCodec;
-import com.secondheart.protocol.device.EventData.SessionAborted.AbortReason;
 import com.secondheart.protocol.device.EventData.ZoneStat;
 import com.secondheart.protocol.device.ProgramMode;
+import com.secondheart.telemetry.sessions.repository.SessionAbortReason;
 import com.secondheart.telemetry.sessions.repository.SessionOutcome;
 import com.secondheart.telemetry.sessions.repository.SessionRecord;
 
@@ -27,7 +27,7 @@ public record SessionView(
         Integer zonesPerLeg,
         Integer plannedSeconds,
         SessionOutcome outcome,
-        AbortReason abortReason,
+        SessionAbortReason abortReason,
         String faultCode,
         Integer runSeconds,
         Integer cycles,

@@ -29,8 +29,8 @@ public class TraceRepository {
     private static final String INSERT = """
             insert into pressure_trace (session_id, sample_time, unit_id, clinic_id, zones_per_leg, samples, set_point,
                                         mean_mmhg, max_mmhg)
-            values (:sessionId, :sampleTime, :unitId, :clinicId, :zonesPerLeg, :samples, cast(:setPoint as real[]),
-                    cast(:mean as real[]), cast(:max as real[]))
+            values (:sessionId, :sampleTime, :unitId, :clinicId, :zonesPerLeg, :samples, cast(cast(:setPoint as text) as real[]),
+                    cast(cast(:mean as text) as real[]), cast(cast(:max as text) as real[]))
             on conflict (session_id, sample_time) do nothing
             """;
 
