@@ -8,6 +8,7 @@
 #   SH_TELEMETRY_MQTT_PASSWORD                   account telemetry-service (role fleet-consumer)
 #   SH_BOOKING_MQTT_PASSWORD                     account booking-service (role fleet-consumer)
 #   SH_DASHBOARD_MQTT_PASSWORD (optional)        account ops-dashboard (role fleet-consumer), for its live view
+#   SH_OBSERVER_MQTT_PASSWORD (optional)         account observer (role observer): read-only sh/v1/#, for people
 #   SH_BROKER_ACCOUNTS_PASSWORD                  account device-gateway-accounts (role broker-accounts), which the
 #                                                gateway uses for units (SH_GATEWAY_BROKER_ACCOUNTS_ADMIN_*)
 # POSIX sh (the eclipse-mosquitto image has no bash). Unit accounts are not made here: the gateway creates each unit's client and role when the unit is registered.
@@ -56,6 +57,9 @@ commands="$commands"$(role device-gateway \
 commands="$commands"$(role fleet-consumer \
   "$(acl subscribePattern '$share/+/sh/v1/fleet/#')" \
   "$(acl subscribePattern 'sh/v1/fleet/#')")
+commands="$commands"$(role observer \
+  "$(acl subscribePattern 'sh/v1/#')" \
+  "$(acl subscribePattern '$share/+/sh/v1/#')")
 commands="$commands"$(role broker-accounts \
   "$(acl publishClientSend '$CONTROL/dynamic-security/v1')" \
   "$(acl subscribeLiteral '$CONTROL/dynamic-security/v1/response')" \
@@ -64,6 +68,9 @@ commands="$commands"$(client device-gateway "$SH_GATEWAY_MQTT_PASSWORD" device-g
 commands="$commands"$(client telemetry-service "$SH_TELEMETRY_MQTT_PASSWORD" fleet-consumer)
 commands="$commands"$(client booking-service "$SH_BOOKING_MQTT_PASSWORD" fleet-consumer)
 commands="$commands"$(client device-gateway-accounts "$SH_BROKER_ACCOUNTS_PASSWORD" broker-accounts)
+if [ -n "${SH_OBSERVER_MQTT_PASSWORD:-}" ]; then
+  commands="$commands"$(client observer "$SH_OBSERVER_MQTT_PASSWORD" observer)
+fi
 if [ -n "${SH_DASHBOARD_MQTT_PASSWORD:-}" ]; then
   commands="$commands"$(client ops-dashboard "$SH_DASHBOARD_MQTT_PASSWORD" fleet-consumer)
 fi
@@ -78,4 +85,4 @@ if [ -n "$errors" ]; then
   echo "dynsec-bootstrap: the broker refused: $errors" >&2
   exit 1
 fi
-echo "dynsec-bootstrap: roles device-gateway, fleet-consumer, broker-accounts and the service accounts are in place on $host:$port"
+echo "dynsec-bootstrap: roles device-gateway, fleet-consumer, observer, broker-accounts and the service accounts are in place on $host:$port"

@@ -7,7 +7,7 @@
 #
 # The passwords are generated once into <state-dir>/secrets.env (0600) and printed as shell assignments on stdout,
 # for `eval`: SH_MOSQUITTO_ADMIN_PASSWORD, SH_GATEWAY_MQTT_PASSWORD, SH_TELEMETRY_MQTT_PASSWORD,
-# SH_BOOKING_MQTT_PASSWORD, SH_DASHBOARD_MQTT_PASSWORD, SH_BROKER_ACCOUNTS_PASSWORD. Stop it with: kill "$(cat <state-dir>/run/mosquitto.pid)".
+# SH_BOOKING_MQTT_PASSWORD, SH_DASHBOARD_MQTT_PASSWORD, SH_OBSERVER_MQTT_PASSWORD, SH_BROKER_ACCOUNTS_PASSWORD. Stop it with: kill "$(cat <state-dir>/run/mosquitto.pid)".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-/tmp/sh-mosquitto-secured}
@@ -17,18 +17,15 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 mkdir -p "$dir/run"
 secrets="$dir/secrets.env"
-if [ ! -f "$secrets" ]; then
-  ( umask 077
-    new() { head -c 24 /dev/urandom | base64 | tr -d '/+=\n'; }
-    { echo "SH_MOSQUITTO_ADMIN_USERNAME=admin"
-      echo "SH_MOSQUITTO_ADMIN_PASSWORD=$(new)"
-      echo "SH_GATEWAY_MQTT_PASSWORD=$(new)"
-      echo "SH_TELEMETRY_MQTT_PASSWORD=$(new)"
-      echo "SH_BOOKING_MQTT_PASSWORD=$(new)"
-      echo "SH_DASHBOARD_MQTT_PASSWORD=$(new)"
-      echo "SH_BROKER_ACCOUNTS_PASSWORD=$(new)"; } > "$secrets" )
-  log "generated passwords in $secrets"
-fi
+# One generated password per key; keys added to this script later are appended to an existing file.
+( umask 077
+  touch "$secrets"
+  new() { head -c 24 /dev/urandom | base64 | tr -d '/+=\n'; }
+  grep -q '^SH_MOSQUITTO_ADMIN_USERNAME=' "$secrets" || echo "SH_MOSQUITTO_ADMIN_USERNAME=admin" >> "$secrets"
+  for key in SH_MOSQUITTO_ADMIN_PASSWORD SH_GATEWAY_MQTT_PASSWORD SH_TELEMETRY_MQTT_PASSWORD SH_BOOKING_MQTT_PASSWORD \
+             SH_DASHBOARD_MQTT_PASSWORD SH_OBSERVER_MQTT_PASSWORD SH_BROKER_ACCOUNTS_PASSWORD; do
+    grep -q "^$key=" "$secrets" || { echo "$key=$(new)" >> "$secrets"; log "generated $key in $secrets"; }
+  done )
 set -a; . "$secrets"; set +a
 
 if ! port_open "$port"; then

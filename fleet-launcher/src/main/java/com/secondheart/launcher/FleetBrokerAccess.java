@@ -40,7 +40,9 @@ final class FleetBrokerAccess {
             "device-gateway", BrokerRole.GATEWAY,
             "telemetry-service", BrokerRole.FLEET_CONSUMER,
             "booking-service", BrokerRole.FLEET_CONSUMER,
-            "ops-dashboard", BrokerRole.FLEET_CONSUMER);
+            "ops-dashboard", BrokerRole.FLEET_CONSUMER,
+            // for people: read-only, everything under sh/v1/ (README, "Watching the broker")
+            "observer", BrokerRole.OBSERVER);
 
     private FleetBrokerAccess() {
     }

@@ -37,7 +37,7 @@ class AgentCrashMidSessionIT {
 
     @BeforeAll
     static void crashTheAgentMidSessionAndStartItAgain() throws Exception {
-        fleet = FleetUnderTest.startOnTestBroker("crash", 30, work);
+        fleet = FleetUnderTest.startOnSecuredBroker("crash", 30, work);
         bootSeqBeforeCrash = fleet.awaitUnitOnline().path("bootSeq").asLong();
 
         // 10 minutes of program time at 30x: 20 s of wall time, killed a few seconds in.

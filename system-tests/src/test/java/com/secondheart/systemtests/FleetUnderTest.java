@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.secondheart.launcher.JsonHttp;
 import com.secondheart.testsupport.TestTokens;
 import com.secondheart.launcher.ServiceProcess;
+import com.secondheart.infra.brokeraccess.BrokerAccessSettings;
+import com.secondheart.testsupport.SecuredBroker;
 import com.secondheart.testsupport.TestServers;
 
 import java.io.IOException;
@@ -65,6 +67,10 @@ final class FleetUnderTest implements AutoCloseable {
     private ServiceProcess telemetry;
     private ServiceProcess agent;
     private int agentStarts;
+    /** Set by {@link #startOnSecuredBroker}: the broker that enforces access, and the gateway database it reads. */
+    private SecuredBroker secured;
+    private String securedGatewayDatabase;
+    private Path unitCredentials;
 
     private FleetUnderTest(String name, String mqttHost, int mqttPort, double timeScale, Path work) {
         this.runId = UUID.randomUUID().toString().substring(0, 8);
@@ -107,7 +113,33 @@ final class FleetUnderTest implements AutoCloseable {
      * @param work      a temporary directory for the unit's data
      */
     static FleetUnderTest start(String name, String mqttHost, int mqttPort, double timeScale, Path work) {
-        var fleet = new FleetUnderTest(name, mqttHost, mqttPort, timeScale, work);
+        return launch(new FleetUnderTest(name, mqttHost, mqttPort, timeScale, work), name);
+    }
+
+    /**
+     * {@link #start} on a broker that enforces access (docs/security.md, "Broker access"): test-support's
+     * {@link SecuredBroker}, i.e. the secured Mosquitto of {@code .ci/run} or an embedded HiveMQ with the
+     * broker-access extension. Every service connects with its own account and the unit with the password its
+     * registration answered.
+     */
+    static FleetUnderTest startOnSecuredBroker(String name, double timeScale, Path work) {
+        var gatewayDatabase = TestServers.freshDatabase(name + "_gateway");
+        SecuredBroker broker;
+        try {
+            broker = SecuredBroker.forRegistry(gatewayDatabase);
+        } catch (RuntimeException e) {
+            TestServers.dropDatabaseQuietly(gatewayDatabase);
+            throw e;
+        }
+        var fleet = new FleetUnderTest(name, broker.host(), broker.port(), timeScale, work);
+        fleet.secured = broker;
+        fleet.securedGatewayDatabase = gatewayDatabase;
+        fleet.databases.add(gatewayDatabase);
+        fleet.unitCredentials = work.resolve("unit-credentials.properties");
+        return launch(fleet, name);
+    }
+
+    private static FleetUnderTest launch(FleetUnderTest fleet, String name) {
         try {
             fleet.startServicesAndUnit(name);
             return fleet;
@@ -127,7 +159,10 @@ final class FleetUnderTest implements AutoCloseable {
 
     private void startServicesAndUnit(String name) throws Exception {
         var gatewayEnv = new HashMap<>(common);
-        gatewayEnv.put("SH_DB_NAME", freshDatabase(name + "_gateway"));
+        gatewayEnv.put("SH_DB_NAME", securedGatewayDatabase != null ? securedGatewayDatabase : freshDatabase(name + "_gateway"));
+        if (secured != null) {
+            secured.gatewayConfig().forEach((key, value) -> gatewayEnv.put(envName(key), value));
+        }
         gatewayEnv.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-" + name + "-" + runId);
         gatewayEnv.put("SH_GATEWAY_MQTT_SHARE_GROUP", "device-gateway-" + name + "-" + runId);
         gatewayEnv.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "300s");
@@ -138,6 +173,10 @@ final class FleetUnderTest implements AutoCloseable {
         telemetryEnv.put("SH_DB_NAME", freshDatabase(name + "_telemetry"));
         telemetryEnv.put("SH_GATEWAY_URL", gateway.baseUrl());
         telemetryEnv.put("SH_FLEET_CATCH_UP_EVERY", "1s");
+        if (secured != null) {
+            telemetryEnv.put("SH_MQTT_USERNAME", SecuredBroker.TELEMETRY);
+            telemetryEnv.put("SH_MQTT_PASSWORD", secured.password(SecuredBroker.TELEMETRY));
+        }
         telemetry = startProcess("telemetry-service", telemetryEnv);
 
         awaitAllReady(gateway, telemetry);
@@ -145,6 +184,11 @@ final class FleetUnderTest implements AutoCloseable {
         var registered = http.post(gateway.baseUrl() + "/units", Map.of(
                 "unitId", unitId, "clinicId", clinicId, "model", "SH-Boot-5", "zonesPerLeg", 5, "firmware", "1.4.0"));
         assertEquals(201, registered.status(), () -> "registration failed: " + registered.body());
+        if (unitCredentials != null) {
+            // as the launcher does: the password the registration answered, readable by the agent only
+            BrokerAccessSettings.writeSecret(unitCredentials,
+                    unitId + "=" + registered.body().get("mqttPassword").asText() + "\n");
+        }
 
         startAgent();
     }
@@ -162,6 +206,9 @@ final class FleetUnderTest implements AutoCloseable {
         env.put("SH_AGENT_TIME_SCALE", Double.toString(timeScale));
         env.put("SH_AGENT_DATA_DIR", agentDataDir.toString());
         env.put("SH_AGENT_RECONNECT_MAX_DELAY", "1s");
+        if (unitCredentials != null) {
+            env.put("SH_AGENT_CREDENTIALS_FILE", unitCredentials.toString());
+        }
         agentStarts++;
         agent = startProcess(agentStarts == 1 ? "edge-agent" : "edge-agent-" + agentStarts, "edge-agent", env);
         agent.awaitReady(START_TIMEOUT);
@@ -196,6 +243,11 @@ final class FleetUnderTest implements AutoCloseable {
         }
     }
 
+    /** {@code sh.gateway.broker-accounts.admin-username} to {@code SH_GATEWAY_BROKER_ACCOUNTS_ADMIN_USERNAME}. */
+    private static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
     private String freshDatabase(String prefix) {
         var database = TestServers.freshDatabase(prefix);
         databases.add(database);
@@ -212,11 +264,29 @@ final class FleetUnderTest implements AutoCloseable {
             processes.get(i).close();
         }
         processes.clear();
+        if (secured != null) {
+            secured.close();
+            secured = null;
+        }
         databases.forEach(TestServers::dropDatabaseQuietly);
         databases.clear();
     }
 
     // --- what the tests look at ------------------------------------------------------------------
+
+    /** The broker the fleet runs on. */
+    String mqttHost() {
+        return common.get("SH_MQTT_HOST");
+    }
+
+    int mqttPort() {
+        return Integer.parseInt(common.get("SH_MQTT_PORT"));
+    }
+
+    /** On a secured broker, the password of the read-only {@code observer} account (watches sh/v1/#); else empty. */
+    Optional<String> observerPassword() {
+        return secured == null ? Optional.empty() : Optional.of(secured.password(SecuredBroker.OBSERVER));
+    }
 
     String unitId() {
         return unitId;

@@ -8,7 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.Topics;
 import com.secondheart.protocol.device.EventType;
-import com.secondheart.testsupport.TestServers;
+import com.secondheart.testsupport.SecuredBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One boot session end to end, with the packaged services as separate processes: a start-session command
  * goes through the gateway and a real broker to a simulated unit, whose events come back through the
- * gateway to telemetry-service, where the stored session is read through its REST API.
+ * gateway to telemetry-service, where the stored session is read through its REST API. The broker enforces
+ * access: every process connects with its own account, the unit with the password its registration answered.
  */
 class OneSessionEndToEndIT {
 
@@ -43,11 +44,15 @@ class OneSessionEndToEndIT {
 
     @BeforeAll
     static void startTheFleet() {
-        fleet = FleetUnderTest.startOnTestBroker("e2e", 60, work);
+        fleet = FleetUnderTest.startOnSecuredBroker("e2e", 60, work);
 
         observer = Mqtt5Client.builder().identifier("e2e-observer-" + fleet.unitId())
-                .serverHost(TestServers.mqttHost()).serverPort(TestServers.mqttPort()).buildBlocking();
-        observer.connect();
+                .serverHost(fleet.mqttHost()).serverPort(fleet.mqttPort()).buildBlocking();
+        // the broker's read-only observer account: everything under sh/v1/ may be watched, nothing sent
+        var connect = observer.connectWith();
+        fleet.observerPassword().ifPresent(password -> connect.simpleAuth().username(SecuredBroker.OBSERVER)
+                .password(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)).applySimpleAuth());
+        connect.send();
         observer.toAsync().publishes(MqttGlobalPublishFilter.SUBSCRIBED, publish -> {
             var topic = publish.getTopic().toString();
             deviceTopicsSeen.add(topic);

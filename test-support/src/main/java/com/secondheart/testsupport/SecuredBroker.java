@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *   {@code SH_TEST_SECURE_MQTT_PORT}=1884), as {@code .ci/run} starts it from {@code deploy/mosquitto/}. Units are
  *   created by the gateway over the dynamic-security API with {@code SH_TEST_SECURE_MQTT_ADMIN_USERNAME} /
  *   {@code SH_TEST_SECURE_MQTT_ADMIN_PASSWORD}; the services' passwords come from
- *   {@code SH_TEST_SECURE_MQTT_GATEWAY_PASSWORD}, {@code ..._TELEMETRY_PASSWORD} and {@code ..._BOOKING_PASSWORD}.</li>
+ *   {@code SH_TEST_SECURE_MQTT_GATEWAY_PASSWORD}, {@code ..._TELEMETRY_PASSWORD}, {@code ..._BOOKING_PASSWORD} and
+ *   {@code ..._OBSERVER_PASSWORD}.</li>
  *   <li>{@link Kind#EMBEDDED_HIVEMQ}: otherwise, an embedded HiveMQ CE with the broker-access extension in a child
  *   JVM, reading units from the given gateway database and with fresh random service passwords.</li>
  * </ul>
@@ -41,6 +42,8 @@ public final class SecuredBroker implements AutoCloseable {
     public static final String GATEWAY = "device-gateway";
     public static final String TELEMETRY = "telemetry-service";
     public static final String BOOKING = "booking-service";
+    /** The read-only account that may watch everything under sh/v1/ (a wiretap for tests and people). */
+    public static final String OBSERVER = "observer";
 
     public enum Kind { MOSQUITTO_DYNSEC, EMBEDDED_HIVEMQ }
 
@@ -78,6 +81,7 @@ public final class SecuredBroker implements AutoCloseable {
             passwords.put(GATEWAY, required("SH_TEST_SECURE_MQTT_GATEWAY_PASSWORD"));
             passwords.put(TELEMETRY, required("SH_TEST_SECURE_MQTT_TELEMETRY_PASSWORD"));
             passwords.put(BOOKING, required("SH_TEST_SECURE_MQTT_BOOKING_PASSWORD"));
+            passwords.put(OBSERVER, required("SH_TEST_SECURE_MQTT_OBSERVER_PASSWORD"));
             var port = env(ENV_PORT) == null ? 1884 : Integer.parseInt(env(ENV_PORT));
             return new SecuredBroker(Kind.MOSQUITTO_DYNSEC, env(ENV_HOST), port, passwords,
                     required(ENV_ADMIN_USERNAME), required(ENV_ADMIN_PASSWORD), null);
@@ -86,10 +90,12 @@ public final class SecuredBroker implements AutoCloseable {
         passwords.put(GATEWAY, TestServers.newRunId() + TestServers.newRunId());
         passwords.put(TELEMETRY, TestServers.newRunId() + TestServers.newRunId());
         passwords.put(BOOKING, TestServers.newRunId() + TestServers.newRunId());
+        passwords.put(OBSERVER, TestServers.newRunId() + TestServers.newRunId());
         var settings = BrokerAccessSettings.of(List.of(
                         new ServiceAccount(GATEWAY, BrokerRole.GATEWAY, passwords.get(GATEWAY)),
                         new ServiceAccount(TELEMETRY, BrokerRole.FLEET_CONSUMER, passwords.get(TELEMETRY)),
-                        new ServiceAccount(BOOKING, BrokerRole.FLEET_CONSUMER, passwords.get(BOOKING))),
+                        new ServiceAccount(BOOKING, BrokerRole.FLEET_CONSUMER, passwords.get(BOOKING)),
+                        new ServiceAccount(OBSERVER, BrokerRole.OBSERVER, passwords.get(OBSERVER))),
                 new BrokerAccessSettings.Registry(TestServers.pgJdbcUrl(gatewayDatabase), TestServers.pgUser(),
                         TestServers.pgPassword(), Duration.ofSeconds(1)));
         Path accessFile;
@@ -127,7 +133,7 @@ public final class SecuredBroker implements AutoCloseable {
         return port;
     }
 
-    /** The password of a service account ({@link #GATEWAY}, {@link #TELEMETRY}, {@link #BOOKING}). */
+    /** The password of a service account ({@link #GATEWAY}, {@link #TELEMETRY}, {@link #BOOKING}, {@link #OBSERVER}). */
     public String password(String account) {
         var password = passwords.get(account);
         if (password == null) {

@@ -20,7 +20,12 @@ public enum BrokerRole {
      * telemetry-service, booking-service: subscriptions over the fleet hand-off tree (shared for the event stream,
      * plain for retained presence), nothing else.
      */
-    FLEET_CONSUMER;
+    FLEET_CONSUMER,
+    /**
+     * A person watching the traffic (a debugging wiretap, and the end-to-end test's): subscribes to everything under
+     * {@code sh/v1/}, publishes nothing. No service uses it.
+     */
+    OBSERVER;
 
     /** What a topic right allows. */
     public enum Activity { PUBLISH, SUBSCRIBE }
@@ -56,15 +61,16 @@ public enum BrokerRole {
                 yield List.copyOf(rights);
             }
             case FLEET_CONSUMER -> List.of(new Right("sh/v1/fleet/#", Activity.SUBSCRIBE, Sharing.SHARED_OR_NOT));
+            case OBSERVER -> List.of(new Right("sh/v1/#", Activity.SUBSCRIBE, Sharing.SHARED_OR_NOT));
         };
     }
 
-    /** {@code gateway}, {@code fleet-consumer}, {@code unit} (case and '-'/'_' insensitive). */
+    /** {@code gateway}, {@code fleet-consumer}, {@code observer} (case and '-'/'_' insensitive). */
     public static BrokerRole parse(String value) {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown broker role '" + value + "': use gateway, fleet-consumer or unit", e);
+            throw new IllegalArgumentException("unknown broker role '" + value + "': use gateway, fleet-consumer or observer", e);
         }
     }
 
