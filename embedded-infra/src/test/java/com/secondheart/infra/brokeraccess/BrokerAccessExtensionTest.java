@@ -40,7 +40,8 @@ class BrokerAccessExtensionTest {
         var accounts = Map.of(
                 "device-gateway", new ServiceAccount("device-gateway", BrokerRole.GATEWAY, GATEWAY_PASSWORD),
                 "telemetry-service", new ServiceAccount("telemetry-service", BrokerRole.FLEET_CONSUMER,
-                        Pbkdf2Hashes.hash("telemetry-secret", 1000)));
+                        Pbkdf2Hashes.hash("telemetry-secret", 1000)),
+                "observer", new ServiceAccount("observer", BrokerRole.OBSERVER, "observer-secret"));
         UnitCredentials units = (unitId, password) ->
                 UNIT_HASHES.containsKey(unitId) && Pbkdf2Hashes.matches(password, UNIT_HASHES.get(unitId));
         broker = EmbeddedMqttBroker.builder().port(0).persistent(false)
@@ -130,6 +131,26 @@ class BrokerAccessExtensionTest {
         assertEquals(List.of("sh/v1/units/unit-a/events=marker"), List.copyOf(gatewayInbox));
         unit.disconnect();
         gateway.disconnect();
+    }
+
+    @Test
+    void theObserverSeesEveryUnitTopicButCanPublishNothing() {
+        var observerInbox = new CopyOnWriteArrayList<String>();
+        var observer = connected("observer", "observer-" + UUID.randomUUID(), "observer-secret", observerInbox);
+        assertGranted(subscribe(observer, "sh/v1/units/unit-a/#"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(observer, "#"));
+        var unitInbox = new CopyOnWriteArrayList<String>();
+        var unit = connected("unit-a", "unit-a", "password-a", unitInbox);
+        subscribe(unit, "sh/v1/units/unit-a/commands");
+
+        var secondObserver = connected("observer", "observer-" + UUID.randomUUID(), "observer-secret",
+                new CopyOnWriteArrayList<>());
+        publishQuietly(secondObserver, "sh/v1/units/unit-a/commands", "forged-by-observer");
+        publish(unit, "sh/v1/units/unit-a/events", "marker");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> observerInbox.contains("sh/v1/units/unit-a/events=marker"));
+        assertEquals(List.of(), List.copyOf(unitInbox));
+        unit.disconnect();
     }
 
     private static Mqtt5BlockingClient connected(String username, String clientId, String password, List<String> inbox) {
