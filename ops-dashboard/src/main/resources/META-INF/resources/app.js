@@ -37,6 +37,8 @@
   var reconnectTimer = null;
   var reconnectDelay = 1000;
   var lastMessageAt = 0;
+  var lastOverviewKey = null;
+  var lastAlarmsKey = null;
   var lastFailure = null;
   var notice = null;
 
@@ -183,6 +185,8 @@
     alarms = [];
     pressures = {};
     charts = {};
+    lastOverviewKey = null;
+    lastAlarmsKey = null;
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
     showSignIn(message);
@@ -207,6 +211,7 @@
       signal: controller.signal })
       .then(function (response) {
         if (response.status === 401) {
+          console.warn("the live stream answered 401");
           signOut("Your sign-in has expired; sign in again.");
           return null;
         }
@@ -240,7 +245,7 @@
             .map(function (line) { return line.slice(5).replace(/^ /, ""); })
             .join("\n");
           if (data) {
-            try { receive(JSON.parse(data)); } catch (bad) { /* one bad message does not stop the stream */ }
+            try { receive(JSON.parse(data)); } catch (bad) { console.error("live message not shown", bad); }
           }
         });
         return controller.signal.aborted ? null : pump();
@@ -253,9 +258,16 @@
     lastMessageAt = Date.now();
     if (lastFailure) { lastFailure = null; renderNotices(); }
     switch (message.type) {
-      case "overview": overview = message.data; render(); break;
+      case "overview":
+        // Redraw only what changed: the same fleet again (every poll) leaves the page, and what is hovered, alone.
+        var key = JSON.stringify(Object.assign({}, message.data, { generatedAt: null }));
+        if (key !== lastOverviewKey) { lastOverviewKey = key; overview = message.data; render(); }
+        break;
       case "health": health = message.data; if (route.view === "health") render(); break;
-      case "alarms": alarms = message.data || []; renderAlarms(); break;
+      case "alarms":
+        var alarmsKey = JSON.stringify(message.data || []);
+        if (alarmsKey !== lastAlarmsKey) { lastAlarmsKey = alarmsKey; alarms = message.data || []; renderAlarms(); }
+        break;
       case "telemetry": addPressure(message.data); break;
       default: break;
     }
@@ -563,6 +575,7 @@
     api("api/alarms/" + encodeURIComponent(alarm.alarmId) + "/acknowledge", { method: "POST", body: { note: null } })
       .then(function (updated) {
         alarms = alarms.map(function (a) { return a.alarmId === updated.alarmId ? updated : a; });
+        lastAlarmsKey = JSON.stringify(alarms);
         renderAlarms();
       })
       .catch(function (error) {

@@ -4,6 +4,7 @@ import com.secondheart.dashboard.alarms.model.Alarm;
 import com.secondheart.dashboard.config.DashboardConfig;
 import com.secondheart.dashboard.overview.model.UnitState;
 import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.device.Leg;
 import com.secondheart.protocol.fleet.FleetEvent;
 import com.secondheart.support.security.ClinicScope;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,7 +61,7 @@ public class AlarmFeed {
             }
             faultsByClinic.merge(fleetEvent.clinicId(), 1L, Long::sum);
             var detail = raised.detail() + (raised.zone() != null && raised.leg() != null
-                    ? " (" + raised.leg().name().toLowerCase() + " leg, zone " + raised.zone() + ")" : "");
+                    ? " (" + (raised.leg() == Leg.L ? "left" : "right") + " leg, zone " + raised.zone() + ")" : "");
             alarms.put(event.eventId(), new Alarm(event.eventId(), Alarm.FAULT, fleetEvent.clinicId(), event.unitId(),
                     raised.faultCode(), detail, event.deviceTime(), Alarm.ACTIVE, null, null, null, null, null));
             return true;

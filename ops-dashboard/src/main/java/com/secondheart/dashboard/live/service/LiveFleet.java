@@ -88,15 +88,24 @@ public class LiveFleet {
         }
         liveStates.put(presence.unitId(), new LiveState(presence.clinicId(), presence.state().name(), presence.since(),
                 presence.lastSeen(), presence.firmware()));
-        var alarmsChanged = alarms.onUnitState(presence.clinicId(), presence.unitId(), presence.state().name(), presence.since());
+        // Alarms only for units the gateway lists as active: a shared broker may carry other fleets' retained states.
+        var alarmsChanged = knows(presence.unitId())
+                && alarms.onUnitState(presence.clinicId(), presence.unitId(), presence.state().name(), presence.since());
         emit(new OverviewChanged());
         if (alarmsChanged) {
             emit(new AlarmsChanged());
         }
     }
 
+    private boolean knows(String unitId) {
+        var overview = polled;
+        return overview != null && overview.clinics().stream()
+                .anyMatch(clinic -> clinic.units().stream().anyMatch(unit -> unit.unitId().equals(unitId)));
+    }
+
+    /** Faults pushed over MQTT; those of units the gateway does not list wait for the journal, which is authoritative. */
     public void onEvent(FleetEvent event) {
-        if (alarms.onEvent(event)) {
+        if (knows(event.event().unitId()) && alarms.onEvent(event)) {
             emit(new AlarmsChanged());
         }
     }

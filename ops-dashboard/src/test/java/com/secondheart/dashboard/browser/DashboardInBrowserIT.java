@@ -1,0 +1,166 @@
+package com.secondheart.dashboard.browser;
+
+import com.secondheart.dashboard.signin.TestUsers;
+import com.secondheart.protocol.fleet.UnitState;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The packaged dashboard in Debian's Chromium: sign in, watch the fleet change live over a real MQTT broker without a
+ * reload, open a clinic and see a running unit's pressure waveform drawn as it arrives, acknowledge a fault. Saves the
+ * screenshots the README shows ({@code docs/images/dashboard.png}, {@code docs/images/dashboard-clinic.png}).
+ */
+@QuarkusIntegrationTest
+@WithTestResource(BrowserFleet.class)
+class DashboardInBrowserIT {
+
+    private static final Path IMAGES = Path.of(System.getProperty("sh.root", "..")).resolve("docs/images");
+
+    @TestHTTPResource("/")
+    URL dashboard;
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void openChromium() {
+        browser = Chromium.start();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // The page redraws a clinic when it changes: an element found a moment ago may have been replaced.
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    @AfterEach
+    void closeChromium() {
+        if (browser != null) {
+            Chromium.printConsole(browser);
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anOperatorSignsInAndSeesAUnitStartRunningWithoutReloadingThePage() throws IOException {
+        BrowserFleet.presence(BrowserFleet.HARBOUR, "unit-h1", UnitState.ONLINE);
+        signIn(TestUsers.OPS);
+        wait.until(ExpectedConditions.attributeToBe(unit("unit-h1"), "data-state", "ONLINE"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=fleet-clinics]"), "3"));
+        markThePage();
+
+        BrowserFleet.presence(BrowserFleet.HARBOUR, "unit-h1", UnitState.IN_SESSION);
+
+        wait.until(ExpectedConditions.attributeToBe(unit("unit-h1"), "data-state", "IN_SESSION"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid='unit-unit-h1'] [data-testid=state-badge]"), "RUNNING"));
+        assertThePageWasNotReloaded();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-testid=connection]"), "data-connection", "live"));
+        screenshot("dashboard.png");
+    }
+
+    @Test
+    void aClinicPageDrawsTheRunningUnitsPressureWaveformAsItArrives() throws IOException {
+        signIn(TestUsers.OPS);
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid='open-clinic-clinic-harbour']"))).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=clinic-page]")));
+        markThePage();
+        BrowserFleet.presence(BrowserFleet.HARBOUR, "unit-h2", UnitState.IN_SESSION);
+
+        BrowserFleet.pressures(BrowserFleet.HARBOUR, "unit-h2", "s-h2-live", 40);
+        wait.until(driver -> samplesDrawn(driver, "unit-h2") >= 30);
+        BrowserFleet.pressures(BrowserFleet.HARBOUR, "unit-h2", "s-h2-live", 1);
+
+        var waveform = browser.findElement(By.cssSelector("[data-testid=waveform-unit-h2]"));
+        assertThat(waveform.findElements(By.cssSelector("canvas")).size(), is(1));
+        assertThat(waveform.getText(), containsString("L1"));
+        assertThePageWasNotReloaded();
+        screenshot("dashboard-clinic.png");
+    }
+
+    @Test
+    void acknowledgingAFaultSendsAcknowledgeFaultToTheUnitAsTheSignedInPerson() {
+        signIn(TestUsers.FLEET_ADMIN);
+        var alarm = By.cssSelector("[data-testid=alarm][data-unit-id=unit-n3]");
+        wait.until(ExpectedConditions.attributeToBe(alarm, "data-status", "ACTIVE"));
+        var token = (String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('sh.dashboard.token')");
+
+        wait.until(driver -> {
+            driver.findElement(alarm).findElement(By.cssSelector("[data-testid=acknowledge]")).click();
+            return true;
+        });
+
+        wait.until(ExpectedConditions.attributeToBe(alarm, "data-status", "ACKNOWLEDGED"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(alarm, "by fleet.admin"));
+        assertThat(BrowserFleet.gateway().authorizations(), hasItem("POST /units/unit-n3/commands -> Bearer " + token));
+    }
+
+    @Test
+    void clinicStaffSeeOnlyTheirClinicAndAnExpiredSignInReturnsToTheForm() {
+        signIn(TestUsers.HARBOUR_DESK);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=clinic-clinic-harbour]")));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=fleet-clinics]"), "1"));
+        assertThat(browser.findElements(By.cssSelector("[data-testid=clinic-clinic-north]")).size(), is(0));
+
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.setItem('sh.dashboard.token', 'not-a-token')");
+        browser.navigate().refresh();
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));
+    }
+
+    private void signIn(String username) {
+        browser.get(dashboard.toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));
+        browser.findElement(By.cssSelector("[data-testid=sign-in-username]")).sendKeys(username);
+        browser.findElement(By.cssSelector("[data-testid=sign-in-password]")).sendKeys(TestUsers.password(username));
+        browser.findElement(By.cssSelector("[data-testid=sign-in-submit]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=fleet-summary]")));
+    }
+
+    private static By unit(String unitId) {
+        return By.cssSelector("[data-testid='unit-" + unitId + "']");
+    }
+
+    private void markThePage() {
+        ((JavascriptExecutor) browser).executeScript("window.__notReloaded = true;");
+    }
+
+    private void assertThePageWasNotReloaded() {
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.__notReloaded === true;"),
+                "the page was reloaded");
+    }
+
+    private static int samplesDrawn(WebDriver driver, String unitId) {
+        var found = driver.findElements(By.cssSelector("[data-testid=waveform-" + unitId + "]"));
+        if (found.isEmpty()) {
+            return 0;
+        }
+        var samples = found.get(0).getAttribute("data-samples");
+        return samples == null ? 0 : Integer.parseInt(samples);
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(IMAGES);
+        Files.write(IMAGES.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+    }
+}
