@@ -17,9 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The read side of availability, in plain SQL on the reactive pool (no ORM session, no transaction: these are
@@ -37,8 +35,11 @@ public class CalendarQueries {
     public record ServiceShape(String serviceId, String resourceType, int durationMinutes, int bufferMinutes) {
     }
 
-    /** A resource of the clinic with its unit's state as last reported (null when none is known or no unit). */
-    public record FittingResource(String resourceId, String unitId, String unitState) {
+    /**
+     * A resource of the clinic with its unit's state as last reported (null when none is known or no unit) and the
+     * holds of its live bookings that overlap the asked range.
+     */
+    public record FittingResource(String resourceId, String unitId, String unitState, List<Interval> holds) {
     }
 
     private static final String CLINIC = """
@@ -56,18 +57,20 @@ public class CalendarQueries {
             select service_id, resource_type, duration_minutes, buffer_minutes from services where service_id = $1
             """;
 
-    private static final String RESOURCES = """
-            select r.resource_id, r.unit_id, u.state
-              from resources r left join unit_state u on u.unit_id = r.unit_id
+    /**
+     * Fitting resources and their holds in one round trip. The booking predicate repeats the exclusion constraint's
+     * expression and WHERE clause word for word, so the planner probes the constraint's GiST index
+     * (resource_id =, tstzrange &&) once per resource.
+     */
+    private static final String RESOURCES_WITH_HOLDS = """
+            select r.resource_id, r.unit_id, u.state, b.starts_at, b.held_until
+              from resources r
+              left join unit_state u on u.unit_id = r.unit_id
+              left join bookings b on b.resource_id = r.resource_id
+                   and tstzrange(b.starts_at, b.held_until, '[)') && tstzrange($3, $4, '[)')
+                   and b.status not in ('CANCELLED', 'NO_SHOW')
              where r.clinic_id = $1 and r.type = $2 and r.active
              order by r.resource_id
-            """;
-
-    private static final String HOLDS = """
-            select resource_id, starts_at, held_until from bookings
-             where resource_id = any($1)
-               and tstzrange(starts_at, held_until, '[)') && tstzrange($2, $3, '[)')
-               and status not in ('CANCELLED', 'NO_SHOW')
             """;
 
     private final Pool pool;
@@ -112,31 +115,21 @@ public class CalendarQueries {
         });
     }
 
-    public Uni<List<FittingResource>> resources(String clinicId, String resourceType) {
-        return pool.preparedQuery(RESOURCES).execute(Tuple.of(clinicId, resourceType)).map(rows -> {
-            var list = new ArrayList<FittingResource>();
-            for (Row row : rows) {
-                list.add(new FittingResource(row.getString("resource_id"), row.getString("unit_id"), row.getString("state")));
-            }
-            return list;
-        });
-    }
-
-    /** The live holds of the resources that overlap [from, to), by resource. */
-    public Uni<Map<String, List<Interval>>> holds(List<String> resourceIds, Instant from, Instant to) {
-        if (resourceIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        var tuple = Tuple.of(resourceIds.toArray(new String[0]), utc(from), utc(to));
-        return pool.preparedQuery(HOLDS).execute(tuple).map(rows -> {
-            var byResource = new HashMap<String, List<Interval>>();
-            for (Row row : rows) {
-                byResource.computeIfAbsent(row.getString("resource_id"), id -> new ArrayList<>())
-                        .add(new Interval(row.getOffsetDateTime("starts_at").toInstant(),
-                                row.getOffsetDateTime("held_until").toInstant()));
-            }
-            return byResource;
-        });
+    /** The clinic's active resources of the type, each with its live holds overlapping [from, to). */
+    public Uni<List<FittingResource>> resources(String clinicId, String resourceType, Instant from, Instant to) {
+        return pool.preparedQuery(RESOURCES_WITH_HOLDS).execute(Tuple.of(clinicId, resourceType, utc(from), utc(to)))
+                .map(rows -> {
+                    var byResource = new java.util.LinkedHashMap<String, FittingResource>();
+                    for (Row row : rows) {
+                        var resource = byResource.computeIfAbsent(row.getString("resource_id"), id -> new FittingResource(
+                                id, row.getString("unit_id"), row.getString("state"), new ArrayList<>()));
+                        var start = row.getOffsetDateTime("starts_at");
+                        if (start != null) {
+                            resource.holds().add(new Interval(start.toInstant(), row.getOffsetDateTime("held_until").toInstant()));
+                        }
+                    }
+                    return List.copyOf(byResource.values());
+                });
     }
 
     private static OffsetDateTime utc(Instant instant) {

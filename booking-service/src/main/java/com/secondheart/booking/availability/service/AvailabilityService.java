@@ -88,15 +88,14 @@ public class AvailabilityService {
             var request = new SlotCalculator.Request(clinic.zone(), clinic.openingHours(), clinic.closures(),
                     Duration.ofMinutes(shape.durationMinutes()), Duration.ofMinutes(shape.bufferMinutes()),
                     config.booking().slotStep(), now);
-            // a day's margin on both sides: holds that start the day before or reach into the next day
-            var from = first.minusDays(1).atStartOfDay(clinic.zone()).toInstant();
-            var to = last.plusDays(2).atStartOfDay(clinic.zone()).toInstant();
-            return queries.resources(clinicId, shape.resourceType()).chain(resources -> queries
-                    .holds(resources.stream().map(FittingResource::resourceId).toList(), from, to)
-                    .map(holds -> new Situation(clinic, shape, request, resources.stream()
-                            .map(resource -> new Candidate(resource.resourceId(),
-                                    holds.getOrDefault(resource.resourceId(), List.of()), blockedUntil(resource, now)))
-                            .toList())));
+            // every start lies within the local days asked for; its hold ends at most duration + buffer later
+            var from = first.atStartOfDay(clinic.zone()).toInstant();
+            var to = last.plusDays(1).atStartOfDay(clinic.zone()).toInstant()
+                    .plus(request.duration()).plus(request.buffer());
+            return queries.resources(clinicId, shape.resourceType(), from, to)
+                    .map(resources -> new Situation(clinic, shape, request, resources.stream()
+                            .map(resource -> new Candidate(resource.resourceId(), resource.holds(), blockedUntil(resource, now)))
+                            .toList()));
         });
     }
 
