@@ -41,48 +41,74 @@ public class AggregateRepository {
                              long running, long runSeconds) {
     }
 
-    public record OutcomeRow(String key, String method, long n, Double mean, Double q1, Double median, Double q3,
-                             Double shareMeaningful) {
+    /** Completed outcomes of one group, method and 0.5-point bin of the percent change. */
+    public record OutcomeBin(String key, String method, int bin, long n, long meaningful, double sumPct) {
     }
 
+    /** Width of an outcome bin, in percentage points (the bins of {@code outcome_histogram}). */
+    public static final double BIN_WIDTH = 0.5;
+
+    /**
+     * Session figures per group and clinic: from {@code clinic_daily} (units folded away), or from
+     * {@code session_daily} when a unit is asked for or rows are grouped by unit.
+     */
     public Uni<List<SessionRow>> sessions(GroupBy groupBy, Filter filter) {
+        var table = filter.unitId() != null || groupBy == GroupBy.UNIT ? "session_daily" : "clinic_daily";
         var sql = """
                 select %1$s as key, clinic_id, sum(sessions), sum(completed), sum(aborted), sum(faulted), sum(running),
                        sum(run_seconds)
-                  from session_daily
+                  from %3$s
                  where %2$s
                  group by 1, 2
-                """.formatted(groupBy.sessionKey, where(filter, true));
+                """.formatted(groupBy.sessionKey, where(filter, true), table);
         return Panache.getSession().chain(session -> bind(session.createNativeQuery(sql, Object[].class), filter, true)
                         .getResultList())
                 .map(rows -> rows.stream().map(r -> new SessionRow((String) r[0], (String) r[1], num(r[2]), num(r[3]),
                         num(r[4]), num(r[5]), num(r[6]), num(r[7]))).toList());
     }
 
-    /** The units that ran sessions at each clinic in the range (program filter ignored: capacity is every unit's). */
+    /** Units in service at each clinic during the range: their first session day is before its end, their last after its start. */
     public Uni<List<Object[]>> unitsPerClinic(Filter filter) {
-        var sql = "select clinic_id, count(distinct unit_id) from session_daily where " + where(filter, false)
-                + " group by clinic_id";
-        return Panache.getSession().chain(session -> bind(session.createNativeQuery(sql, Object[].class), filter, false)
+        var conditions = new ArrayList<String>();
+        conditions.add("first_day <= :to and last_day >= :from");
+        if (filter.clinicId() != null) {
+            conditions.add("clinic_id = :clinicId");
+        }
+        if (filter.clinicScope() != null) {
+            conditions.add("clinic_id in (:clinicScope)");
+        }
+        var sql = "select clinic_id, count(*) from clinic_units where " + String.join(" and ", conditions) + " group by clinic_id";
+        var unscoped = new Filter(filter.from(), filter.to(), filter.clinicId(), null, null, filter.clinicScope());
+        return Panache.getSession().chain(session -> bind(session.createNativeQuery(sql, Object[].class), unscoped, false)
                 .getResultList());
     }
 
-    public Uni<List<OutcomeRow>> outcomes(GroupBy groupBy, Filter filter) {
-        var sql = """
-                select %1$s as key, method, count(*), avg(change_pct),
-                       cast(percentile_cont(array[0.25, 0.5, 0.75]) within group (order by change_pct) as text),
-                       avg(case when meaningful then 1.0 else 0.0 end)
-                  from outcomes
-                 where change_pct is not null and %2$s
-                 group by 1, 2
-                """.formatted(groupBy.outcomeKey, where(filter, true));
+    /**
+     * Outcome bins per group and method: from {@code outcome_histogram}, or, when a unit is asked for or rows are
+     * grouped by unit, binned on the fly from the unit's few {@code outcomes} (same bins, same answers).
+     */
+    public Uni<List<OutcomeBin>> outcomes(GroupBy groupBy, Filter filter) {
+        String sql;
+        if (filter.unitId() != null || groupBy == GroupBy.UNIT) {
+            sql = """
+                    select %1$s as key, method, cast(floor(change_pct / 0.5) as integer), count(*),
+                           count(*) filter (where meaningful), sum(change_pct)
+                      from outcomes
+                     where change_pct is not null and %2$s
+                     group by 1, 2, 3
+                    """.formatted(groupBy.outcomeKey, where(filter, true));
+        } else {
+            sql = """
+                    select %1$s as key, method, bin, sum(n), sum(meaningful), sum(sum_pct)
+                      from outcome_histogram
+                     where %2$s
+                     group by 1, 2, 3
+                    """.formatted(groupBy.sessionKey, where(filter, true));
+        }
         return Panache.getSession().chain(session -> bind(session.createNativeQuery(sql, Object[].class), filter, true)
                         .getResultList())
-                .map(rows -> rows.stream().map(r -> {
-                    var quartiles = quartiles(r[4]);
-                    return new OutcomeRow((String) r[0], (String) r[1], num(r[2]), dbl(r[3]), quartiles[0], quartiles[1],
-                            quartiles[2], dbl(r[5]));
-                }).toList());
+                .map(rows -> rows.stream().map(r -> new OutcomeBin((String) r[0], (String) r[1], ((Number) r[2]).intValue(),
+                        num(r[3]), num(r[4]), r[5] == null ? 0 : ((Number) r[5]).doubleValue())).toList());
     }
 
     private static String where(Filter filter, boolean withMode) {
@@ -125,26 +151,4 @@ public class AggregateRepository {
         return value == null ? 0 : ((Number) value).longValue();
     }
 
-    private static Double dbl(Object value) {
-        return value == null ? null : ((Number) value).doubleValue();
-    }
-
-    private static Double[] quartiles(Object value) {
-        var result = new Double[3];
-        if (value instanceof Object[] array) {
-            for (int i = 0; i < 3 && i < array.length; i++) {
-                result[i] = dbl(array[i]);
-            }
-        } else if (value instanceof double[] array) {
-            for (int i = 0; i < 3 && i < array.length; i++) {
-                result[i] = array[i];
-            }
-        } else if (value != null) {
-            var parts = value.toString().replaceAll("[{}\\s]", "").split(",");
-            for (int i = 0; i < 3 && i < parts.length; i++) {
-                result[i] = Double.parseDouble(parts[i]);
-            }
-        }
-        return result;
-    }
 }

@@ -62,7 +62,7 @@ public class Aggregates {
     }
 
     private AggregateView assemble(Query query, Optional<Set<String>> scope, List<AggregateRepository.SessionRow> sessionRows,
-                                   List<Object[]> unitRows, List<AggregateRepository.OutcomeRow> outcomeRows,
+                                   List<Object[]> unitRows, List<AggregateRepository.OutcomeBin> outcomeRows,
                                    List<CalendarRow> calendarRows) {
         var calendarByClinic = new HashMap<String, CalendarRow>();
         calendarRows.forEach(row -> calendarByClinic.put(row.clinicId(), row));
@@ -112,14 +112,20 @@ public class Aggregates {
             }
             var runMinutes = runSeconds / 60.0;
             var finished = completed + aborted;
-            var distributions = new TreeMap<String, Distribution>();
-            for (var row : outcomeRows) {
-                if (row.key().equals(key)) {
-                    var iqr = row.q1() == null || row.q3() == null ? null : row.q3() - row.q1();
-                    distributions.put(row.method(), new Distribution(row.n(), round(row.mean()), round(row.median()),
-                            round(row.q1()), round(row.q3()), round(iqr), round(row.shareMeaningful())));
+            var binned = new TreeMap<String, BinnedDistribution>();
+            for (var bin : outcomeRows) {
+                if (bin.key().equals(key)) {
+                    binned.computeIfAbsent(bin.method(), ignored -> new BinnedDistribution(AggregateRepository.BIN_WIDTH))
+                            .add(bin.bin(), bin.n(), bin.meaningful(), bin.sumPct());
                 }
             }
+            var distributions = new TreeMap<String, Distribution>();
+            binned.forEach((method, d) -> {
+                var q1 = d.quantile(0.25);
+                var q3 = d.quantile(0.75);
+                distributions.put(method, new Distribution(d.n(), round(d.mean()), round(d.quantile(0.5)), round(q1),
+                        round(q3), q1 == null ? null : round(q3 - q1), round(d.shareMeaningful())));
+            });
             rows.add(new Row(key, sessions, completed, aborted, faulted, running, round(runMinutes),
                     anyOpening ? opening : null, anyOpening && opening > 0 ? round(runMinutes / opening) : null,
                     finished == 0 ? null : round((double) completed / finished),

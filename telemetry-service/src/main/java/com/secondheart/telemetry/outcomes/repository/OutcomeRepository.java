@@ -61,6 +61,27 @@ public class OutcomeRepository {
              where outcome_id = cast(:outcomeId as uuid) and after_cm is null
             """;
 
+    /**
+     * Counts a completed outcome in {@code outcome_histogram} (0.5-point bins of the percent change). Called once per
+     * outcome, when its change is first known (an insert with after, or the one successful recordAfter).
+     */
+    private static final String COUNT_IN_HISTOGRAM = """
+            insert into outcome_histogram (clinic_id, local_day, mode, method, bin, n, meaningful, sum_pct)
+            select clinic_id, local_day, coalesce(mode, 'UNKNOWN'), method, cast(floor(change_pct / 0.5) as integer), 1,
+                   case when meaningful then 1 else 0 end, change_pct
+              from outcomes where outcome_id = cast(:id as uuid) and change_pct is not null
+            on conflict (clinic_id, local_day, mode, method, bin) do update
+               set n = outcome_histogram.n + 1, meaningful = outcome_histogram.meaningful + excluded.meaningful,
+                   sum_pct = outcome_histogram.sum_pct + excluded.sum_pct
+            """;
+
+    public Uni<Void> countInHistogram(UUID outcomeId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(COUNT_IN_HISTOGRAM)
+                        .setParameter("id", outcomeId.toString())
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
     public Uni<Void> insert(Write write) {
         return Panache.getSession().chain(session -> session.createNativeQuery(INSERT)
                         .setParameter("outcomeId", write.outcomeId().toString())

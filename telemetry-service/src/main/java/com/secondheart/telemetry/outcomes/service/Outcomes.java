@@ -80,7 +80,9 @@ public class Outcomes {
                     request.after() == null ? null : json(legs(request.after())), beforeAt, afterAt,
                     json(result.legs()), result.total().before(), result.total().after(), result.total().change(),
                     result.total().changePercent(), result.total().meaningful());
-            return outcomes.insert(write).chain(() -> outcomes.find(id)).map(row -> view(row.orElseThrow()));
+            return outcomes.insert(write)
+                    .chain(() -> request.after() == null ? Uni.createFrom().voidItem() : outcomes.countInHistogram(id))
+                    .chain(() -> outcomes.find(id)).map(row -> view(row.orElseThrow()));
         });
     }
 
@@ -121,7 +123,8 @@ public class Outcomes {
                 if (!recorded) {
                     throw ProblemException.conflict("This outcome already has its after measurement.");
                 }
-                return outcomes.find(outcomeId).map(stored -> view(stored.orElseThrow()));
+                return outcomes.countInHistogram(outcomeId)
+                        .chain(() -> outcomes.find(outcomeId)).map(stored -> view(stored.orElseThrow()));
             });
         });
     }
