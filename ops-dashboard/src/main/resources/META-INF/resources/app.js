@@ -38,6 +38,10 @@
   var reconnectDelay = 1000;
   var lastMessageAt = 0;
   var lastOverviewKey = null;
+  var lastTodayKey = null;
+  var today = {};          // clinicId -> { bookings, noShows, utilization }
+  var outcomes = {};       // clinicId -> the answer of api/outcomes, or "loading" / an error text
+  var outcomesClinic = null;
   var lastAlarmsKey = null;
   var lastFailure = null;
   var notice = null;
@@ -187,6 +191,9 @@
     charts = {};
     lastOverviewKey = null;
     lastAlarmsKey = null;
+    lastTodayKey = null;
+    today = {};
+    outcomes = {};
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
     showSignIn(message);
@@ -264,6 +271,15 @@
         if (key !== lastOverviewKey) { lastOverviewKey = key; overview = message.data; render(); }
         break;
       case "health": health = message.data; if (route.view === "health") render(); break;
+      case "today":
+        var todayKey = JSON.stringify(message.data || []);
+        if (todayKey !== lastTodayKey) {
+          lastTodayKey = todayKey;
+          today = {};
+          (message.data || []).forEach(function (day) { today[day.clinicId] = day; });
+          if (route.view === "fleet" || route.view === "clinic") render();
+        }
+        break;
       case "alarms":
         var alarmsKey = JSON.stringify(message.data || []);
         if (alarmsKey !== lastAlarmsKey) { lastAlarmsKey = alarmsKey; alarms = message.data || []; renderAlarms(); }
@@ -432,10 +448,20 @@
         el("span", null, [el("span", { className: "num", text: count(totals.abortedSessions) }), " aborted"]),
         el("span", null, [el("span", { className: "num", text: count(totals.runningSessions) }), " running"]),
         el("span", { title: totals.lastSessionEndedAt ? exactTime(totals.lastSessionEndedAt, clinic.timeZone) : null },
-          ["last ended ", el("span", { className: "num", text: ago(totals.lastSessionEndedAt, nowMs) })])
+          ["last ended ", el("span", { className: "num", text: ago(totals.lastSessionEndedAt, nowMs) })]),
+        todayLine(clinicId)
       ]),
       units.length ? el("div", { className: "units" }, units) : el("div", { className: "no-units", text: "No units registered here." })
     ]);
+  }
+
+  function todayLine(clinicId) {
+    var day = today[clinicId] || {};
+    var utilization = day.utilization === null || day.utilization === undefined ? "–" : Math.round(day.utilization * 100) + " %";
+    return el("span", { className: "clinic-today", "data-testid": "today-" + clinicId,
+      title: "Today (UTC day): bookings not cancelled, and run minutes over the opening minutes of the units that ran" }, [
+      el("span", { className: "num", text: count(day.bookings) }), " bookings today · ",
+      el("span", { className: "num", text: utilization }), " utilization"]);
   }
 
   function fleetPage() {
@@ -620,11 +646,80 @@
     ]);
   }
 
+  var PROGRAM_LABELS = { GRADIENT_SEQUENTIAL: "Gradient sequential", PERISTALTIC: "Peristaltic wave", PULSE: "Pulse" };
+
   function outcomesPanel() {
+    var clinics = (overview.clinics || []).filter(function (c) { return c.clinicId; });
+    if (!outcomesClinic || !clinics.some(function (c) { return c.clinicId === outcomesClinic; })) {
+      outcomesClinic = clinics.length ? clinics[0].clinicId : null;
+    }
+    var select = el("select", { "data-testid": "outcomes-clinic" }, clinics.map(function (c) {
+      return el("option", { value: c.clinicId, selected: c.clinicId === outcomesClinic, text: c.name || c.clinicId });
+    }));
+    select.addEventListener("change", function () { outcomesClinic = select.value; render(); });
+    var body = [];
+    var answer = outcomesClinic ? outcomes[outcomesClinic] : null;
+    if (!outcomesClinic) {
+      body.push(el("p", { text: "No clinic to show." }));
+    } else if (answer === undefined || answer === null) {
+      loadOutcomes(outcomesClinic);
+      body.push(el("p", { className: "note", text: "Reading outcomes…" }));
+    } else if (typeof answer === "string") {
+      body.push(el("p", { className: "note", text: answer }));
+    } else if (!answer.available) {
+      body.push(el("p", { "data-testid": "outcomes-empty", text: "Outcomes are unavailable: telemetry-service could not be asked. They appear here when it answers." }));
+    } else if (!answer.series.length) {
+      body.push(el("p", { "data-testid": "outcomes-empty", text: "No outcome data yet for this clinic between " + answer.from + " and " + answer.to
+        + ": outcomes appear once staff record swelling measurements before and after sessions." }));
+    } else {
+      answer.series.forEach(function (series) { body.push(outcomeChart(series)); });
+    }
+    if (answer && answer.notes && answer.notes.length) {
+      body.push(el("ul", { className: "note" }, answer.notes.map(function (note) { return el("li", { text: note }); })));
+    }
     return el("section", { className: "panel", "data-testid": "outcomes" }, [
-      el("h2", { text: "Outcomes per clinic and program" }),
-      el("p", { "data-testid": "outcomes-empty", text: "No outcome data yet: telemetry-service does not publish swelling outcome aggregates yet. "
-        + "When it does, this page charts the change in limb volume per clinic and program over time, with the number of clients (n) beside every point." })
+      el("h2", { text: "Swelling outcomes per clinic and program, last 30 days" }),
+      el("p", { className: "note", text: "Median percent change per day with its interquartile range; n is the number of outcomes behind each point. "
+        + "Legs also lose volume with rest alone, so compare programs and clinics, never a bare number." }),
+      select
+    ].concat(body));
+  }
+
+  function loadOutcomes(clinicId) {
+    outcomes[clinicId] = "Reading outcomes…";
+    api("api/outcomes?clinicId=" + encodeURIComponent(clinicId) + "&days=30")
+      .then(function (answer) { outcomes[clinicId] = answer; })
+      .catch(function (error) { outcomes[clinicId] = "Outcomes could not be read: " + error.message; })
+      .finally(function () { if (route.view === "outcomes") render(); });
+  }
+
+  function outcomeChart(series) {
+    var holder = el("div", { className: "outcome-chart" });
+    var xs = series.points.map(function (p) { return Date.parse(p.day + "T12:00:00Z") / 1000; });
+    var data = [xs,
+      series.points.map(function (p) { return p.median; }),
+      series.points.map(function (p) { return p.q1; }),
+      series.points.map(function (p) { return p.q3; })];
+    setTimeout(function () {
+      if (typeof uPlot !== "function") return;
+      new uPlot({ width: Math.max(320, holder.clientWidth || 600), height: 180, scales: { x: { time: true } },
+        axes: [{}, { label: "% change", size: 50 }], cursor: { show: false },
+        series: [{}, { label: "median", stroke: "#b4232f", width: 2, points: { show: true, size: 6 } },
+          { label: "q1", stroke: "#f0a9a2", width: 1, dash: [4, 4] }, { label: "q3", stroke: "#f0a9a2", width: 1, dash: [4, 4] }] },
+        data, holder);
+    }, 0);
+    var rows = series.points.map(function (p) {
+      return el("tr", null, [el("td", { text: p.day }), el("td", { "data-testid": "outcome-n", text: String(p.n) }),
+        el("td", { text: p.median === null ? "–" : p.median.toFixed(1) + " %" }),
+        el("td", { text: p.q1 === null || p.q3 === null ? "–" : p.q1.toFixed(1) + " … " + p.q3.toFixed(1) + " %" }),
+        el("td", { text: p.shareMeaningful === null || p.shareMeaningful === undefined ? "–" : Math.round(p.shareMeaningful * 100) + " %" })]);
+    });
+    return el("div", { className: "outcome", "data-testid": "outcome-" + series.program + "-" + series.measure }, [
+      el("h3", { text: (PROGRAM_LABELS[series.program] || series.program) + " · " + series.measure.toLowerCase().replace(/_/g, " ") }),
+      holder,
+      el("table", null, [el("thead", null, [el("tr", null, [el("th", { text: "Day" }), el("th", { text: "n" }),
+        el("th", { text: "Median" }), el("th", { text: "Middle half" }), el("th", { text: "Beyond measurement error" })])]),
+        el("tbody", null, rows)])
     ]);
   }
 

@@ -73,7 +73,7 @@ class DashboardRoleMatrixTest {
     }
 
     static Stream<Arguments> readEndpointsByCaller() {
-        return Stream.of("/api/overview", "/api/alarms", "/api/session")
+        return Stream.of("/api/overview", "/api/alarms", "/api/session", "/api/outcomes?clinicId=clinic-harbour")
                 .flatMap(path -> callers().map(caller -> Arguments.of(path, caller)));
     }
 
@@ -125,6 +125,18 @@ class DashboardRoleMatrixTest {
                 .then().statusCode(403).extract().asString();
 
         assertThat(othersAlarm, equalTo(noSuchAlarm));
+    }
+
+    @Test
+    void clinicStaffGetTheSameRefusalForAnotherClinicsOutcomesAndForAClinicThatDoesNotExist() {
+        var north = TestTokens.clinicStaff("clinic-north");
+
+        var othersClinic = given().auth().oauth2(north).when().get("/api/outcomes?clinicId=clinic-harbour")
+                .then().statusCode(403).extract().asString();
+        var noSuchClinic = given().auth().oauth2(north).when().get("/api/outcomes?clinicId=clinic-nowhere")
+                .then().statusCode(403).extract().asString();
+
+        assertThat(othersClinic, equalTo(noSuchClinic));
     }
 
     @Test

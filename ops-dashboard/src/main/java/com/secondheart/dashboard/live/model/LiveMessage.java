@@ -4,7 +4,8 @@ package com.secondheart.dashboard.live.model;
  * One message on the live stream (GET /api/stream), sent as one server-sent event whose data is this JSON:
  * {@code overview} ({@link com.secondheart.dashboard.overview.model.Overview}), {@code health} ({@link FleetHealth}),
  * {@code alarms} (a list of {@link com.secondheart.dashboard.alarms.model.Alarm}), {@code telemetry}
- * ({@link PressureSample}, only on a stream opened for one clinic), {@code heartbeat} (the server's time).
+ * ({@link PressureSample}, only on a stream opened for one clinic), {@code today} (a list of
+ * {@link com.secondheart.dashboard.today.service.ClinicDay}: bookings and utilization), {@code heartbeat} (the server's time).
  */
 public record LiveMessage(String type, Object data) {
 
@@ -12,5 +13,6 @@ public record LiveMessage(String type, Object data) {
     public static final String HEALTH = "health";
     public static final String ALARMS = "alarms";
     public static final String TELEMETRY = "telemetry";
+    public static final String TODAY = "today";
     public static final String HEARTBEAT = "heartbeat";
 }

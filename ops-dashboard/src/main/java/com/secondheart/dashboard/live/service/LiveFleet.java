@@ -8,6 +8,7 @@ import com.secondheart.dashboard.live.model.PressureSample;
 import com.secondheart.dashboard.overview.model.Overview;
 import com.secondheart.dashboard.overview.service.OverviewService;
 import com.secondheart.dashboard.overview.service.OverviewViews;
+import com.secondheart.dashboard.today.service.TodayService;
 import com.secondheart.dashboard.overview.service.OverviewViews.LiveState;
 import com.secondheart.protocol.fleet.FleetEvent;
 import com.secondheart.protocol.fleet.FleetTelemetry;
@@ -48,7 +49,10 @@ public class LiveFleet {
     private static final Logger LOG = Logger.getLogger(LiveFleet.class);
 
     /** What changed; each stream renders it for its viewer. */
-    private sealed interface Signal permits OverviewChanged, AlarmsChanged, Pressure {
+    private sealed interface Signal permits OverviewChanged, AlarmsChanged, TodayChanged, Pressure {
+    }
+
+    private record TodayChanged() implements Signal {
     }
 
     private record OverviewChanged() implements Signal {
@@ -63,6 +67,7 @@ public class LiveFleet {
     private final OverviewService overviews;
     private final AlarmFeed alarms;
     private final JournalTail journal;
+    private final TodayService today;
     private final DashboardConfig config;
     private final Clock clock = Clock.systemUTC();
     private final BroadcastProcessor<Signal> hub = BroadcastProcessor.create();
@@ -72,10 +77,11 @@ public class LiveFleet {
     private int viewers;
     private Cancellable poller;
 
-    LiveFleet(OverviewService overviews, AlarmFeed alarms, JournalTail journal, DashboardConfig config) {
+    LiveFleet(OverviewService overviews, AlarmFeed alarms, JournalTail journal, TodayService today, DashboardConfig config) {
         this.overviews = overviews;
         this.alarms = alarms;
         this.journal = journal;
+        this.today = today;
         this.config = config;
     }
 
@@ -194,6 +200,7 @@ public class LiveFleet {
             messages.add(new LiveMessage(LiveMessage.HEALTH, health(scoped)));
         }
         messages.add(new LiveMessage(LiveMessage.ALARMS, alarms.list(scope)));
+        messages.add(new LiveMessage(LiveMessage.TODAY, today.days(scope::allows)));
         if (focus != null) {
             pressures.values().forEach(buffer -> {
                 synchronized (buffer) {
@@ -212,6 +219,9 @@ public class LiveFleet {
         }
         if (signal instanceof AlarmsChanged) {
             return new LiveMessage(LiveMessage.ALARMS, alarms.list(scope));
+        }
+        if (signal instanceof TodayChanged) {
+            return new LiveMessage(LiveMessage.TODAY, today.days(scope::allows));
         }
         var overview = current();
         return overview == null ? null : new LiveMessage(LiveMessage.OVERVIEW, OverviewViews.scoped(overview, scope));
@@ -257,7 +267,14 @@ public class LiveFleet {
     }
 
     private Uni<Void> refresh() {
-        var read = overviews.overview().invoke(overview -> {
+        var read = overviews.overview().call(overview -> today.refresh(overview.clinics().stream()
+                        .map(clinic -> clinic.clinicId()).filter(java.util.Objects::nonNull).toList())
+                .invoke(changed -> {
+                    if (changed) {
+                        emit(new TodayChanged());
+                    }
+                })
+                .onFailure().recoverWithItem(false)).invoke(overview -> {
             polled = overview;
             var alarmsChanged = false;
             for (var clinic : OverviewViews.withLiveStates(overview, liveStates).clinics()) {

@@ -52,6 +52,18 @@ public class UpstreamClients {
 
     @Produces
     @ApplicationScoped
+    BookingsClient bookings() {
+        return build(bookingUrl, BookingsClient.class);
+    }
+
+    @Produces
+    @ApplicationScoped
+    AggregatesClient aggregates() {
+        return build(telemetryUrl, AggregatesClient.class);
+    }
+
+    @Produces
+    @ApplicationScoped
     GatewayJournalClient gatewayJournal() {
         return build(gatewayUrl, GatewayJournalClient.class);
     }
