@@ -98,23 +98,30 @@ class CheckInTest {
 
     @Test
     void aUnitTheGatewayReportsFaultedIsNotStartedAndNotOfferedForTheNextHours() {
-        var bookingId = book("10:00");
+        var allDay = Api.clinic("UTC", "00:00", "23:59");
+        var faulty = Ids.fresh("unit");
+        var boots = Api.bootUnit(allDay, faulty);
+        var screened = Api.screenedClient(allDay);
+        var bookingId = staff(allDay).body(booking(allDay, compression, screened, tomorrow("10:00"), boots))
+                .post("/bookings").then().statusCode(201).extract().<String>path("bookingId");
+        var today = LocalDate.now(ZoneOffset.UTC);
         try (var gateway = FleetBroker.connect()) {
-            gateway.presence(clinicId, unitId, com.secondheart.protocol.fleet.UnitState.FAULTED);
+            gateway.presence(allDay, faulty, com.secondheart.protocol.fleet.UnitState.FAULTED);
             try {
-                await().untilAsserted(() -> staff(clinicId).post("/bookings/{id}/check-in", bookingId).then()
-                        .statusCode(409)
-                        .body("detail", equalTo("Unit '" + unitId + "' reports a fault, so the session cannot start; "
-                                + "clear the fault on the unit or move the booking to another unit.")));
-                assertTrue(FakeGateway.received(unitId).isEmpty(), "nothing was sent to a faulted unit");
-                var today = LocalDate.now(ZoneOffset.UTC);
-                staff(clinicId).queryParam("serviceId", compression).queryParam("from", today.toString())
-                        .queryParam("to", today.plusDays(1).toString())
-                        .get("/clinics/{id}/availability", clinicId).then()
+                // open all day: only the fault can empty the next four hours
+                await().untilAsserted(() -> staff(allDay).queryParam("serviceId", compression)
+                        .queryParam("from", today.toString()).queryParam("to", today.plusDays(1).toString())
+                        .get("/clinics/{id}/availability", allDay).then()
                         .statusCode(200)
-                        .body("slots.findAll { java.time.Instant.parse(it.start) < java.time.Instant.now().plusSeconds(4 * 3600) }.size()", equalTo(0));
+                        .body("slots.findAll { java.time.Instant.parse(it.start) < java.time.Instant.now().plusSeconds(4 * 3600) }.size()", equalTo(0))
+                        .body("slots.size()", org.hamcrest.Matchers.greaterThan(0)));
+                staff(allDay).post("/bookings/{id}/check-in", bookingId).then()
+                        .statusCode(409)
+                        .body("detail", equalTo("Unit '" + faulty + "' reports a fault, so the session cannot start; "
+                                + "clear the fault on the unit or move the booking to another unit."));
+                assertTrue(FakeGateway.received(faulty).isEmpty(), "nothing was sent to a faulted unit");
             } finally {
-                gateway.forget(clinicId, unitId);
+                gateway.forget(allDay, faulty);
             }
         }
     }

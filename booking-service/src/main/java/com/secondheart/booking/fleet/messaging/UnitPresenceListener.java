@@ -1,47 +1,100 @@
 package com.secondheart.booking.fleet.messaging;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.secondheart.booking.config.BookingConfig;
 import com.secondheart.booking.fleet.service.UnitPresenceService;
 import com.secondheart.fleetconsumer.service.FreshContext;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.fleet.UnitPresence;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * The gateway's retained unit presence ({@code sh/v1/fleet/clinics/+/units/+/presence}, channel
- * {@code unit-presence}) into {@code unit_state}, so that availability leaves out units that are faulted or offline
- * without asking the gateway on every query, and keeps answering while the gateway is down. Retained messages
- * bring every unit's state at (re)subscription. Nothing here ever fails the stream.
+ * The gateway's retained unit presence ({@code sh/v1/fleet/clinics/+/units/+/presence}) into {@code unit_state}, so
+ * that availability leaves out units that are faulted or offline without asking the gateway on every query, and keeps
+ * answering while the gateway is down. Retained messages bring every unit's state at each (re)subscription.
+ *
+ * <p>A plain subscription, not a shared one: MQTT does not deliver retained messages to shared subscriptions, and
+ * every replica writing the same newest state is harmless (older reports never overwrite newer ones). It uses the
+ * HiveMQ MQTT 5 client rather than the messaging connector, whose MQTT 3.1.1 decoder drops the connection on the
+ * burst of retained messages a subscription receives ("message length exceeds ..." for a 237-byte message) and
+ * then reconnects forever. Nothing here ever stops the subscription.
  */
 @ApplicationScoped
 public class UnitPresenceListener {
 
     private static final Logger LOG = Logger.getLogger(UnitPresenceListener.class);
+    static final String TOPIC = "sh/v1/fleet/clinics/+/units/+/presence";
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final UnitPresenceService presence;
     private final FreshContext freshContext;
+    private final BookingConfig config;
+    private volatile Mqtt5AsyncClient client;
 
-    public UnitPresenceListener(UnitPresenceService presence, FreshContext freshContext) {
+    public UnitPresenceListener(UnitPresenceService presence, FreshContext freshContext, BookingConfig config) {
         this.presence = presence;
         this.freshContext = freshContext;
+        this.config = config;
     }
 
-    @Incoming("unit-presence")
-    public Uni<Void> onPresence(byte[] payload) {
+    void onStart(@Observes StartupEvent event) {
+        var mqtt = config.mqtt();
+        client = MqttClient.builder().useMqttVersion5()
+                .identifier(mqtt.clientId() + "-presence")
+                .serverHost(mqtt.host())
+                .serverPort(mqtt.port())
+                .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
+                // subscribe again on every connection, so that retained states arrive again after an outage
+                .addConnectedListener(connected -> subscribe())
+                .buildAsync();
+        client.connectWith().cleanStart(true).send().whenComplete((ack, failure) -> {
+            if (failure != null) {
+                LOG.warnf("the broker for unit presence cannot be reached yet (%s); retrying in the background", failure.toString());
+            }
+        });
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        var current = client;
+        if (current != null) {
+            current.disconnect();
+        }
+    }
+
+    private void subscribe() {
+        client.subscribeWith().topicFilter(TOPIC).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(this::onPresence)
+                .send()
+                .whenComplete((ack, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf("could not subscribe to unit presence (%s)", failure.toString());
+                    }
+                });
+    }
+
+    void onPresence(Mqtt5Publish publish) {
+        var payload = publish.getPayloadAsBytes();
+        if (payload.length == 0) {
+            return; // a retained state being cleared
+        }
         var decoded = codec.decodePresence(payload);
         if (decoded instanceof Decoded.Invalid<UnitPresence> invalid) {
             LOG.debugf("a unit presence message was refused (%s): %s", invalid.reason().label(), invalid.detail());
-            return Uni.createFrom().voidItem();
+            return;
         }
         var message = decoded.message();
-        return freshContext.run(() -> presence.record(message))
-                .onFailure().invoke(failure -> LOG.warnf("presence of unit %s could not be stored (%s)",
-                        message.unitId(), failure.toString()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+        freshContext.run(() -> presence.record(message)).subscribe().with(
+                stored -> LOG.debugf("unit %s is %s", message.unitId(), message.state()),
+                failure -> LOG.warnf("presence of unit %s could not be stored (%s)", message.unitId(), failure.toString()));
     }
 }
