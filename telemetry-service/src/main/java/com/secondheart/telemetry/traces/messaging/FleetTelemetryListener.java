@@ -13,7 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Per-second telemetry the gateway hands on at QoS 0 on {@code sh/v1/fleet/clinics/+/units/+/telemetry}
  * (channel {@code fleet-telemetry}). It may be lost; nothing keys on it. Unreadable messages are counted in
- * {@code sh_telemetry_telemetry_rejected_total} and never stop the stream.
+ * {@code sh_telemetry_telemetry_rejected_total} and never stop the stream; readable ones in
+ * {@code sh_telemetry_telemetry_received_total}.
  */
 @ApplicationScoped
 public class FleetTelemetryListener {
@@ -21,10 +22,12 @@ public class FleetTelemetryListener {
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final TraceRecorder recorder;
     private final Counter rejected;
+    private final Counter received;
 
     public FleetTelemetryListener(TraceRecorder recorder, MeterRegistry registry) {
         this.recorder = recorder;
         this.rejected = Counter.builder("sh.telemetry.telemetry.rejected").register(registry);
+        this.received = Counter.builder("sh.telemetry.telemetry.received").register(registry);
     }
 
     @Incoming("fleet-telemetry")
@@ -34,6 +37,7 @@ public class FleetTelemetryListener {
             rejected.increment();
             return Uni.createFrom().voidItem();
         }
+        received.increment();
         return recorder.accept(decoded.message()).onFailure().recoverWithNull();
     }
 }
