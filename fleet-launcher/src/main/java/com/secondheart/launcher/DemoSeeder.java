@@ -43,6 +43,22 @@ final class DemoSeeder {
         return unitPasswords;
     }
 
+    /**
+     * Gives telemetry-service each demo clinic's time zone and opening hours (its aggregates count clinic-local days
+     * and utilization against opening hours); the same calendar booking-service got. Safe to run again.
+     */
+    void seedCalendars(String telemetryUrl, List<DemoFleet.Clinic> clinics) throws Exception {
+        for (var clinic : clinics) {
+            var body = DemoFleet.clinicBody(clinic);
+            var reply = http.put(telemetryUrl + "/clinics/" + clinic.clinicId() + "/calendar",
+                    Map.of("timeZone", body.get("timeZone"), "openingHours", body.get("openingHours")));
+            if (!reply.ok()) {
+                throw new IllegalStateException("could not give telemetry the calendar of " + clinic.clinicId() + ": HTTP "
+                        + reply.status() + " " + reply.body());
+            }
+        }
+    }
+
     private static void expectCreatedOrExisting(JsonHttp.Reply reply, String what) {
         if (!reply.ok() && reply.status() != 409) {
             throw new IllegalStateException("could not create " + what + ": HTTP " + reply.status() + " " + reply.body());

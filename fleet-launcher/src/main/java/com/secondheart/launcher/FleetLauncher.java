@@ -113,7 +113,9 @@ public final class FleetLauncher {
             say("  %-18s ready at %s", service.name(), service.baseUrl());
         }
 
-        var issuedPasswords = new DemoSeeder(launcherHttp, booking.baseUrl(), gateway.baseUrl()).seed(DemoFleet.CLINICS);
+        var seeder = new DemoSeeder(launcherHttp, booking.baseUrl(), gateway.baseUrl());
+        var issuedPasswords = seeder.seed(DemoFleet.CLINICS);
+        seeder.seedCalendars(telemetry.baseUrl(), DemoFleet.CLINICS);
         var unitCredentials = FleetBrokerAccess.unitCredentials(s.dataDir(), issuedPasswords, DemoFleet.allUnitIds(),
                 registryJdbc, DB_USER, DB_PASSWORD);
         say("Registered %d clinics and %d boot units", DemoFleet.CLINICS.size(), DemoFleet.allUnitIds().size());

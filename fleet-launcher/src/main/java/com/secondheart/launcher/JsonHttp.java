@@ -40,6 +40,12 @@ public final class JsonHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body))));
     }
 
+    public Reply put(String url, Object body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body))));
+    }
+
     private Reply send(HttpRequest.Builder builder) throws IOException, InterruptedException {
         var response = client.send(builder.timeout(Duration.ofSeconds(10)).header("Accept", "application/json")
                         .header("Authorization", "Bearer " + bearerToken.get()).build(),
