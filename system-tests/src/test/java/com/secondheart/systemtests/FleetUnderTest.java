@@ -215,6 +215,37 @@ final class FleetUnderTest implements AutoCloseable {
         return agent;
     }
 
+    /**
+     * Starts booking-service beside the fleet (its own database; check-in commands through this fleet's gateway; on a
+     * secured broker, its own account) and waits until it is ready.
+     */
+    ServiceProcess startBooking(String name) throws IOException {
+        var env = new HashMap<>(common);
+        env.put("SH_DB_NAME", freshDatabase(name + "_booking"));
+        env.put("SH_GATEWAY_URL", gateway.baseUrl());
+        env.put("SH_FLEET_CATCH_UP_EVERY", "1s");
+        if (secured != null) {
+            env.put("SH_MQTT_USERNAME", SecuredBroker.BOOKING);
+            env.put("SH_MQTT_PASSWORD", secured.password(SecuredBroker.BOOKING));
+        }
+        var booking = startProcess("booking-service", env);
+        booking.awaitReady(START_TIMEOUT);
+        return booking;
+    }
+
+    String gatewayUrl() {
+        return gateway.baseUrl();
+    }
+
+    String telemetryUrl() {
+        return telemetry.baseUrl();
+    }
+
+    /** Where every process of this fleet writes its log. */
+    Path logDir() {
+        return logDir;
+    }
+
     /** SIGKILL: the agent dies as in a crash or a power cut, with whatever it had in memory. */
     void killAgent() {
         agent.kill();
