@@ -13,6 +13,8 @@ import com.secondheart.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The live stream as a browser reads it: over HTTP, with a bearer token, one JSON message per server-sent event. */
 @QuarkusTest
 @WithTestResource(UpstreamStubs.class)
+@TestProfile(LiveStreamTest.OwnApplication.class)
 class LiveStreamTest {
+
+    /** Its own application: the live states these tests inject must not reach the overview tests. */
+    public static class OwnApplication implements QuarkusTestProfile {
+    }
 
     @InjectUpstreams
     Upstreams upstreams;
