@@ -80,15 +80,18 @@ public class Aggregates {
             clinicsSeen.add(query.clinicId());
         }
 
+        var sessionsByKey = new HashMap<String, List<AggregateRepository.SessionRow>>();
+        sessionRows.forEach(row -> sessionsByKey.computeIfAbsent(row.key(), ignored -> new ArrayList<>()).add(row));
+        var binsByKey = new HashMap<String, List<AggregateRepository.OutcomeBin>>();
+        outcomeRows.forEach(bin -> binsByKey.computeIfAbsent(bin.key(), ignored -> new ArrayList<>()).add(bin));
+
         var rows = new ArrayList<Row>();
         for (var key : keys) {
+            var rowsOfKey = sessionsByKey.getOrDefault(key, List.of());
             long sessions = 0, completed = 0, aborted = 0, faulted = 0, running = 0, runSeconds = 0;
             double opening = 0;
             boolean anyOpening = false;
-            for (var row : sessionRows) {
-                if (!row.key().equals(key)) {
-                    continue;
-                }
+            for (var row : rowsOfKey) {
                 sessions += row.sessions();
                 completed += row.completed();
                 aborted += row.aborted();
@@ -98,7 +101,7 @@ public class Aggregates {
             }
             // Capacity: every unit of each clinic in the group, open for the group's days.
             var clinicsOfKey = new TreeSet<String>();
-            sessionRows.stream().filter(row -> row.key().equals(key)).forEach(row -> clinicsOfKey.add(row.clinicId()));
+            rowsOfKey.forEach(row -> clinicsOfKey.add(row.clinicId()));
             for (var clinic : clinicsOfKey) {
                 var calendar = calendarByClinic.get(clinic);
                 if (calendar == null) {
@@ -113,11 +116,9 @@ public class Aggregates {
             var runMinutes = runSeconds / 60.0;
             var finished = completed + aborted;
             var binned = new TreeMap<String, BinnedDistribution>();
-            for (var bin : outcomeRows) {
-                if (bin.key().equals(key)) {
-                    binned.computeIfAbsent(bin.method(), ignored -> new BinnedDistribution(AggregateRepository.BIN_WIDTH))
-                            .add(bin.bin(), bin.n(), bin.meaningful(), bin.sumPct());
-                }
+            for (var bin : binsByKey.getOrDefault(key, List.of())) {
+                binned.computeIfAbsent(bin.method(), ignored -> new BinnedDistribution(AggregateRepository.BIN_WIDTH))
+                        .add(bin.bin(), bin.n(), bin.meaningful(), bin.sumPct());
             }
             var distributions = new TreeMap<String, Distribution>();
             binned.forEach((method, d) -> {
