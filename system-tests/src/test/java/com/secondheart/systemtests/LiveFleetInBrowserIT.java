@@ -1,0 +1,149 @@
+package com.secondheart.systemtests;
+
+import com.secondheart.launcher.ServiceProcess;
+import com.secondheart.testsupport.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The real stack in Debian's Chromium: the packaged gateway, telemetry-service, one simulated edge-agent unit and the
+ * packaged ops-dashboard as processes, on a real broker and database. An operator signs in, a start-session command
+ * goes through the gateway to the unit, and the unit's tile turns from idle to running on the open page, without a
+ * reload; its clinic's page then draws the unit's own pressures as the gateway hands them on.
+ */
+class LiveFleetInBrowserIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("sh.root", "..")).toAbsolutePath().normalize();
+    private static final String PASSWORD = "live-fleet-" + Long.toHexString(new SecureRandom().nextLong());
+
+    @TempDir
+    static Path work;
+
+    private static FleetUnderTest fleet;
+    private static ServiceProcess dashboard;
+    private static ChromeDriver browser;
+    private static WebDriverWait wait;
+
+    @BeforeAll
+    static void startTheFleetTheDashboardAndChromium() throws Exception {
+        fleet = FleetUnderTest.startOnTestBroker("browser", 10, work);
+        var users = work.resolve("users.txt");
+        Files.writeString(users, "ops:operations::" + pbkdf2(PASSWORD) + "\n");
+        var env = new HashMap<String, String>(FleetUnderTest.securityEnv());
+        env.put("SH_GATEWAY_URL", fleet.gatewayUrl());
+        env.put("SH_TELEMETRY_URL", fleet.telemetryUrl());
+        env.put("SH_BOOKING_URL", "http://127.0.0.1:" + freePort());
+        env.put("SH_MQTT_HOST", TestServers.mqttHost());
+        env.put("SH_MQTT_PORT", Integer.toString(TestServers.mqttPort()));
+        env.put("SH_DASHBOARD_SIGN_IN_USERS_FILE", users.toString());
+        env.put("SH_DASHBOARD_POLL_INTERVAL", "1s");
+        dashboard = ServiceProcess.start("ops-dashboard", ROOT.resolve("ops-dashboard/target/quarkus-app/quarkus-run.jar"),
+                freePort(), env, Path.of("target", "it-logs", "browser-dashboard").toAbsolutePath(),
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        dashboard.awaitReady(Duration.ofSeconds(90));
+        fleet.awaitUnitOnline();
+        browser = chromium();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (dashboard != null) {
+            dashboard.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void anOperatorSeesTheUnitStartRunningOnTheOpenPageWhenTheGatewaySendsItAStartCommand() throws Exception {
+        browser.get(dashboard.baseUrl() + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));
+        browser.findElement(By.cssSelector("[data-testid=sign-in-username]")).sendKeys("ops");
+        browser.findElement(By.cssSelector("[data-testid=sign-in-password]")).sendKeys(PASSWORD);
+        browser.findElement(By.cssSelector("[data-testid=sign-in-submit]")).click();
+        var tile = By.cssSelector("[data-testid='unit-" + fleet.unitId() + "']");
+        wait.until(ExpectedConditions.attributeToBe(tile, "data-state", "ONLINE"));
+        ((JavascriptExecutor) browser).executeScript("window.__notReloaded = true;");
+
+        fleet.startSession("bk-browser-1", 5);
+
+        wait.until(ExpectedConditions.attributeToBe(tile, "data-state", "IN_SESSION"));
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.__notReloaded === true;"),
+                "the page was reloaded");
+
+        browser.findElement(By.cssSelector("[data-testid='open-clinic-" + fleet.clinicId() + "']")).click();
+        var waveform = By.cssSelector("[data-testid='waveform-" + fleet.unitId() + "']");
+        wait.until(driver -> {
+            var samples = driver.findElement(waveform).getAttribute("data-samples");
+            return samples != null && Integer.parseInt(samples) >= 5;
+        });
+        Files.createDirectories(ROOT.resolve("docs/images"));
+        Files.write(ROOT.resolve("docs/images/dashboard-real-fleet.png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static ChromeDriver chromium() throws IOException {
+        var binary = System.getenv().getOrDefault("SH_TEST_CHROMIUM", "/usr/bin/chromium");
+        var driver = System.getenv().getOrDefault("SH_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
+        for (var path : new String[] {binary, driver}) {
+            if (!new File(path).canExecute()) {
+                throw new AssertionError("The browser test needs Debian's Chromium and its driver, but " + path
+                        + " is missing. Install them with: apt-get install -y --no-install-recommends chromium chromium-driver");
+            }
+        }
+        var profile = Files.createTempDirectory(work, "chromium-");
+        var options = new ChromeOptions();
+        options.setBinary(binary);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile, "--window-size=1480,1000", "--force-device-scale-factor=1");
+        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).build(), options);
+    }
+
+    /** The users-file form the fleet launcher writes: PBKDF2$sha512$iterations$salt$hash. */
+    private static String pbkdf2(String password) throws GeneralSecurityException {
+        var salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        var hash = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
+                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 10_000, 512)).getEncoded();
+        return "PBKDF2$sha512$10000$" + Base64.getEncoder().encodeToString(salt) + "$" + Base64.getEncoder().encodeToString(hash);
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
