@@ -72,10 +72,6 @@ public class BrowserFleet implements QuarkusTestResourceLifecycleManager {
         config.put("sh.dashboard.poll-interval", "1s");
         config.put("sh.dashboard.overview-max-age", "0s");
         config.put("quarkus.http.access-log.enabled", "true");
-        config.put("quarkus.log.category.\"io.smallrye.jwt\".level", "DEBUG");
-        config.put("quarkus.log.category.\"io.quarkus.smallrye.jwt\".level", "DEBUG");
-        config.put("quarkus.log.category.\"io.quarkus.smallrye.jwt\".min-level", "DEBUG");
-        config.put("quarkus.log.category.\"io.smallrye.jwt\".min-level", "DEBUG");
         return config;
     }
 
