@@ -7,7 +7,7 @@
 #      PGHOST/PGPORT/PGUSER (default 127.0.0.1:5432, postgres), and an RSA key pair for a bearer token;
 #   3. starts the packaged service on it (Flyway creates the schema), then loads with SQL generate_series and a fixed
 #      seed: 50 clinics (Europe/London, open 08:00-20:00 every day), 10 boot units each, one 30-minute compression
-#      service with a 10-minute cleaning buffer, and a year of bookings (182 days back, 182 ahead; each unit offered
+#      service with a 10-minute cleaning buffer, and a year of bookings (182 days back, 183 ahead; each unit offered
 #      14 starts a day, 60 % of them booked: about 1.5 million bookings), then ANALYZE;
 #   4. asks GET /clinics/{c}/availability?serviceId=&from=D (one clinic-day) for random (clinic, day) pairs, days 1-60
 #      ahead, bash RANDOM seeded with 42: a warm-up, then the measured requests one at a time, then again from 4
@@ -33,7 +33,7 @@ REQUESTS=${SH_BENCH_REQUESTS:-2000}
 WARMUP=${SH_BENCH_WARMUP:-300}
 PORT=${SH_BENCH_PORT:-18093}
 DAYS_BACK=182
-DAYS_AHEAD=182
+DAYS_AHEAD=183
 BUILD=true
 for arg in "$@"; do
   case "$arg" in

@@ -57,6 +57,12 @@ public interface BookingConfig {
         /** MQTT client id; unique per replica, the shared subscription groups replicas, not the id. */
         @WithDefault("booking-service-${quarkus.uuid}")
         String clientId();
+
+        /** This service's broker account (SH_MQTT_USERNAME, e.g. booking-service); absent: connect without credentials. */
+        Optional<String> username();
+
+        /** Its password (SH_MQTT_PASSWORD). */
+        Optional<String> password();
     }
 
     /** Check-in starts the session on the unit through the gateway's command API. */

@@ -86,6 +86,18 @@ class CheckInTest {
     }
 
     @Test
+    void aContraindicationRecordedAfterBookingStopsTheSessionAtCheckIn() {
+        var bookingId = book("10:00");
+        Api.screen(clinicId, client, "UNTREATED_LIMB_INFECTION");
+
+        staff(clinicId).post("/bookings/{id}/check-in", bookingId).then()
+                .statusCode(409)
+                .body("title", equalTo("Screening required"))
+                .body("detail", containsString("records an untreated limb infection"));
+        assertTrue(FakeGateway.received(unitId).isEmpty(), "no session was started");
+    }
+
+    @Test
     void anOfflineUnitGivesTheDeskAClearAnswer() {
         FakeGateway.behave(unitId, Behaviour.OFFLINE);
         var bookingId = book("10:00");

@@ -242,6 +242,10 @@ public class BookingService {
             if (!found.offering().isCompression()) {
                 return writer.checkedIn(booking.bookingId, null, null, now).map(BookingView::of);
             }
+            // a screening recorded since the booking (a new contraindication) or one that lapsed stops the session too
+            ScreeningRules.refusal(found.screening(), now, config.booking().screeningValidFor()).ifPresent(reason -> {
+                throw new ProblemException(409, "Screening required", reason);
+            });
             var unitId = found.resource().unitId;
             if ("FAULTED".equals(found.unitState())) {
                 throw ProblemException.conflict("Unit '" + unitId + "' reports a fault, so the session cannot start; "
@@ -316,7 +320,8 @@ public class BookingService {
         });
     }
 
-    private record CheckInContext(Booking booking, Offering offering, BookableResource resource, String unitState) {
+    private record CheckInContext(Booking booking, Offering offering, BookableResource resource, String unitState,
+                                  ScreeningRules.Latest screening) {
     }
 
     @WithSession
@@ -327,8 +332,10 @@ public class BookingService {
             }
             return offerings.findById(booking.serviceId).chain(offering -> resources.findById(booking.resourceId)
                     .chain(resource -> resource.unitId == null
-                            ? Uni.createFrom().item(new CheckInContext(booking, offering, resource, null))
-                            : units.state(resource.unitId).map(state -> new CheckInContext(booking, offering, resource, state))));
+                            ? Uni.createFrom().item(new CheckInContext(booking, offering, resource, null, null))
+                            : units.state(resource.unitId).chain(state -> screenings.latest(booking.clientId)
+                                    .map(latest -> new CheckInContext(booking, offering, resource, state, latest == null
+                                            ? null : new ScreeningRules.Latest(latest.screenedAt, latest.answers()))))));
         });
     }
 

@@ -4,6 +4,7 @@ import com.secondheart.booking.catalogue.repository.Offering;
 import com.secondheart.booking.catalogue.repository.OfferingRepository;
 import com.secondheart.booking.common.repository.UniqueViolations;
 import com.secondheart.booking.resources.repository.ResourceType;
+import com.secondheart.protocol.device.ProgramMode;
 import com.secondheart.support.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -27,8 +28,8 @@ public class OfferingService {
     @WithTransaction
     public Uni<OfferingView> create(NewOffering request) {
         var compression = request.resourceType() == ResourceType.BOOT_UNIT;
-        if (compression && (request.programMode() == null || request.intensity() == null)) {
-            throw ProblemException.badRequest("A compression service must name the program to run: 'programMode' and 'intensity' (1-7).");
+        if (compression && request.intensity() == null) {
+            throw ProblemException.badRequest("A compression service must name the program's 'intensity' (1-7).");
         }
         if (!compression && (request.programMode() != null || request.intensity() != null)) {
             throw ProblemException.badRequest("Only a compression service (resource type BOOT_UNIT) runs a program; leave 'programMode' and 'intensity' out.");
@@ -42,7 +43,8 @@ public class OfferingService {
         offering.resourceType = request.resourceType();
         offering.durationMinutes = request.durationMinutes();
         offering.bufferMinutes = request.bufferMinutes() == null ? 0 : request.bufferMinutes();
-        offering.programMode = request.programMode();
+        // gradient-sequential with distal hold is the default mode (BRIEF section 2)
+        offering.programMode = compression && request.programMode() == null ? ProgramMode.GRADIENT_SEQUENTIAL : request.programMode();
         offering.intensity = request.intensity();
         offering.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return offerings.findById(offering.serviceId)

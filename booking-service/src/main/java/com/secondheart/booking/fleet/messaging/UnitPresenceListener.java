@@ -57,7 +57,10 @@ public class UnitPresenceListener {
                 // subscribe again on every connection, so that retained states arrive again after an outage
                 .addConnectedListener(connected -> subscribe())
                 .buildAsync();
-        client.connectWith().cleanStart(true).send().whenComplete((ack, failure) -> {
+        var connect = client.connectWith().cleanStart(true);
+        mqtt.username().filter(name -> !name.isBlank()).ifPresent(name -> connect.simpleAuth().username(name)
+                .password(mqtt.password().orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8)).applySimpleAuth());
+        connect.send().whenComplete((ack, failure) -> {
             if (failure != null) {
                 LOG.warnf("the broker for unit presence cannot be reached yet (%s); retrying in the background", failure.toString());
             }
