@@ -57,6 +57,10 @@ public interface DashboardConfig {
         @WithDefault("180")
         int telemetrySamples();
 
+        /** How often today's bookings and utilization are read again while anyone watches. */
+        @WithDefault("30s")
+        Duration todayEvery();
+
         /** A comment line on every open stream this often, so proxies do not close an idle one. */
         @WithDefault("15s")
         Duration heartbeat();

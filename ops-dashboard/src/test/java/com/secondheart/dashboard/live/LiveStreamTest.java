@@ -43,6 +43,10 @@ class LiveStreamTest {
 
     /** Its own application: the live states these tests inject must not reach the overview tests. */
     public static class OwnApplication implements QuarkusTestProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("sh.dashboard.live.today-every", "0s");
+        }
     }
 
     @InjectUpstreams
@@ -105,6 +109,20 @@ class LiveStreamTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> joined(northPage).contains("\"sessionId\":\"s-42\""));
         assertTrue(!joined(fleetPage).contains("s-42"), "the fleet page gets no pressures");
         assertTrue(!joined(strangerPage).contains("s-42"), "another clinic's staff get no pressures");
+    }
+
+    @Test
+    void todaysBookingsAndUtilizationReachTheStreamForEachClinic() {
+        upstreams.booking().json("/bookings", """
+                [{"bookingId":"b1","clinicId":"clinic-north","status":"COMPLETED","startsAt":"2026-11-30T09:00:00Z","endsAt":"2026-11-30T09:20:00Z"},
+                 {"bookingId":"b2","clinicId":"clinic-north","status":"BOOKED","startsAt":"2026-11-30T10:00:00Z","endsAt":"2026-11-30T10:20:00Z"},
+                 {"bookingId":"b3","clinicId":"clinic-north","status":"CANCELLED","startsAt":"2026-11-30T11:00:00Z","endsAt":"2026-11-30T11:20:00Z"}]""");
+        upstreams.telemetry().json("/aggregates", "{\"rows\":[{\"key\":\"clinic-north\",\"sessions\":4,\"utilization\":0.25}]}");
+
+        var lines = read(TestTokens.operations(), null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(lines).contains(
+                "{\"clinicId\":\"clinic-north\",\"bookings\":2,\"noShows\":0,\"utilization\":0.25}"));
     }
 
     private List<String> read(String token, String clinicId) {

@@ -16,29 +16,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Today's bookings (booking-service) and utilization (telemetry-service's aggregates) per clinic, read with the
- * dashboard's service token at most every {@link #EVERY} and shared by every viewer. A source that does not answer
+ * dashboard's service token at most every {@code sh.dashboard.live.today-every} (30s) and shared by every viewer. A source that does not answer
  * leaves its number null (shown as "–"), never zero.
  */
 @ApplicationScoped
 public class TodayService {
 
-    static final Duration EVERY = Duration.ofSeconds(30);
     private static final Duration DEADLINE = Duration.ofSeconds(4);
 
     private final BookingsClient bookings;
     private final AggregatesClient aggregates;
+    private final Duration every;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ClinicDay> days = new ConcurrentHashMap<>();
     private volatile java.time.Instant readAt = java.time.Instant.MIN;
 
-    TodayService(BookingsClient bookings, AggregatesClient aggregates) {
+    TodayService(BookingsClient bookings, AggregatesClient aggregates, com.secondheart.dashboard.config.DashboardConfig config) {
         this.bookings = bookings;
         this.aggregates = aggregates;
+        this.every = config.live().todayEvery();
     }
 
     /** @return whether it read again (the caller then tells viewers) */
     public Uni<Boolean> refresh(Collection<String> clinicIds) {
-        if (clock.instant().isBefore(readAt.plus(EVERY)) || clinicIds.isEmpty()) {
+        if (clock.instant().isBefore(readAt.plus(every)) || clinicIds.isEmpty()) {
             return Uni.createFrom().item(false);
         }
         readAt = clock.instant();
