@@ -11,8 +11,10 @@ import com.secondheart.gateway.registry.service.NewUnit;
 import com.secondheart.gateway.registry.service.RegisteredUnit;
 import com.secondheart.gateway.registry.service.RegistryService;
 import com.secondheart.gateway.testing.FakeUnit;
+import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.gateway.testing.SecuredBrokerResource;
 import com.secondheart.testsupport.SecuredBroker;
+import com.secondheart.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -192,6 +195,25 @@ class UnitsAtTheBrokerTest {
         return inbox.stream()
                 .filter(message -> java.util.Arrays.stream(unitIds).anyMatch(id -> message.startsWith("sh/v1/units/" + id + "/")))
                 .toList();
+    }
+
+    @Test
+    void a_new_password_from_the_registry_replaces_the_old_one_at_the_broker() throws Throwable {
+        var unit = register("rotated");
+        Gateway.callAs(TestTokens.fleetAdmin());
+        try {
+            var rotated = given().post("/units/{id}/mqtt-credentials", unit.unitId()).then().statusCode(200)
+                    .extract().jsonPath();
+            assertEquals(unit.unitId(), rotated.getString("mqttUsername"));
+            var newPassword = rotated.getString("mqttPassword");
+
+            connect(unit.unitId(), unit.unitId(), newPassword, new CopyOnWriteArrayList<>()).disconnect();
+            // Mosquitto at once; the embedded HiveMQ within its registry cache time (1 s in tests)
+            await().atMost(PATIENCE).until(() -> refused(unit.unitId(), unit.unitId(), unit.mqttPassword()));
+            given().post("/units/{id}/mqtt-credentials", "unit-never-registered").then().statusCode(404);
+        } finally {
+            Gateway.callAs(null);
+        }
     }
 
     private RegisteredUnit register(String name) throws Throwable {

@@ -96,6 +96,37 @@ public class RegistryService {
                 .map(ignored -> UnitView.of(unit, state));
     }
 
+    /**
+     * Gives a unit a new MQTT password, shown this once; the old one stops working (on Mosquitto at once, which also
+     * closes the unit's connection; on the embedded HiveMQ within its registry cache time). Empty item when the unit
+     * is unknown; 409 when it is decommissioned; 503, and nothing changed, when the broker does not take the new one.
+     */
+    public Uni<MqttCredentials.Issued> rotateMqttPassword(String unitId) {
+        return VertxContextSupport.executeBlocking(() -> credentials.issue(unitId))
+                .chain(issued -> Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
+                    if (unit == null) {
+                        return Uni.createFrom().<MqttCredentials.Issued>nullItem();
+                    }
+                    if (!unit.active) {
+                        return Uni.createFrom().<MqttCredentials.Issued>failure(decommissioned(unitId));
+                    }
+                    unit.mqttPasswordHash = issued.hash();
+                    // inside the transaction: the registry keeps the old password unless the broker has the new one
+                    return units.flush().chain(() -> brokerAccounts.unitRegistered(unitId, issued.password()))
+                            .onFailure().transform(e -> {
+                                LOG.warnf("New broker password for unit %s not taken: %s", unitId, e.getMessage());
+                                return ProblemException.unavailable("The broker did not take the new password of unit '"
+                                        + unitId + "'; the old one still works. Try again.");
+                            })
+                            .replaceWith(issued);
+                })))
+                .invoke(issued -> {
+                    if (issued != null) {
+                        LOG.infof("New broker password for unit %s", unitId);
+                    }
+                });
+    }
+
     /** A page of units, ordered by unit id; {@code state} is a {@link UnitState} name or null. */
     @WithSession
     public Uni<List<UnitView>> list(String clinicId, String state, ClinicScope scope, int page, int size) {
