@@ -108,8 +108,9 @@ psql_db -d "$DB" -v sessions="$SESSIONS" -v days="$DAYS" -v seed="0.$SEED" -v ou
   -f "$ROOT/bench/telemetry/load.sql" >"$WORK/load.out"
 LOAD_SECONDS=$(( $(date +%s) - LOAD_START ))
 COUNTS=$(psql_db -d "$DB" -At -F ' ' -c "select (select count(*) from sessions), (select count(*) from session_daily),
-  (select count(*) from clinic_daily), (select count(*) from outcomes), (select count(*) from outcome_histogram)")
-read -r N_SESSIONS N_ROLLUP N_CLINIC_ROLLUP N_OUTCOMES N_HISTOGRAM <<<"$COUNTS"
+  (select count(*) from clinic_daily), (select count(*) from outcomes), (select count(*) from outcome_histogram),
+  (select count(*) from fleet_outcome_histogram)")
+read -r N_SESSIONS N_ROLLUP N_CLINIC_ROLLUP N_OUTCOMES N_HISTOGRAM N_FLEET_HISTOGRAM <<<"$COUNTS"
 DB_SIZE=$(psql_db -d "$DB" -At -c "select pg_size_pretty(pg_database_size(current_database()))")
 
 TO=$(psql_db -d "$DB" -At -c "select max(local_day) from sessions")
@@ -169,7 +170,7 @@ LOAD2=$(cut -d' ' -f1-3 /proc/loadavg)
 cat <<REPORT
 
 Telemetry aggregates, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-Data: $N_SESSIONS sessions ($FROM90 .. $TO, 50 clinics, 500 units), $N_OUTCOMES outcomes; rollups: $N_ROLLUP session_daily, $N_CLINIC_ROLLUP clinic_daily, $N_HISTOGRAM outcome_histogram rows; database $DB_SIZE; loaded in ${LOAD_SECONDS} s
+Data: $N_SESSIONS sessions ($FROM90 .. $TO, 50 clinics, 500 units), $N_OUTCOMES outcomes; rollups: $N_ROLLUP session_daily, $N_CLINIC_ROLLUP clinic_daily, $N_HISTOGRAM outcome_histogram, $N_FLEET_HISTOGRAM fleet_outcome_histogram rows; database $DB_SIZE; loaded in ${LOAD_SECONDS} s
 Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(psql_db -d "$DB" -At -c 'show server_version'), $(java -version 2>&1 | head -1)
 Load average at start of measuring: $LOAD1; at the end: $LOAD2
 Requests one at a time with curl (time_total), $WARMUP warm-up requests per kind first.

@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP on
 select setseed(:seed);
 
-truncate session_daily, clinic_daily, clinic_units, outcome_histogram, outcomes, sessions, clinic_calendar;
+truncate session_daily, clinic_daily, clinic_units, outcome_histogram, fleet_outcome_histogram, outcomes, sessions, clinic_calendar;
 
 -- Clinic c01..c50, opening Mon-Fri 07:00-21:00, Sat 08:00-16:00, closed on Sunday.
 insert into clinic_calendar (clinic_id, zone_id, opening_minutes)
@@ -79,11 +79,15 @@ select gen_random_uuid(), gen_random_uuid(), s.clinic_id, s.session_id, s.bookin
        m.before, m.before * (1 + m.pct / 100), m.before * m.pct / 100, m.pct,
        case when m.method = 'CIRCUMFERENCES' then abs(m.pct) > 3.8 else abs(m.before * m.pct / 100) > 0.5 end,
        '[]'::jsonb, s.local_day
-  from sessions s
-  cross join lateral (select case when random() < 0.9 then 'CIRCUMFERENCES' else 'FIGURE_OF_EIGHT' end as method,
-                             -2 + 3 * (random() + random() + random() - 1.5) * 1.41 as pct,
-                             case when random() < 2 then 2800 + 800 * random() end as before) m
- where s.outcome = 'COMPLETED' and random() < :outcome_share;
+  from (select sessions.*, random() as r_share, random() as r_method, random() as r1, random() as r2, random() as r3,
+               random() as r4
+          from sessions where outcome = 'COMPLETED') s
+  -- every draw is a column of s, so that each outcome gets its own (a lateral subquery of random() alone would be
+  -- computed once for all rows)
+  cross join lateral (select case when s.r_method < 0.9 then 'CIRCUMFERENCES' else 'FIGURE_OF_EIGHT' end as method,
+                             -2 + 3 * (s.r1 + s.r2 + s.r3 - 1.5) * 1.41 as pct,
+                             2800 + 800 * s.r4 as before) m
+ where s.r_share < :outcome_share;
 
 -- The outcome histogram, as the outcomes API keeps it (one count per completed outcome).
 insert into outcome_histogram (clinic_id, local_day, mode, method, bin, n, meaningful, sum_pct)
@@ -91,6 +95,10 @@ select clinic_id, local_day, coalesce(mode, 'UNKNOWN'), method, floor(change_pct
        count(*) filter (where meaningful), sum(change_pct)
   from outcomes where change_pct is not null
  group by 1, 2, 3, 4, 5;
+
+insert into fleet_outcome_histogram (local_day, mode, method, bin, n, meaningful, sum_pct)
+select local_day, mode, method, bin, sum(n), sum(meaningful), sum(sum_pct)
+  from outcome_histogram group by 1, 2, 3, 4;
 
 -- What autovacuum would do soon after a bulk load: statistics and the visibility map (index-only scans).
 vacuum analyze clinic_calendar;
@@ -100,6 +108,7 @@ vacuum analyze clinic_daily;
 vacuum analyze clinic_units;
 vacuum analyze outcomes;
 vacuum analyze outcome_histogram;
+vacuum analyze fleet_outcome_histogram;
 
 select (select count(*) from sessions) as sessions, (select count(*) from session_daily) as rollup_rows,
        (select count(*) from outcomes) as outcomes, (select count(*) from clinic_daily) as clinic_rows,

@@ -151,6 +151,19 @@ class AggregatesApiTest {
     }
 
     @Test
+    void theFleetWideDistributionAgreesWithTheSumOfTheClinics() {
+        var fleet = given().queryParam("from", "2026-11-24").queryParam("to", "2026-11-24")
+                .when().get("/aggregates").then().statusCode(200)
+                .extract().jsonPath().getInt("rows[0].outcomes.CIRCUMFERENCES.n");
+        var perClinic = given().queryParam("from", "2026-11-24").queryParam("to", "2026-11-24").queryParam("groupBy", "clinic")
+                .when().get("/aggregates").then().statusCode(200)
+                .extract().jsonPath().getList("rows.outcomes.CIRCUMFERENCES.n", Integer.class);
+        org.junit.jupiter.api.Assertions.assertEquals(fleet,
+                perClinic.stream().filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).sum());
+        org.hamcrest.MatcherAssert.assertThat(fleet, org.hamcrest.Matchers.greaterThanOrEqualTo(4));
+    }
+
+    @Test
     void theSameFiguresGroupByUnitAndByProgram() {
         day().queryParam("groupBy", "program").when().get("/aggregates").then()
                 .statusCode(200)

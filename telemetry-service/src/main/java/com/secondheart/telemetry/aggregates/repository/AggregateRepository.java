@@ -84,8 +84,9 @@ public class AggregateRepository {
     }
 
     /**
-     * Outcome bins per group and method: from {@code outcome_histogram}, or, when a unit is asked for or rows are
-     * grouped by unit, binned on the fly from the unit's few {@code outcomes} (same bins, same answers).
+     * Outcome bins per group and method: from {@code fleet_outcome_histogram} for the whole fleet (no clinic filter
+     * or scope, not grouped by clinic), from {@code outcome_histogram} for clinics, or, when a unit is asked for or
+     * rows are grouped by unit, binned on the fly from the unit's few {@code outcomes} (same bins, same answers).
      */
     public Uni<List<OutcomeBin>> outcomes(GroupBy groupBy, Filter filter) {
         String sql;
@@ -97,6 +98,13 @@ public class AggregateRepository {
                      where change_pct is not null and %2$s
                      group by 1, 2, 3
                     """.formatted(groupBy.outcomeKey, where(filter, true));
+        } else if (filter.clinicId() == null && filter.clinicScope() == null && groupBy != GroupBy.CLINIC) {
+            sql = """
+                    select %1$s as key, method, bin, sum(n), sum(meaningful), sum(sum_pct)
+                      from fleet_outcome_histogram
+                     where %2$s
+                     group by 1, 2, 3
+                    """.formatted(groupBy.sessionKey, where(filter, true));
         } else {
             sql = """
                     select %1$s as key, method, bin, sum(n), sum(meaningful), sum(sum_pct)

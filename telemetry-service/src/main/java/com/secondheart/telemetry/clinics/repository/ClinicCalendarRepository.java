@@ -61,7 +61,9 @@ public class ClinicCalendarRepository {
                                          where clinic_id = :clinicId""")
                                 .setParameter("clinicId", clinicId).executeUpdate())
                         .chain(() -> session.createNativeQuery("select cast(rebuild_clinic_daily(:clinicId) as text)", String.class)
-                                .setParameter("clinicId", clinicId).getSingleResult()))
+                                .setParameter("clinicId", clinicId).getSingleResult())
+                        .chain(() -> session.createNativeQuery("select cast(rebuild_fleet_outcome_histogram() as text)", String.class)
+                                .getSingleResult()))
                 .replaceWithVoid();
     }
 

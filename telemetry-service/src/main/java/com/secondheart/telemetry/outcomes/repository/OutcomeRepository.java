@@ -75,10 +75,24 @@ public class OutcomeRepository {
                    sum_pct = outcome_histogram.sum_pct + excluded.sum_pct
             """;
 
+    private static final String COUNT_IN_FLEET_HISTOGRAM = """
+            insert into fleet_outcome_histogram (local_day, mode, method, bin, n, meaningful, sum_pct)
+            select local_day, coalesce(mode, 'UNKNOWN'), method, cast(floor(change_pct / 0.5) as integer), 1,
+                   case when meaningful then 1 else 0 end, change_pct
+              from outcomes where outcome_id = cast(:id as uuid) and change_pct is not null
+            on conflict (local_day, mode, method, bin) do update
+               set n = fleet_outcome_histogram.n + 1,
+                   meaningful = fleet_outcome_histogram.meaningful + excluded.meaningful,
+                   sum_pct = fleet_outcome_histogram.sum_pct + excluded.sum_pct
+            """;
+
     public Uni<Void> countInHistogram(UUID outcomeId) {
         return Panache.getSession().chain(session -> session.createNativeQuery(COUNT_IN_HISTOGRAM)
                         .setParameter("id", outcomeId.toString())
-                        .executeUpdate())
+                        .executeUpdate()
+                        .chain(() -> session.createNativeQuery(COUNT_IN_FLEET_HISTOGRAM)
+                                .setParameter("id", outcomeId.toString())
+                                .executeUpdate()))
                 .replaceWithVoid();
     }
 
