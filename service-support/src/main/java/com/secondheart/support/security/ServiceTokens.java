@@ -1,5 +1,6 @@
 package com.secondheart.support.security;
 
+import io.quarkus.arc.Unremovable;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ import java.util.Set;
  * client-credentials grant takes its place (docs/security.md).
  */
 @ApplicationScoped
+@Unremovable // looked up by ServiceTokenFilter at run time, which ArC cannot see at build time
 public class ServiceTokens {
 
     @Inject
