@@ -2,7 +2,6 @@ package com.secondheart.launcher;
 
 import com.secondheart.infra.brokeraccess.BrokerAccessSettings;
 import com.secondheart.infra.brokeraccess.BrokerRole;
-import com.secondheart.infra.brokeraccess.Pbkdf2Hashes;
 import com.secondheart.infra.brokeraccess.ServiceAccount;
 
 import java.io.IOException;
@@ -11,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The fleet's broker is secured like a deployed one (docs/security.md, "Broker access"): each service has its own
@@ -32,8 +30,6 @@ final class FleetBrokerAccess {
 
     static final String ACCESS_FILE = "broker-access.properties";
     static final String UNIT_CREDENTIALS_FILE = "unit-credentials.properties";
-    /** The registry's default PBKDF2 cost (device-gateway, sh.gateway.registry.password-iterations). */
-    private static final int REGISTRY_ITERATIONS = 210_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final Map<String, BrokerRole> SERVICES = Map.of(
@@ -76,11 +72,11 @@ final class FleetBrokerAccess {
 
     /**
      * Writes the agent's credentials file: passwords issued just now, else those kept from an earlier start; a unit
-     * whose password nobody kept (its registration answered it to an earlier launcher) gets a new one, set in the
-     * registry directly, as only the demo's own database allows. Returns the file.
+     * whose password nobody kept (its registration answered it to an earlier launcher) gets a new one from the
+     * gateway ({@code newPassword}: POST /units/{id}/mqtt-credentials). Returns the file.
      */
     static Path unitCredentials(Path dataDir, Map<String, String> issuedNow, List<String> unitIds,
-                                String registryJdbcUrl, String dbUser, String dbPassword) {
+                                Function<String, String> newPassword) {
         var file = dataDir.resolve(UNIT_CREDENTIALS_FILE);
         var kept = new Properties();
         if (Files.exists(file)) {
@@ -91,38 +87,20 @@ final class FleetBrokerAccess {
             }
         }
         var passwords = new LinkedHashMap<String, String>();
-        var reset = new LinkedHashMap<String, String>();
         for (var unitId : unitIds) {
             var password = issuedNow.get(unitId);
             if (password == null) {
                 password = kept.getProperty(unitId);
             }
             if (password == null || password.isBlank()) {
-                password = newPassword();
-                reset.put(unitId, password);
+                password = newPassword.apply(unitId);
             }
             passwords.put(unitId, password);
-        }
-        if (!reset.isEmpty()) {
-            resetInRegistry(reset, registryJdbcUrl, dbUser, dbPassword);
         }
         var content = new StringBuilder("# Broker passwords of the simulated units (username = client id = unit id). Secret.\n");
         passwords.forEach((unitId, password) -> content.append(unitId).append('=').append(password).append('\n'));
         BrokerAccessSettings.writeSecret(file, content.toString());
         return file;
-    }
-
-    private static void resetInRegistry(Map<String, String> passwords, String jdbcUrl, String user, String password) {
-        try (var connection = DriverManager.getConnection(jdbcUrl, user, password);
-             var update = connection.prepareStatement("UPDATE units SET mqtt_password_hash = ? WHERE unit_id = ?")) {
-            for (var entry : passwords.entrySet()) {
-                update.setString(1, Pbkdf2Hashes.hash(entry.getValue(), REGISTRY_ITERATIONS));
-                update.setString(2, entry.getKey());
-                update.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot set the demo units' broker passwords in the registry: " + e.getMessage(), e);
-        }
     }
 
     private static String newPassword() {

@@ -117,7 +117,7 @@ public final class FleetLauncher {
         var issuedPasswords = seeder.seed(DemoFleet.CLINICS);
         seeder.seedCalendars(telemetry.baseUrl(), DemoFleet.CLINICS);
         var unitCredentials = FleetBrokerAccess.unitCredentials(s.dataDir(), issuedPasswords, DemoFleet.allUnitIds(),
-                registryJdbc, DB_USER, DB_PASSWORD);
+                unitId -> newUnitPassword(launcherHttp, gateway.baseUrl(), unitId));
         say("Registered %d clinics and %d boot units", DemoFleet.CLINICS.size(), DemoFleet.allUnitIds().size());
 
         var agentEnv = new HashMap<>(common);
@@ -198,6 +198,23 @@ public final class FleetLauncher {
         if (!busy.isEmpty()) {
             throw new IllegalStateException("these ports are in use: " + String.join(", ", busy)
                     + ". Stop what uses them (another fleet still running?) or choose others: see README, 'Ports'.");
+        }
+    }
+
+    /** A new broker password for a unit registered by an earlier start whose password was not kept. */
+    private static String newUnitPassword(JsonHttp http, String gatewayUrl, String unitId) {
+        try {
+            var reply = http.post(gatewayUrl + "/units/" + unitId + "/mqtt-credentials", Map.of());
+            if (!reply.ok()) {
+                throw new IllegalStateException("no new broker password for unit " + unitId + ": HTTP " + reply.status()
+                        + " " + reply.body());
+            }
+            return reply.body().get("mqttPassword").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
