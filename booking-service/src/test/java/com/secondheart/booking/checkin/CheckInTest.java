@@ -132,6 +132,14 @@ class CheckInTest {
                         .body("detail", equalTo("Unit '" + faulty + "' reports a fault, so the session cannot start; "
                                 + "clear the fault on the unit or move the booking to another unit."));
                 assertTrue(FakeGateway.received(faulty).isEmpty(), "nothing was sent to a faulted unit");
+
+                // back online: offered again
+                gateway.presence(allDay, faulty, com.secondheart.protocol.fleet.UnitState.ONLINE);
+                await().untilAsserted(() -> staff(allDay).queryParam("serviceId", compression)
+                        .queryParam("from", today.toString()).queryParam("to", today.plusDays(1).toString())
+                        .get("/clinics/{id}/availability", allDay).then()
+                        .body("slots.findAll { java.time.Instant.parse(it.start) < java.time.Instant.now().plusSeconds(4 * 3600) }.size()",
+                                org.hamcrest.Matchers.greaterThan(0)));
             } finally {
                 gateway.forget(allDay, faulty);
             }

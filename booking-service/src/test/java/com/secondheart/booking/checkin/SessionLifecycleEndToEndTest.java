@@ -16,7 +16,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 /**
- * From booking to a completed session over the real broker: the desk books and checks in; the (fake) gateway takes
+ * From booking to a completed session over the real broker (and, for what push missed, through the journal): the desk books and checks in; the (fake) gateway takes
  * the start command; a simulated unit's events arrive as the gateway publishes them on the fleet topic tree
  * ({@code sh/v1/fleet/clinics/{c}/units/{u}/events}) and move the booking on, exactly once.
  */
@@ -58,6 +58,36 @@ class SessionLifecycleEndToEndTest {
                     staff(clinicId).get("/bookings/{id}", bookingId).then()
                             .body("status", equalTo("COMPLETED"))
                             .body("updatedAt", equalTo(version)));
+        }
+    }
+
+    @Test
+    void eventsThatPushNeverDeliveredArriveThroughTheJournalAndMoveTheBookingOnce() {
+        var clinicId = Api.clinic("UTC", "08:00", "20:00");
+        var unitId = Ids.fresh("unit");
+        var boots = Api.bootUnit(clinicId, unitId);
+        var compression = Api.compression(20, 10);
+        var bookingId = staff(clinicId).body(booking(clinicId, compression, Api.screenedClient(clinicId), CheckInTest.tomorrow("13:00"), boots))
+                .post("/bookings").then().statusCode(201).extract().<String>path("bookingId");
+        staff(clinicId).post("/bookings/{id}/check-in", bookingId).then().statusCode(200);
+        var sessionId = FakeGateway.sessionOf(bookingId);
+
+        // nothing on the broker: only the gateway's journal has them (a push lost while the service was down)
+        var started = FleetBroker.started(clinicId, unitId, 1, sessionId, bookingId);
+        var completed = FleetBroker.completed(clinicId, unitId, 2, sessionId);
+        FakeGateway.journal(started.journalPosition(), FleetBroker.json(started));
+        FakeGateway.journal(completed.journalPosition(), FleetBroker.json(completed));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> staff(clinicId).get("/bookings/{id}", bookingId).then()
+                .body("status", equalTo("COMPLETED"))
+                .body("sessionOutcome", equalTo("COMPLETED")));
+        // the same events pushed afterwards find them applied
+        try (var unit = FleetBroker.connect()) {
+            var updated = staff(clinicId).get("/bookings/{id}", bookingId).then().extract().<String>path("updatedAt");
+            unit.publish(started);
+            unit.publish(completed);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    staff(clinicId).get("/bookings/{id}", bookingId).then().body("updatedAt", equalTo(updated)));
         }
     }
 

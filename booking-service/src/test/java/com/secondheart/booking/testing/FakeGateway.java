@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * device-gateway's command API and (empty) event journal as a real HTTP server on a free local port. Each unit
+ * device-gateway's command API and event journal (empty until a test appends) as a real HTTP server on a free local
+ * port. Each unit
  * behaves as a test tells it: accepts the start (default), refuses with a reason, is offline (PENDING), never
  * answers (SENT), or the gateway fails (500) or does not know it (404). Requests are recorded with their
  * Authorization header and body.
@@ -38,6 +39,15 @@ public class FakeGateway implements QuarkusTestResourceLifecycleManager {
     private static final Map<String, String> REASONS = new ConcurrentHashMap<>();
     private static final Map<String, Command> COMMANDS = new ConcurrentHashMap<>();
     private static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
+    private static final List<JournalEntry> JOURNAL = new CopyOnWriteArrayList<>();
+
+    private record JournalEntry(long position, String json) {
+    }
+
+    /** Appends a FleetEvent (as the gateway's journal serves it) for the service's catch-up reader. */
+    public static void journal(long position, String json) {
+        JOURNAL.add(new JournalEntry(position, json));
+    }
 
     private HttpServer server;
 
@@ -67,7 +77,26 @@ public class FakeGateway implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/events", exchange -> send(exchange, 200, "[]"));
+        server.createContext("/events", exchange -> {
+            var query = exchange.getRequestURI().getRawQuery();
+            var after = 0L;
+            var limit = 500;
+            if (query != null) {
+                for (var pair : query.split("&")) {
+                    var parts = pair.split("=", 2);
+                    if (parts.length == 2 && parts[0].equals("after")) {
+                        after = Long.parseLong(parts[1]);
+                    } else if (parts.length == 2 && parts[0].equals("limit")) {
+                        limit = Integer.parseInt(parts[1]);
+                    }
+                }
+            }
+            var from = after;
+            var page = JOURNAL.stream().filter(entry -> entry.position() > from)
+                    .sorted((a, b) -> Long.compare(a.position(), b.position())).limit(limit)
+                    .map(JournalEntry::json).toList();
+            send(exchange, 200, "[" + String.join(",", page) + "]");
+        });
         server.createContext("/units/", this::issue);
         server.createContext("/commands/", exchange -> {
             var id = exchange.getRequestURI().getPath().substring("/commands/".length());

@@ -58,6 +58,11 @@ public final class FleetBroker implements AutoCloseable {
         return FleetEvent.of(clinicId, Instant.now(), POSITIONS.incrementAndGet(), UnitEvent.of(unitId, seq, 1, Instant.now(), data));
     }
 
+    /** The event as the gateway's journal serves it. */
+    public static String json(FleetEvent event) {
+        return new String(ProtocolCodec.shared().encode(event), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public void publish(FleetEvent event) {
         client.publishWith().topic(Topics.fleetEvents(event.clinicId(), event.event().unitId()))
                 .qos(MqttQos.AT_LEAST_ONCE).payload(codec.encode(event)).send();
