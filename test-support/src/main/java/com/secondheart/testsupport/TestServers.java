@@ -169,7 +169,7 @@ public final class TestServers {
             mqtt = System.getProperty(MQTT_ENDPOINT_PROPERTY);
             CompletableFuture<EmbeddedServersProcess> pgStart = needPg && pg == null
                     ? CompletableFuture.supplyAsync(() -> EmbeddedServersProcess.builder()
-                            .postgres(0, null).jvmOption("-Xmx96m").logFile(logFile("postgres")).start())
+                            .postgres(0, null).jvmOption("-Xmx256m").logFile(logFile("postgres")).start())
                     : CompletableFuture.completedFuture(null);
             CompletableFuture<EmbeddedServersProcess> mqttStart = needMqtt && mqtt == null
                     ? CompletableFuture.supplyAsync(() -> EmbeddedServersProcess.builder()
