@@ -29,6 +29,12 @@ class NoShowTest {
     @Inject
     Pool pool;
 
+    @Inject
+    com.secondheart.booking.bookings.service.NoShowSweep sweep;
+
+    @Inject
+    com.secondheart.fleetconsumer.service.FreshContext freshContext;
+
     @Test
     void aBookingNobodyCheckedInForBecomesANoShowAfterTheGraceAndFreesItsResource() {
         var clinicId = Api.clinic("UTC", "00:00", "23:59");
@@ -51,6 +57,34 @@ class NoShowTest {
         var held = pool.preparedQuery("select count(*) from bookings where resource_id = $1 and status not in ('CANCELLED', 'NO_SHOW')")
                 .execute(Tuple.of(room)).await().indefinitely().iterator().next().getLong(0);
         org.junit.jupiter.api.Assertions.assertEquals(0L, held);
+    }
+
+    @Test
+    void twoReplicasSweepingAtOnceMarkEachNoShowExactlyOnce() {
+        var clinicId = Api.clinic("UTC", "00:00", "23:59");
+        var massage = Api.massage(30, 0);
+        var late = new java.util.ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            var id = book(clinicId, massage, "10:00", Api.room(clinicId, "room" + i));
+            startAgo(id, Duration.ofMinutes(30));
+            late.add(id);
+        }
+
+        // two sweeps in two transactions at the same moment, beside the scheduled one of this very service
+        var now = java.time.Instant.now();
+        var marked = io.smallrye.mutiny.Uni.combine().all()
+                .unis(freshContext.run(() -> sweep.sweep(now)), freshContext.run(() -> sweep.sweep(now)))
+                .with((a, b) -> (Integer) a + (Integer) b)
+                .await().atMost(Duration.ofSeconds(30));
+
+        org.junit.jupiter.api.Assertions.assertTrue(marked <= 5, "never more marks than bookings: " + marked);
+        for (var id : late) {
+            staff(clinicId).get("/bookings/{id}", id).then().body("status", equalTo("NO_SHOW"));
+            // every status change bumps the version once: marked twice would show 2
+            var version = pool.preparedQuery("select version from bookings where booking_id = $1")
+                    .execute(Tuple.of(UUID.fromString(id))).await().indefinitely().iterator().next().getInteger(0);
+            org.junit.jupiter.api.Assertions.assertEquals(1, version, id);
+        }
     }
 
     private String book(String clinicId, String service, String time, String resourceId) {
