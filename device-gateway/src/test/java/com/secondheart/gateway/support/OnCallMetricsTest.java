@@ -99,7 +99,8 @@ class OnCallMetricsTest {
 
     @Test
     void the_mqtt_connection_and_the_ingest_backlog_are_gauges() {
-        assertEquals(1.0, Gateway.metric("sh_gateway_mqtt_connected"));
+        // the connection may still be coming up when this test runs first
+        await().atMost(PATIENCE).untilAsserted(() -> assertEquals(1.0, Gateway.metric("sh_gateway_mqtt_connected")));
         assertTrue(hasLine(metricsText(), "sh_gateway_ingest_backlog"));
     }
 
