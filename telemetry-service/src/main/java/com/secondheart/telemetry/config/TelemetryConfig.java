@@ -53,6 +53,12 @@ public interface TelemetryConfig {
         /** MQTT client id; unique per replica, the shared subscription groups replicas, not the id. */
         @WithDefault("telemetry-service-${quarkus.uuid}")
         String clientId();
+
+        /** This service's broker account (SH_MQTT_USERNAME); absent for a broker that lets anyone in. */
+        Optional<String> username();
+
+        /** Its password (SH_MQTT_PASSWORD). */
+        Optional<String> password();
     }
 
     interface Gateway {

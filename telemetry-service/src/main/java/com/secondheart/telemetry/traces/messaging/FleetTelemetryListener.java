@@ -1,43 +1,108 @@
 package com.secondheart.telemetry.traces.messaging;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.fleet.FleetTelemetry;
+import com.secondheart.telemetry.config.TelemetryConfig;
+import com.secondheart.telemetry.config.TelemetrySettings;
 import com.secondheart.telemetry.traces.service.TraceRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Per-second telemetry the gateway hands on at QoS 0 on {@code sh/v1/fleet/clinics/+/units/+/telemetry}
- * (channel {@code fleet-telemetry}). It may be lost; nothing keys on it. Unreadable messages are counted in
- * {@code sh_telemetry_telemetry_rejected_total} and never stop the stream; readable ones in
- * {@code sh_telemetry_telemetry_received_total}.
+ * Per-second telemetry the gateway hands on at QoS 0 on {@code sh/v1/fleet/clinics/+/units/+/telemetry}, through a
+ * shared subscription ({@code $share/telemetry-service/...}, so replicas split it). It may be lost; nothing keys on
+ * it. Unreadable messages are counted in {@code sh_telemetry_telemetry_rejected_total}, readable ones in
+ * {@code sh_telemetry_telemetry_received_total}; nothing here ever stops the subscription.
+ *
+ * <p>It uses the HiveMQ MQTT 5 client rather than the messaging connector, whose MQTT 3.1.1 decoder closes the
+ * connection on a burst of messages ("TooLongFrameException: message length exceeds ..." for a 1 kB message) and so
+ * loses every second until it has reconnected.
  */
 @ApplicationScoped
 public class FleetTelemetryListener {
 
+    private static final Logger LOG = Logger.getLogger(FleetTelemetryListener.class);
+    static final String TOPIC = "$share/telemetry-service/sh/v1/fleet/clinics/+/units/+/telemetry";
+
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final TraceRecorder recorder;
+    private final TelemetryConfig config;
+    private final TelemetrySettings settings;
     private final Counter rejected;
     private final Counter received;
+    private volatile Mqtt5AsyncClient client;
 
-    public FleetTelemetryListener(TraceRecorder recorder, MeterRegistry registry) {
+    public FleetTelemetryListener(TraceRecorder recorder, TelemetryConfig config, TelemetrySettings settings,
+                                  MeterRegistry registry) {
         this.recorder = recorder;
+        this.config = config;
+        this.settings = settings;
         this.rejected = Counter.builder("sh.telemetry.telemetry.rejected").register(registry);
         this.received = Counter.builder("sh.telemetry.telemetry.received").register(registry);
     }
 
-    @Incoming("fleet-telemetry")
-    public Uni<Void> onTelemetry(byte[] payload) {
-        var decoded = codec.decodeFleetTelemetry(payload);
+    void onStart(@Observes StartupEvent event) {
+        if (!settings.trace().enabled()) {
+            return;
+        }
+        var mqtt = config.mqtt();
+        client = MqttClient.builder().useMqttVersion5()
+                .identifier(mqtt.clientId() + "-telemetry")
+                .serverHost(mqtt.host())
+                .serverPort(mqtt.port())
+                .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
+                .addConnectedListener(connected -> subscribe())
+                .buildAsync();
+        var connect = client.connectWith().cleanStart(true);
+        mqtt.username().filter(name -> !name.isBlank()).ifPresent(name -> connect.simpleAuth().username(name)
+                .password(mqtt.password().orElse("").getBytes(StandardCharsets.UTF_8)).applySimpleAuth());
+        connect.send().whenComplete((ack, failure) -> {
+            if (failure != null) {
+                LOG.warnf("the broker for telemetry cannot be reached yet (%s); retrying in the background", failure.toString());
+            }
+        });
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        var current = client;
+        if (current != null) {
+            current.disconnect();
+        }
+    }
+
+    private void subscribe() {
+        client.subscribeWith().topicFilter(TOPIC).qos(MqttQos.AT_MOST_ONCE)
+                .callback(this::onTelemetry)
+                .send()
+                .whenComplete((ack, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf("could not subscribe to the fleet's telemetry (%s)", failure.toString());
+                    }
+                });
+    }
+
+    void onTelemetry(Mqtt5Publish publish) {
+        var decoded = codec.decodeFleetTelemetry(publish.getPayloadAsBytes());
         if (decoded instanceof Decoded.Invalid<FleetTelemetry>) {
             rejected.increment();
-            return Uni.createFrom().voidItem();
+            return;
         }
         received.increment();
-        return recorder.accept(decoded.message()).onFailure().recoverWithNull();
+        recorder.accept(decoded.message()).subscribe().with(
+                ignored -> { },
+                failure -> LOG.debugf("a telemetry second could not be taken (%s)", failure.toString()));
     }
 }
