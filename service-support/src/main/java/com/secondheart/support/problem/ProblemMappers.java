@@ -75,8 +75,9 @@ public class ProblemMappers {
         return respond(Problem.of(status, title, detail));
     }
 
+    /** Throwable, not Exception: Vert.x fails some requests with a NoStackTraceThrowable, which is neither. */
     @ServerExceptionMapper
-    public Response unexpected(Exception e) {
+    public Response unexpected(Throwable e) {
         var reference = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected failure, reference %s", reference);
         return respond(Problem.of(500, "Internal error",
