@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -67,6 +68,8 @@ public class GatewayMetrics {
     MeterRegistry registry;
 
     private Timer ingestLag;
+
+    private final List<Gauge> ownerGauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The unit gauges' values and meters by clinic; guarded by {@code this}. */
     private final Map<String, Map<UnitState, AtomicLong>> unitCounts = new HashMap<>();
@@ -158,7 +161,18 @@ public class GatewayMetrics {
 
     /** A gauge read from its owner whenever Prometheus scrapes; the supplier must be cheap (no I/O). */
     public void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+        ownerGauges.add(Gauge.builder(name, value).description(description).strongReference(true).register(registry));
+    }
+
+    /**
+     * A gauge holds its owner; a registry that outlives this application instance (tests restart the application in
+     * one JVM) would otherwise keep reading the stopped owner, and a new registration of the name would get the old
+     * gauge back.
+     */
+    @PreDestroy
+    void removeOwnerGauges() {
+        ownerGauges.forEach(registry::remove);
+        ownerGauges.clear();
     }
 
     /**
