@@ -132,7 +132,7 @@ public final class FleetLauncher {
         agents.awaitReady(Duration.ofSeconds(120));
         say("  %-18s ready at %s (%d simulated units)", agents.name(), agents.baseUrl(), DemoFleet.allUnitIds().size());
 
-        var desk = new DemoDesk(launcherHttp, gateway.baseUrl(), 5);
+        var desk = new DemoDesk(launcherHttp, gateway.baseUrl(), telemetry.baseUrl(), 5);
         running.add(desk);
         desk.start();
 
