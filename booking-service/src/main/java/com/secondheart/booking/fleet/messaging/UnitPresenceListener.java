@@ -1,11 +1,10 @@
 package com.secondheart.booking.fleet.messaging;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.secondheart.booking.config.BookingConfig;
 import com.secondheart.booking.fleet.service.UnitPresenceService;
+import com.secondheart.fleetconsumer.messaging.FleetSubscription;
 import com.secondheart.fleetconsumer.service.FreshContext;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
@@ -16,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's retained unit presence ({@code sh/v1/fleet/clinics/+/units/+/presence}) into {@code unit_state}, so
@@ -24,10 +22,9 @@ import java.util.concurrent.TimeUnit;
  * answering while the gateway is down. Retained messages bring every unit's state at each (re)subscription.
  *
  * <p>A plain subscription, not a shared one: MQTT does not deliver retained messages to shared subscriptions, and
- * every replica writing the same newest state is harmless (older reports never overwrite newer ones). It uses the
- * HiveMQ MQTT 5 client rather than the messaging connector, whose MQTT 3.1.1 decoder drops the connection on the
- * burst of retained messages a subscription receives ("message length exceeds ..." for a 237-byte message) and
- * then reconnects forever. Nothing here ever stops the subscription.
+ * every replica writing the same newest state is harmless (older reports never overwrite newer ones). A
+ * {@link FleetSubscription}, not the messaging connector, which drops the connection on the burst of retained
+ * messages a subscription receives.
  */
 @ApplicationScoped
 public class UnitPresenceListener {
@@ -39,7 +36,7 @@ public class UnitPresenceListener {
     private final UnitPresenceService presence;
     private final FreshContext freshContext;
     private final BookingConfig config;
-    private volatile Mqtt5AsyncClient client;
+    private volatile FleetSubscription subscription;
 
     public UnitPresenceListener(UnitPresenceService presence, FreshContext freshContext, BookingConfig config) {
         this.presence = presence;
@@ -49,40 +46,15 @@ public class UnitPresenceListener {
 
     void onStart(@Observes StartupEvent event) {
         var mqtt = config.mqtt();
-        client = MqttClient.builder().useMqttVersion5()
-                .identifier(mqtt.clientId() + "-presence")
-                .serverHost(mqtt.host())
-                .serverPort(mqtt.port())
-                .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
-                // subscribe again on every connection, so that retained states arrive again after an outage
-                .addConnectedListener(connected -> subscribe())
-                .buildAsync();
-        var connect = client.connectWith().cleanStart(true);
-        mqtt.username().filter(name -> !name.isBlank()).ifPresent(name -> connect.simpleAuth().username(name)
-                .password(mqtt.password().orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8)).applySimpleAuth());
-        connect.send().whenComplete((ack, failure) -> {
-            if (failure != null) {
-                LOG.warnf("the broker for unit presence cannot be reached yet (%s); retrying in the background", failure.toString());
-            }
-        });
+        var broker = new FleetSubscription.Broker(mqtt.host(), mqtt.port(), mqtt.clientId(), mqtt.username(), mqtt.password());
+        subscription = FleetSubscription.open(broker, "presence", TOPIC, MqttQos.AT_LEAST_ONCE, this::onPresence);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        var current = client;
+        var current = subscription;
         if (current != null) {
-            current.disconnect();
+            current.close();
         }
-    }
-
-    private void subscribe() {
-        client.subscribeWith().topicFilter(TOPIC).qos(MqttQos.AT_LEAST_ONCE)
-                .callback(this::onPresence)
-                .send()
-                .whenComplete((ack, failure) -> {
-                    if (failure != null) {
-                        LOG.warnf("could not subscribe to unit presence (%s)", failure.toString());
-                    }
-                });
     }
 
     void onPresence(Mqtt5Publish publish) {

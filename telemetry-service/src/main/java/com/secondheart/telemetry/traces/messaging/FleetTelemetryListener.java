@@ -1,9 +1,8 @@
 package com.secondheart.telemetry.traces.messaging;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.secondheart.fleetconsumer.messaging.FleetSubscription;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.fleet.FleetTelemetry;
@@ -18,8 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Per-second telemetry the gateway hands on at QoS 0 on {@code sh/v1/fleet/clinics/+/units/+/telemetry}, through a
@@ -27,9 +24,8 @@ import java.util.concurrent.TimeUnit;
  * it. Unreadable messages are counted in {@code sh_telemetry_telemetry_rejected_total}, readable ones in
  * {@code sh_telemetry_telemetry_received_total}; nothing here ever stops the subscription.
  *
- * <p>It uses the HiveMQ MQTT 5 client rather than the messaging connector, whose MQTT 3.1.1 decoder closes the
- * connection on a burst of messages ("TooLongFrameException: message length exceeds ..." for a 1 kB message) and so
- * loses every second until it has reconnected.
+ * <p>A {@link FleetSubscription}, not the messaging connector, which closes the connection on a burst of messages and
+ * so loses every second until it has reconnected.
  */
 @ApplicationScoped
 public class FleetTelemetryListener {
@@ -43,7 +39,7 @@ public class FleetTelemetryListener {
     private final TelemetrySettings settings;
     private final Counter rejected;
     private final Counter received;
-    private volatile Mqtt5AsyncClient client;
+    private volatile FleetSubscription subscription;
 
     public FleetTelemetryListener(TraceRecorder recorder, TelemetryConfig config, TelemetrySettings settings,
                                   MeterRegistry registry) {
@@ -59,39 +55,15 @@ public class FleetTelemetryListener {
             return;
         }
         var mqtt = config.mqtt();
-        client = MqttClient.builder().useMqttVersion5()
-                .identifier(mqtt.clientId() + "-telemetry")
-                .serverHost(mqtt.host())
-                .serverPort(mqtt.port())
-                .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
-                .addConnectedListener(connected -> subscribe())
-                .buildAsync();
-        var connect = client.connectWith().cleanStart(true);
-        mqtt.username().filter(name -> !name.isBlank()).ifPresent(name -> connect.simpleAuth().username(name)
-                .password(mqtt.password().orElse("").getBytes(StandardCharsets.UTF_8)).applySimpleAuth());
-        connect.send().whenComplete((ack, failure) -> {
-            if (failure != null) {
-                LOG.warnf("the broker for telemetry cannot be reached yet (%s); retrying in the background", failure.toString());
-            }
-        });
+        var broker = new FleetSubscription.Broker(mqtt.host(), mqtt.port(), mqtt.clientId(), mqtt.username(), mqtt.password());
+        subscription = FleetSubscription.open(broker, "telemetry", TOPIC, MqttQos.AT_MOST_ONCE, this::onTelemetry);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        var current = client;
+        var current = subscription;
         if (current != null) {
-            current.disconnect();
+            current.close();
         }
-    }
-
-    private void subscribe() {
-        client.subscribeWith().topicFilter(TOPIC).qos(MqttQos.AT_MOST_ONCE)
-                .callback(this::onTelemetry)
-                .send()
-                .whenComplete((ack, failure) -> {
-                    if (failure != null) {
-                        LOG.warnf("could not subscribe to the fleet's telemetry (%s)", failure.toString());
-                    }
-                });
     }
 
     void onTelemetry(Mqtt5Publish publish) {
