@@ -5,7 +5,6 @@ import com.secondheart.fleetconsumer.client.GatewayJournalClient;
 import com.secondheart.fleetconsumer.client.JournalPage;
 import com.secondheart.fleetconsumer.config.FleetConsumerConfig;
 import com.secondheart.fleetconsumer.service.FleetMetrics.Source;
-import com.secondheart.support.security.ServiceTokens;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -36,12 +35,8 @@ public class JournalCatchUp {
     private volatile boolean unreachable;
     private volatile boolean stopping;
 
-    /**
-     * @param serviceTokens not used here: injecting it keeps the bean that {@code ServiceTokenFilter} looks up
-     *                      programmatically on every journal request (ArC removes beans nothing injects).
-     */
     public JournalCatchUp(@RestClient GatewayJournalClient journal, FleetEventApplier applier, FleetMetrics metrics,
-                          FreshContext freshContext, FleetConsumerConfig config, ServiceTokens serviceTokens) {
+                          FreshContext freshContext, FleetConsumerConfig config) {
         this.journal = journal;
         this.applier = applier;
         this.metrics = metrics;
