@@ -45,6 +45,13 @@
   var lastAlarmsKey = null;
   var lastFailure = null;
   var notice = null;
+  var serverOffsetMs = 0;  // server time minus this browser's, from the heartbeats: elapsed time on a tile is the server's
+  // How the live stream fares, for people (the freshness line) and for the fleet acceptance test, which reads it:
+  // errors counts every failure of the stream (network, HTTP, end), gaps every event id that did not follow the
+  // previous one on the same connection, events every event received.
+  // pressureClinics: the clinic of every unit whose pressures this page was sent.
+  var live = window.shLive = { errors: 0, gaps: 0, events: 0, connections: 0, lastId: 0, lastError: null, pressureClinics: {} };
+  var BASE_TITLE = document.title;
 
   // ---------- small DOM helpers ----------
 
@@ -224,11 +231,15 @@
         }
         if (!response.ok || !response.body) throw new Error("HTTP " + response.status);
         reconnectDelay = 1000;
+        live.connections++;
+        live.lastId = 0;
         return read(response.body.getReader(), controller);
       })
       .catch(function (error) {
         if (controller.signal.aborted) return;
         lastFailure = error && error.message ? error.message : "network error";
+        live.errors++;
+        live.lastError = lastFailure;
         showFreshness();
         renderNotices();
         reconnectTimer = setTimeout(openStream, reconnectDelay);
@@ -247,7 +258,13 @@
         var blocks = buffer.split(/\r?\n\r?\n/);
         buffer = blocks.pop();
         blocks.forEach(function (block) {
-          var data = block.split(/\r?\n/)
+          var lines = block.split(/\r?\n/);
+          lines.filter(function (line) { return line.indexOf("id:") === 0; }).forEach(function (line) {
+            var id = Number(line.slice(3).trim());
+            if (id !== live.lastId + 1) live.gaps++;
+            live.lastId = id;
+          });
+          var data = lines
             .filter(function (line) { return line.indexOf("data:") === 0; })
             .map(function (line) { return line.slice(5).replace(/^ /, ""); })
             .join("\n");
@@ -263,6 +280,7 @@
 
   function receive(message) {
     lastMessageAt = Date.now();
+    live.events++;
     if (lastFailure) { lastFailure = null; renderNotices(); }
     switch (message.type) {
       case "overview":
@@ -285,6 +303,11 @@
         if (alarmsKey !== lastAlarmsKey) { lastAlarmsKey = alarmsKey; alarms = message.data || []; renderAlarms(); }
         break;
       case "telemetry": addPressure(message.data); break;
+      case "heartbeat":
+        var serverNow = Date.parse(message.data);
+        if (!isNaN(serverNow)) serverOffsetMs = serverNow - Date.now();
+        if (route.view === "fleet" || route.view === "clinic") refreshClocks();
+        break;
       default: break;
     }
     showFreshness();
@@ -377,9 +400,49 @@
     return [el("dt", { text: label }), el("dd", { text: value, title: title || null, className: extraClass || null })];
   }
 
+  var MODE_LABELS = { GRADIENT_SEQUENTIAL: "Gradient sequential", PERISTALTIC: "Peristaltic wave", PULSE: "Pulse" };
+
+  function minutesSeconds(seconds) {
+    var whole = Math.max(0, Math.round(seconds));
+    var minutes = Math.floor(whole / 60);
+    var rest = whole % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  /** Elapsed and remaining time of a running session, counted from when the gateway took its start in. */
+  function sessionClock(session, nowMs) {
+    var started = Date.parse(session.receivedAt || session.startedAt);
+    var elapsed = isNaN(started) ? 0 : Math.max(0, (nowMs + serverOffsetMs - started) / 1000);
+    elapsed = Math.min(elapsed, session.plannedSeconds);
+    return minutesSeconds(elapsed) + " elapsed · " + minutesSeconds(session.plannedSeconds - elapsed) + " left";
+  }
+
+  function sessionFacts(session, nowMs) {
+    if (!session) return [];
+    return [].concat(
+      fact("Program", (MODE_LABELS[session.mode] || session.mode || "–") + " · intensity " + session.intensity),
+      fact("Time", sessionClock(session, nowMs), null, "session-clock"),
+      fact("Booking", session.bookingId ? session.bookingId : "none (started on the unit)", "Pseudonymous booking id", "mono")
+    );
+  }
+
+  /** Once a second or so the running tiles' clocks move on, without redrawing the page. */
+  function refreshClocks() {
+    if (!overview) return;
+    var nowMs = Date.now();
+    (overview.clinics || []).forEach(function (clinic) {
+      (clinic.units || []).forEach(function (unit) {
+        if (!unit.session) return;
+        var tile = document.querySelector('[data-unit-id="' + CSS.escape(unit.unitId) + '"] .session-clock');
+        if (tile) tile.textContent = sessionClock(unit.session, nowMs);
+      });
+    });
+  }
+
   function unitTile(unit, clinic, nowMs, withWaveform) {
     var state = stateOf(unit.state);
-    var facts = [].concat(
+    var running = state === "IN_SESSION" && unit.session ? unit.session : null;
+    var facts = [].concat(sessionFacts(running, nowMs),
       fact("Last seen", ago(unit.lastSeen, nowMs), unit.lastSeen ? exactTime(unit.lastSeen, clinic.timeZone) : null),
       fact("Firmware", unit.firmware || "–", null, "mono"),
       fact("Completed", count(unit.completedSessions)),
@@ -393,6 +456,8 @@
       "data-testid": "unit-" + unit.unitId,
       "data-unit-id": unit.unitId,
       "data-state": unit.state || "UNKNOWN",
+      "data-session-id": running ? running.sessionId : null,
+      "data-booking-id": running && running.bookingId ? running.bookingId : null,
       title: since
     }, [
       el("div", { className: "unit-top" }, [el("span", { className: "unit-id", text: unit.unitId }), badge(unit.state)]),
@@ -446,7 +511,7 @@
         el("span", { className: "states" }, stateCounts),
         el("span", null, [el("span", { className: "num", "data-testid": "totals-completed", text: count(totals.completedSessions) }), " completed"]),
         el("span", null, [el("span", { className: "num", text: count(totals.abortedSessions) }), " aborted"]),
-        el("span", null, [el("span", { className: "num", text: count(totals.runningSessions) }), " running"]),
+        el("span", null, [el("span", { className: "num", "data-testid": "totals-running", text: count(byState.IN_SESSION || 0) }), " running"]),
         el("span", { title: totals.lastSessionEndedAt ? exactTime(totals.lastSessionEndedAt, clinic.timeZone) : null },
           ["last ended ", el("span", { className: "num", text: ago(totals.lastSessionEndedAt, nowMs) })]),
         todayLine(clinicId)
@@ -459,9 +524,9 @@
     var day = today[clinicId] || {};
     var utilization = day.utilization === null || day.utilization === undefined ? "–" : Math.round(day.utilization * 100) + " %";
     return el("span", { className: "clinic-today", "data-testid": "today-" + clinicId,
-      title: "Today (UTC day): bookings not cancelled, and run minutes over the opening minutes of the units that ran" }, [
-      el("span", { className: "num", text: count(day.bookings) }), " bookings today · ",
-      el("span", { className: "num", text: utilization }), " utilization"]);
+      title: "Today (the clinic's local day): bookings not cancelled, and run minutes over the opening minutes of the units that ran" }, [
+      el("span", { className: "num", "data-testid": "today-bookings-" + clinicId, text: count(day.bookings) }), " bookings today · ",
+      el("span", { className: "num", "data-testid": "today-utilization-" + clinicId, text: utilization }), " utilization"]);
   }
 
   function fleetPage() {
@@ -489,6 +554,7 @@
   // ---------- live pressure waveforms ----------
 
   function addPressure(sample) {
+    live.pressureClinics[sample.unitId] = sample.clinicId;
     var entry = pressures[sample.unitId];
     if (!entry || entry.sessionId !== sample.sessionId) {
       entry = pressures[sample.unitId] = { sessionId: sample.sessionId, samples: [] };
@@ -573,6 +639,8 @@
   function renderAlarms() {
     var open = alarms.filter(function (alarm) { return alarm.status !== "RESOLVED"; });
     byId("alarm-count").textContent = String(open.length);
+    // The same number as the badge: alarms not yet resolved (acknowledged or not)
+    document.title = (open.length ? "(" + open.length + ") " : "") + BASE_TITLE;
     var nowMs = Date.now();
     var items = alarms.map(function (alarm) {
       var children = [
@@ -730,6 +798,7 @@
     byId("sign-out").addEventListener("click", function () { signOut("You signed out."); });
     window.addEventListener("hashchange", onRoute);
     setInterval(showFreshness, 5000);
+    setInterval(refreshClocks, 1000);
     api("api/page-config")
       .then(function (config) { if (config) pageConfig = config; })
       .catch(function () { /* keep the defaults */ })

@@ -2,23 +2,20 @@ package com.secondheart.systemtests;
 
 import com.secondheart.launcher.ServiceProcess;
 import com.secondheart.testsupport.TestServers;
+import com.secondheart.testsupport.browser.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -53,6 +50,7 @@ class LiveFleetInBrowserIT {
 
     @BeforeAll
     static void startTheFleetTheDashboardAndChromium() throws Exception {
+        Chromium.requireBrowser();
         fleet = FleetUnderTest.startOnTestBroker("browser", 10, work);
         var users = work.resolve("users.txt");
         Files.writeString(users, "ops:operations::" + pbkdf2(PASSWORD) + "\n");
@@ -69,7 +67,7 @@ class LiveFleetInBrowserIT {
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         dashboard.awaitReady(Duration.ofSeconds(90));
         fleet.awaitUnitOnline();
-        browser = chromium();
+        browser = Chromium.start();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         wait.ignoring(StaleElementReferenceException.class);
     }
@@ -110,26 +108,7 @@ class LiveFleetInBrowserIT {
             var samples = driver.findElement(waveform).getAttribute("data-samples");
             return samples != null && Integer.parseInt(samples) >= 5;
         });
-        Files.createDirectories(ROOT.resolve("docs/images"));
-        Files.write(ROOT.resolve("docs/images/dashboard-real-fleet.png"), browser.getScreenshotAs(OutputType.BYTES));
-    }
-
-    private static ChromeDriver chromium() throws IOException {
-        var binary = System.getenv().getOrDefault("SH_TEST_CHROMIUM", "/usr/bin/chromium");
-        var driver = System.getenv().getOrDefault("SH_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
-        for (var path : new String[] {binary, driver}) {
-            if (!new File(path).canExecute()) {
-                throw new AssertionError("The browser test needs Debian's Chromium and its driver, but " + path
-                        + " is missing. Install them with: apt-get install -y --no-install-recommends chromium chromium-driver");
-            }
-        }
-        var profile = Files.createTempDirectory(work, "chromium-");
-        var options = new ChromeOptions();
-        options.setBinary(binary);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=1480,1000", "--force-device-scale-factor=1");
-        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).build(), options);
+        Chromium.screenshot(browser, "dashboard-real-fleet.png");
     }
 
     /** The users-file form the fleet launcher writes: PBKDF2$sha512$iterations$salt$hash. */

@@ -2,6 +2,7 @@ package com.secondheart.dashboard.browser;
 
 import com.secondheart.dashboard.signin.TestUsers;
 import com.secondheart.protocol.fleet.UnitState;
+import com.secondheart.testsupport.browser.Chromium;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -19,8 +19,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -32,13 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The packaged dashboard in Debian's Chromium: sign in, watch the fleet change live over a real MQTT broker without a
  * reload, open a clinic and see a running unit's pressure waveform drawn as it arrives, acknowledge a fault. Saves the
- * screenshots the README shows ({@code docs/images/dashboard.png}, {@code docs/images/dashboard-clinic.png}).
+ * screenshots the README shows (written to {@code target/screenshots/}; {@code docs/images/refresh.sh} copies them to
+ * {@code docs/images/dashboard.png} and {@code docs/images/dashboard-clinic.png}).
  */
 @QuarkusIntegrationTest
 @WithTestResource(BrowserFleet.class)
 class DashboardInBrowserIT {
 
-    private static final Path IMAGES = Path.of(System.getProperty("sh.root", "..")).resolve("docs/images");
 
     @TestHTTPResource("/")
     URL dashboard;
@@ -159,8 +157,7 @@ class DashboardInBrowserIT {
         return samples == null ? 0 : Integer.parseInt(samples);
     }
 
-    private void screenshot(String name) throws IOException {
-        Files.createDirectories(IMAGES);
-        Files.write(IMAGES.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+    private void screenshot(String name) {
+        Chromium.screenshot(browser, name);
     }
 }

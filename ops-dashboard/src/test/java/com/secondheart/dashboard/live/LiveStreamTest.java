@@ -6,6 +6,10 @@ import com.secondheart.dashboard.overview.client.UpstreamStubs;
 import com.secondheart.dashboard.overview.client.Upstreams;
 import com.secondheart.protocol.device.Leg;
 import com.secondheart.protocol.device.TelemetrySummary;
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.device.ProgramMode;
+import com.secondheart.protocol.device.UnitEvent;
+import com.secondheart.protocol.fleet.FleetEvent;
 import com.secondheart.protocol.fleet.FleetTelemetry;
 import com.secondheart.protocol.fleet.UnitPresence;
 import com.secondheart.protocol.fleet.UnitState;
@@ -33,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The live stream as a browser reads it: over HTTP, with a bearer token, one JSON message per server-sent event. */
@@ -112,11 +117,66 @@ class LiveStreamTest {
     }
 
     @Test
+    void aPressureSampleForAClinicNotInFocusDoesNotEndTheStreamsThatDoNotShowIt() {
+        // Until now a pressure sample for a clinic a stream was not opened for was mapped to null, which ended
+        // every such stream (the overview, the other clinics' pages): the page then showed "reconnecting" for good.
+        var fleetPage = read(TestTokens.operations(), null);
+        var otherClinicPage = read(TestTokens.operations(), "clinic-harbour");
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(fleetPage).contains("\"type\":\"overview\"")
+                && joined(otherClinicPage).contains("\"type\":\"overview\""));
+
+        var now = Instant.now();
+        live.onTelemetry(new FleetTelemetry(1, "clinic-north", now, new TelemetrySummary(1, "unit-n2", "s-77", now,
+                List.of(new TelemetrySummary.ZoneSample(Leg.L, 1, 50, 48.5, 50.1), new TelemetrySummary.ZoneSample(Leg.R, 1, 50, 48.9, 50.3)))));
+        live.onPresence(new UnitPresence(1, "unit-h1", "clinic-harbour", UnitState.FAULTED, 3, "2.1.0",
+                Instant.now(), Instant.now()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(fleetPage).matches(
+                "(?s).*\"unitId\":\"unit-h1\",\"model\":\"[^\"]*\",\"state\":\"FAULTED\".*")
+                && joined(otherClinicPage).matches("(?s).*\"unitId\":\"unit-h1\",\"model\":\"[^\"]*\",\"state\":\"FAULTED\".*"));
+        assertTrue(!joined(fleetPage).contains("s-77") && !joined(otherClinicPage).contains("s-77"));
+    }
+
+    @Test
+    void everyEventOfAStreamCarriesTheNextIdSoAReaderCanTellNoneWentMissing() {
+        var lines = read(TestTokens.operations(), null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(lines).contains("\"type\":\"today\""));
+        live.onPresence(new UnitPresence(1, "unit-n1", "clinic-north", UnitState.OFFLINE, 9, "2.1.0",
+                Instant.now(), Instant.now()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().filter(line -> line.startsWith("id:")).count() >= 6);
+
+        var ids = lines.stream().filter(line -> line.startsWith("id:")).map(line -> Long.parseLong(line.substring(3).trim())).toList();
+        for (var i = 0; i < ids.size(); i++) {
+            assertEquals(i + 1L, ids.get(i), "event ids " + ids);
+        }
+    }
+
+    @Test
+    void aRunningUnitsTileCarriesItsProgramIntensityPlannedTimeAndBooking() {
+        var lines = read(TestTokens.operations(), null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(lines).contains("\"unitId\":\"unit-n2\""));
+
+        var now = Instant.now();
+        live.onEvent(FleetEvent.of("clinic-north", now, 9_000_001L, UnitEvent.of("unit-n2", 40, 8, now,
+                new EventData.SessionStarted("unit-n2-8-40", ProgramMode.PERISTALTIC, 5, 5, 1200, "bk-77", "cmd-77"))));
+        live.onPresence(new UnitPresence(1, "unit-n2", "clinic-north", UnitState.IN_SESSION, 8, "2.1.0", now, now));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(lines).matches(
+                "(?s).*\"unitId\":\"unit-n2\",[^}]*\"state\":\"IN_SESSION\".*\"session\":\\{\"sessionId\":\"unit-n2-8-40\",\"mode\":\"PERISTALTIC\",\"intensity\":5,\"zonesPerLeg\":5,\"plannedSeconds\":1200,\"bookingId\":\"bk-77\".*"));
+    }
+
+    @Test
     void todaysBookingsAndUtilizationReachTheStreamForEachClinic() {
+        // Today in clinic-north's own zone (Berlin): two bookings count, a cancelled one and yesterday's do not.
+        var today = com.secondheart.dashboard.today.service.TodayService.localDay(java.time.ZoneId.of("Europe/Berlin"), Instant.now());
+        var inside = today.start().plusSeconds(60);
         upstreams.booking().json("/bookings", """
-                [{"bookingId":"b1","clinicId":"clinic-north","status":"COMPLETED","startsAt":"2026-11-30T09:00:00Z","endsAt":"2026-11-30T09:20:00Z"},
-                 {"bookingId":"b2","clinicId":"clinic-north","status":"BOOKED","startsAt":"2026-11-30T10:00:00Z","endsAt":"2026-11-30T10:20:00Z"},
-                 {"bookingId":"b3","clinicId":"clinic-north","status":"CANCELLED","startsAt":"2026-11-30T11:00:00Z","endsAt":"2026-11-30T11:20:00Z"}]""");
+                [{"bookingId":"b1","clinicId":"clinic-north","status":"COMPLETED","startsAt":"%s","endsAt":"%s"},
+                 {"bookingId":"b2","clinicId":"clinic-north","status":"BOOKED","startsAt":"%s","endsAt":"%s"},
+                 {"bookingId":"b3","clinicId":"clinic-north","status":"CANCELLED","startsAt":"%s","endsAt":"%s"},
+                 {"bookingId":"b4","clinicId":"clinic-north","status":"COMPLETED","startsAt":"%s","endsAt":"%s"}]""".formatted(
+                inside, inside.plusSeconds(1200), today.end().minusSeconds(1800), today.end().minusSeconds(600),
+                inside.plusSeconds(3600), inside.plusSeconds(4800), today.start().minusSeconds(60), today.start().plusSeconds(1140)));
         upstreams.telemetry().json("/aggregates", "{\"rows\":[{\"key\":\"clinic-north\",\"sessions\":4,\"utilization\":0.25}]}");
 
         var lines = read(TestTokens.operations(), null);

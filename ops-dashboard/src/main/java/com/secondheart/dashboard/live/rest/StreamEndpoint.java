@@ -10,18 +10,23 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live stream the page reads (server-sent events; each event's data is one {@link LiveMessage} as JSON). The
- * page reads it with fetch() so that it can send its bearer token; the stream ends when the token expires, and the
- * page's reconnect then meets a 401 and shows the sign-in form.
+ * The live stream the page reads (server-sent events; each event's data is one {@link LiveMessage} as JSON, and its
+ * id counts the events of this connection from 1, so a reader can tell that none went missing). The page reads it
+ * with fetch() so that it can send its bearer token; the stream ends when the token expires, and the page's
+ * reconnect then meets a 401 and shows the sign-in form.
  */
 @Path("/api/stream")
 public class StreamEndpoint {
@@ -42,10 +47,16 @@ public class StreamEndpoint {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @RolesAllowed({DashboardRoles.OPERATIONS, DashboardRoles.CLINIC_STAFF, DashboardRoles.FLEET_ADMIN})
-    public Multi<LiveMessage> stream(@QueryParam("clinicId") String clinicId) {
+    public Multi<OutboundSseEvent> stream(@QueryParam("clinicId") String clinicId, @Context Sse sse) {
         var scope = caller.scope();
         var expires = token.getExpirationTime() > 0 ? Instant.ofEpochSecond(token.getExpirationTime()) : clock.instant().plus(Duration.ofHours(8));
         var left = Duration.between(clock.instant(), expires);
-        return live.stream(scope, clinicId, left.isNegative() ? Duration.ZERO : left);
+        var sent = new AtomicLong();
+        return live.stream(scope, clinicId, left.isNegative() ? Duration.ZERO : left)
+                .map(message -> sse.newEventBuilder()
+                        .id(Long.toString(sent.incrementAndGet()))
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(LiveMessage.class, message)
+                        .build());
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Reads the gateway's event journal ({@code GET /events?after=}) from where it last stopped, so that no fault is
  * missed when an MQTT push was (QoS 1 is acknowledged on receipt by the listener, and the dashboard may have been
  * down). The first read goes back to the journal's start: that is also where the fault counts of fleet health
- * come from. Only faults are kept.
+ * come from. Only faults (for the alarm feed) and session starts and ends (for what each unit runs) are kept.
  */
 @ApplicationScoped
 public class JournalTail {
@@ -27,55 +27,75 @@ public class JournalTail {
 
     private final GatewayJournalClient journal;
     private final AlarmFeed alarms;
+    private final RunningSessions sessions;
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile long after;
     private volatile boolean warned;
 
-    JournalTail(GatewayJournalClient journal, AlarmFeed alarms) {
+    JournalTail(GatewayJournalClient journal, AlarmFeed alarms, RunningSessions sessions) {
         this.journal = journal;
         this.alarms = alarms;
+        this.sessions = sessions;
     }
 
-    /** @return whether any alarm changed; never fails (the gateway being down is logged once) */
-    public Uni<Boolean> catchUp() {
-        if (!reading.compareAndSet(false, true)) {
-            return Uni.createFrom().item(false);
+    /** What a catch-up changed. */
+    public record Changes(boolean alarms, boolean sessions) {
+        static final Changes NONE = new Changes(false, false);
+
+        Changes and(Changes other) {
+            return new Changes(alarms || other.alarms, sessions || other.sessions);
         }
-        return pages(0, false)
+    }
+
+    /** @return what changed; never fails (the gateway being down is logged once) */
+    public Uni<Changes> catchUp() {
+        if (!reading.compareAndSet(false, true)) {
+            return Uni.createFrom().item(Changes.NONE);
+        }
+        return pages(0, Changes.NONE)
                 .onFailure().recoverWithItem(failure -> {
                     if (!warned) {
                         warned = true;
                         LOG.warnf("The gateway's journal cannot be read (%s); faults arrive by MQTT only until it can",
                                 failure.getMessage());
                     }
-                    return false;
+                    return Changes.NONE;
                 })
                 .eventually(() -> reading.set(false));
     }
 
-    private Uni<Boolean> pages(int read, boolean changed) {
+    private Uni<Changes> pages(int read, Changes changed) {
         return journal.page(after, PAGE).ifNoItem().after(Duration.ofSeconds(10)).fail().chain(body -> {
             warned = false;
             var count = 0;
-            var anyChange = changed;
+            var alarmChange = false;
+            var sessionChange = false;
             try {
                 for (var node : codec.mapper().readTree(body)) {
                     count++;
                     var position = node.path("journalPosition").asLong();
                     after = Math.max(after, position);
                     var type = node.path("event").path("type").asText();
-                    if (!type.startsWith("fault.")) {
+                    var fault = type.startsWith("fault.");
+                    var session = type.equals("session.started") || type.equals("session.completed")
+                            || type.equals("session.aborted");
+                    if (!fault && !session) {
                         continue;
                     }
                     var decoded = codec.decodeFleetEvent(codec.mapper().writeValueAsBytes(node));
                     if (decoded.isValid()) {
-                        anyChange |= alarms.onEvent(decoded.message());
+                        if (fault) {
+                            alarmChange |= alarms.onEvent(decoded.message());
+                        } else {
+                            sessionChange |= sessions.onEvent(decoded.message());
+                        }
                     }
                 }
             } catch (java.io.IOException e) {
                 return Uni.createFrom().failure(e);
             }
+            var anyChange = changed.and(new Changes(alarmChange, sessionChange));
             if (count >= PAGE && read + 1 < MAX_PAGES) {
                 return pages(read + 1, anyChange);
             }

@@ -16,8 +16,12 @@ import com.secondheart.protocol.fleet.UnitPresence;
 import com.secondheart.support.security.ClinicScope;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import com.secondheart.dashboard.live.service.ViewerQueue.Picture;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.ShutdownEvent;
@@ -26,11 +30,13 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one live picture of the fleet the server keeps, and every open browser stream fed from it.
@@ -40,7 +46,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   dashboard's service token every {@code sh.dashboard.poll-interval}, and the gateway's journal for faults.</li>
  *   <li>Unit states, faults and pressures the gateway publishes on its fleet topics arrive over MQTT as they happen
  *   ({@code FleetTopicsListener}) and are applied at once.</li>
- *   <li>Each viewer's stream is the same signals rendered for their clinics only ({@link ClinicScope}).</li>
+ *   <li>Each viewer's stream is the same signals rendered for their clinics only ({@link ClinicScope}), sent as
+ *   fast as that viewer reads: what waits is held in the viewer's own {@link ViewerQueue}, whose overflow policy
+ *   drops the oldest pressure samples and never a state change.</li>
+ *   <li>One signal that cannot be rendered is logged once (per kind and failure), counted in
+ *   {@code sh_dashboard_stream_render_failures_total} and skipped: it never ends anyone's stream.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -48,41 +58,40 @@ public class LiveFleet {
 
     private static final Logger LOG = Logger.getLogger(LiveFleet.class);
 
-    /** What changed; each stream renders it for its viewer. */
-    private sealed interface Signal permits OverviewChanged, AlarmsChanged, TodayChanged, Pressure {
-    }
-
-    private record TodayChanged() implements Signal {
-    }
-
-    private record OverviewChanged() implements Signal {
-    }
-
-    private record AlarmsChanged() implements Signal {
-    }
-
-    private record Pressure(PressureSample sample) implements Signal {
-    }
+    /** Pressure samples that may wait for one slow viewer before the oldest are dropped. */
+    static final int MAX_WAITING_PRESSURES = 1024;
 
     private final OverviewService overviews;
     private final AlarmFeed alarms;
     private final JournalTail journal;
     private final TodayService today;
     private final DashboardConfig config;
+    private final RunningSessions sessions;
     private final Clock clock = Clock.systemUTC();
-    private final BroadcastProcessor<Signal> hub = BroadcastProcessor.create();
+    private final Set<Viewer> open = new CopyOnWriteArraySet<>();
     private final Map<String, LiveState> liveStates = new ConcurrentHashMap<>();
     private final Map<String, Deque<PressureSample>> pressures = new ConcurrentHashMap<>();
+    private final Set<String> failuresLogged = ConcurrentHashMap.newKeySet();
+    private final Counter renderFailures;
+    private final Counter pressuresDropped;
     private volatile Overview polled;
     private int viewers;
     private Cancellable poller;
+    private Cancellable heartbeats;
 
-    LiveFleet(OverviewService overviews, AlarmFeed alarms, JournalTail journal, TodayService today, DashboardConfig config) {
+    LiveFleet(OverviewService overviews, AlarmFeed alarms, JournalTail journal, TodayService today, DashboardConfig config,
+              RunningSessions sessions, MeterRegistry meters) {
         this.overviews = overviews;
         this.alarms = alarms;
         this.journal = journal;
         this.today = today;
         this.config = config;
+        this.sessions = sessions;
+        this.renderFailures = Counter.builder("sh_dashboard_stream_render_failures_total")
+                .description("Live messages that could not be rendered for a viewer and were skipped").register(meters);
+        this.pressuresDropped = Counter.builder("sh_dashboard_stream_pressures_dropped_total")
+                .description("Pressure samples dropped, oldest first, for viewers that read slower than units report")
+                .register(meters);
     }
 
     // --- what arrives ------------------------------------------------------------------------------------------
@@ -97,9 +106,9 @@ public class LiveFleet {
         // Alarms only for units the gateway lists as active: a shared broker may carry other fleets' retained states.
         var alarmsChanged = knows(presence.unitId())
                 && alarms.onUnitState(presence.clinicId(), presence.unitId(), presence.state().name(), presence.since());
-        emit(new OverviewChanged());
+        emit(Picture.OVERVIEW);
         if (alarmsChanged) {
-            emit(new AlarmsChanged());
+            emit(Picture.ALARMS);
         }
     }
 
@@ -111,8 +120,11 @@ public class LiveFleet {
 
     /** Faults pushed over MQTT; those of units the gateway does not list wait for the journal, which is authoritative. */
     public void onEvent(FleetEvent event) {
+        if (sessions.onEvent(event)) {
+            emit(Picture.OVERVIEW);
+        }
         if (knows(event.event().unitId()) && alarms.onEvent(event)) {
-            emit(new AlarmsChanged());
+            emit(Picture.ALARMS);
         }
     }
 
@@ -133,13 +145,22 @@ public class LiveFleet {
                 buffer.removeFirst();
             }
         }
-        emit(new Pressure(sample));
+        // Only viewers of this clinic's page who may see it are handed the sample: nothing to filter out later.
+        for (var viewer : open) {
+            if (sample.clinicId() != null && sample.clinicId().equals(viewer.focus)) {
+                if (viewer.queue.offer(sample)) {
+                    pressuresDropped.increment();
+                }
+                viewer.drain();
+            }
+        }
     }
 
-    /** From the MQTT thread and the poller alike: a processor takes one item at a time. */
-    private void emit(Signal signal) {
-        synchronized (hub) {
-            hub.onNext(signal);
+    /** From the MQTT thread and the poller alike: each open stream queues the change and sends it when it can. */
+    private void emit(Picture picture) {
+        for (var viewer : open) {
+            viewer.queue.offer(picture);
+            viewer.drain();
         }
     }
 
@@ -151,20 +172,82 @@ public class LiveFleet {
      */
     public Multi<LiveMessage> stream(ClinicScope scope, String clinicId, Duration until) {
         var focus = clinicId != null && !clinicId.isBlank() && scope.allows(clinicId) ? clinicId : null;
-        var updates = hub.onOverflow().buffer(1024)
-                .map(signal -> render(signal, scope, focus))
-                .filter(message -> message != null)
-                .onItem().transformToMultiAndConcatenate(this::withHealth);
-        var heartbeats = Multi.createFrom().ticks().every(config.live().heartbeat())
-                .map(tick -> new LiveMessage(LiveMessage.HEARTBEAT, clock.instant()));
-        return Multi.createFrom().deferred(() -> {
+        return Multi.createFrom().<LiveMessage>emitter(emitter -> {
+                    var viewer = new Viewer(scope, focus, emitter);
+                    snapshotInto(viewer);
+                    open.add(viewer);
+                    emitter.onRequest(requested -> viewer.drain());
+                    emitter.onTermination(() -> {
+                        open.remove(viewer);
+                        viewerLeft();
+                    });
                     viewerJoined();
-                    return Multi.createBy().concatenating().streams(
-                            Multi.createFrom().iterable(snapshot(scope, focus)),
-                            Multi.createBy().merging().streams(updates, heartbeats));
-                })
-                .select().first(until)
-                .onTermination().invoke(this::viewerLeft);
+                    viewer.drain();
+                }, BackPressureStrategy.BUFFER)
+                .select().first(until);
+    }
+
+    /**
+     * One open stream. Signals wait in its {@link ViewerQueue} and are rendered only when the connection asks for
+     * more (so a slow reader holds at most one picture of each kind and a bounded tail of pressures), one drain at a
+     * time whichever thread offered them.
+     */
+    private final class Viewer {
+        private final ClinicScope scope;
+        private final String focus;
+        private final MultiEmitter<? super LiveMessage> emitter;
+        private final ViewerQueue queue = new ViewerQueue(MAX_WAITING_PRESSURES);
+        private final Deque<LiveMessage> rendered = new ArrayDeque<>();
+        private final AtomicInteger work = new AtomicInteger();
+
+        Viewer(ClinicScope scope, String focus, MultiEmitter<? super LiveMessage> emitter) {
+            this.scope = scope;
+            this.focus = focus;
+            this.emitter = emitter;
+        }
+
+        void drain() {
+            if (work.getAndIncrement() != 0) {
+                return;
+            }
+            var missed = 1;
+            do {
+                while (!emitter.isCancelled() && emitter.requested() > 0) {
+                    var message = next();
+                    if (message == null) {
+                        break;
+                    }
+                    emitter.emit(message);
+                }
+                missed = work.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        /** Only the draining thread gets here. */
+        private LiveMessage next() {
+            while (rendered.isEmpty()) {
+                var waiting = queue.poll();
+                if (waiting == null) {
+                    return null;
+                }
+                try {
+                    rendered.addAll(render(waiting, scope, focus));
+                } catch (RuntimeException failure) {
+                    renderFailed(waiting, failure);
+                }
+            }
+            return rendered.pollFirst();
+        }
+    }
+
+    private void renderFailed(ViewerQueue.Next waiting, RuntimeException failure) {
+        renderFailures.increment();
+        var kind = (waiting.picture() != null ? waiting.picture().name() : "PRESSURE") + ":" + failure.getClass().getName();
+        if (failuresLogged.add(kind)) {
+            LOG.warnf("A live %s message could not be rendered and was skipped; the stream goes on (%s). Further "
+                    + "failures of this kind are only counted in sh_dashboard_stream_render_failures_total.",
+                    kind, failure);
+        }
     }
 
     /** The overview as it stands (read now if nobody is watching), for one caller. */
@@ -188,60 +271,51 @@ public class LiveFleet {
     }
 
     public void alarmsChanged() {
-        emit(new AlarmsChanged());
+        emit(Picture.ALARMS);
     }
 
-    private List<LiveMessage> snapshot(ClinicScope scope, String focus) {
-        var messages = new ArrayList<LiveMessage>();
-        var overview = current();
-        if (overview != null) {
-            var scoped = OverviewViews.scoped(overview, scope);
-            messages.add(new LiveMessage(LiveMessage.OVERVIEW, scoped));
-            messages.add(new LiveMessage(LiveMessage.HEALTH, health(scoped)));
-        }
-        messages.add(new LiveMessage(LiveMessage.ALARMS, alarms.list(scope)));
-        messages.add(new LiveMessage(LiveMessage.TODAY, today.days(scope::allows)));
-        if (focus != null) {
+    /** What a new viewer gets first: every picture, and the pressures its clinic page would have drawn so far. */
+    private void snapshotInto(Viewer viewer) {
+        viewer.queue.offer(Picture.OVERVIEW);
+        viewer.queue.offer(Picture.ALARMS);
+        viewer.queue.offer(Picture.TODAY);
+        if (viewer.focus != null) {
             pressures.values().forEach(buffer -> {
                 synchronized (buffer) {
-                    buffer.stream().filter(sample -> focus.equals(sample.clinicId()))
-                            .forEach(sample -> messages.add(new LiveMessage(LiveMessage.TELEMETRY, sample)));
+                    buffer.stream().filter(sample -> viewer.focus.equals(sample.clinicId())).forEach(viewer.queue::offer);
                 }
             });
         }
-        return messages;
     }
 
-    private LiveMessage render(Signal signal, ClinicScope scope, String focus) {
-        if (signal instanceof Pressure pressure) {
-            return focus != null && focus.equals(pressure.sample().clinicId())
-                    ? new LiveMessage(LiveMessage.TELEMETRY, pressure.sample()) : null;
+    /** One waiting signal as the messages this viewer gets: none, one, or an overview with its health. */
+    List<LiveMessage> render(ViewerQueue.Next waiting, ClinicScope scope, String focus) {
+        if (waiting.pressure() != null) {
+            return List.of(new LiveMessage(LiveMessage.TELEMETRY, waiting.pressure()));
         }
-        if (signal instanceof AlarmsChanged) {
-            return new LiveMessage(LiveMessage.ALARMS, alarms.list(scope));
-        }
-        if (signal instanceof TodayChanged) {
-            return new LiveMessage(LiveMessage.TODAY, today.days(scope::allows));
-        }
-        var overview = current();
-        return overview == null ? null : new LiveMessage(LiveMessage.OVERVIEW, OverviewViews.scoped(overview, scope));
+        return switch (waiting.picture()) {
+            case ALARMS -> List.of(new LiveMessage(LiveMessage.ALARMS, alarms.list(scope)));
+            case TODAY -> List.of(new LiveMessage(LiveMessage.TODAY, today.days(scope::allows)));
+            case HEARTBEAT -> List.of(new LiveMessage(LiveMessage.HEARTBEAT, clock.instant()));
+            case OVERVIEW -> {
+                var overview = current();
+                if (overview == null) {
+                    yield List.of();
+                }
+                var scoped = OverviewViews.scoped(overview, scope);
+                yield List.of(new LiveMessage(LiveMessage.OVERVIEW, scoped), new LiveMessage(LiveMessage.HEALTH, health(scoped)));
+            }
+        };
     }
 
     private com.secondheart.dashboard.live.model.FleetHealth health(Overview scoped) {
         return HealthViews.of(scoped, alarms.faultsByClinic(), config.live().notSeenAfter(), clock.instant());
     }
 
-    /** Health rides along with each overview; a separate message keeps the overview's shape that of GET /api/overview. */
-    private Multi<LiveMessage> withHealth(LiveMessage message) {
-        if (!LiveMessage.OVERVIEW.equals(message.type())) {
-            return Multi.createFrom().item(message);
-        }
-        return Multi.createFrom().items(message, new LiveMessage(LiveMessage.HEALTH, health((Overview) message.data())));
-    }
-
     private Overview current() {
         var overview = polled;
-        return overview == null ? null : OverviewViews.withLiveStates(overview, liveStates);
+        return overview == null ? null
+                : OverviewViews.withSessions(OverviewViews.withLiveStates(overview, liveStates), sessions::of);
     }
 
     // --- the poller, running while anyone watches --------------------------------------------------------------
@@ -254,6 +328,8 @@ public class LiveFleet {
                     .onOverflow().drop()
                     .onItem().transformToUniAndConcatenate(tick -> refresh())
                     .subscribe().with(ignored -> { }, failure -> LOG.warnf("Live poller stopped: %s", failure.getMessage()));
+            heartbeats = Multi.createFrom().ticks().every(config.live().heartbeat()).onOverflow().drop()
+                    .subscribe().with(tick -> emit(Picture.HEARTBEAT), failure -> { });
         }
     }
 
@@ -263,15 +339,16 @@ public class LiveFleet {
             LOG.debug("Last viewer gone: polling stops");
             poller.cancel();
             poller = null;
+            heartbeats.cancel();
+            heartbeats = null;
         }
     }
 
     private Uni<Void> refresh() {
-        var read = overviews.overview().call(overview -> today.refresh(overview.clinics().stream()
-                        .map(clinic -> clinic.clinicId()).filter(java.util.Objects::nonNull).toList())
+        var read = overviews.overview().call(overview -> today.refresh(clinicZones(overview))
                 .invoke(changed -> {
                     if (changed) {
-                        emit(new TodayChanged());
+                        emit(Picture.TODAY);
                     }
                 })
                 .onFailure().recoverWithItem(false)).invoke(overview -> {
@@ -282,14 +359,17 @@ public class LiveFleet {
                     alarmsChanged |= alarms.onUnitState(clinic.clinicId(), unit.unitId(), unit.state(), unit.stateSince());
                 }
             }
-            emit(new OverviewChanged());
+            emit(Picture.OVERVIEW);
             if (alarmsChanged) {
-                emit(new AlarmsChanged());
+                emit(Picture.ALARMS);
             }
         });
         var faults = journal.catchUp().invoke(changed -> {
-            if (changed) {
-                emit(new AlarmsChanged());
+            if (changed.alarms()) {
+                emit(Picture.ALARMS);
+            }
+            if (changed.sessions()) {
+                emit(Picture.OVERVIEW);
             }
         });
         return Uni.combine().all().unis(read, faults).discardItems()
@@ -297,7 +377,27 @@ public class LiveFleet {
                 .onFailure().recoverWithNull();
     }
 
+    /** Each clinic with its time zone (UTC where booking gave none or an unreadable one): "today" is its local day. */
+    private static Map<String, java.time.ZoneId> clinicZones(Overview overview) {
+        var zones = new java.util.LinkedHashMap<String, java.time.ZoneId>();
+        for (var clinic : overview.clinics()) {
+            if (clinic.clinicId() == null) {
+                continue;
+            }
+            java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+            try {
+                if (clinic.timeZone() != null) {
+                    zone = java.time.ZoneId.of(clinic.timeZone());
+                }
+            } catch (java.time.DateTimeException unreadable) {
+                LOG.debugf("Clinic %s has an unreadable time zone; its day is the UTC day", clinic.clinicId());
+            }
+            zones.put(clinic.clinicId(), zone);
+        }
+        return zones;
+    }
+
     void onStop(@Observes ShutdownEvent event) {
-        hub.onComplete();
+        open.forEach(viewer -> viewer.emitter.complete());
     }
 }

@@ -115,7 +115,7 @@ final class OverviewAssembler {
                     var sessions = sessionsOf(unit.unitId(), rows, countsKnown);
                     return new UnitView(unit.unitId(), unit.model(), UnitState.normalise(unit.state()),
                             Timestamps.parse(unit.stateSince()), Timestamps.parse(unit.lastSeen()), unit.firmware(),
-                            sessions.completed, sessions.aborted, sessions.running, sessions.lastEndedAt);
+                            sessions.completed, sessions.aborted, sessions.running, sessions.lastEndedAt, null);
                 })
                 .toList();
     }
@@ -129,7 +129,7 @@ final class OverviewAssembler {
                 .map(unitId -> {
                     var sessions = sessionsOf(unitId, rows, true);
                     return new UnitView(unitId, null, UnitState.UNKNOWN, null, null, null,
-                            sessions.completed, sessions.aborted, sessions.running, sessions.lastEndedAt);
+                            sessions.completed, sessions.aborted, sessions.running, sessions.lastEndedAt, null);
                 })
                 .toList();
     }

@@ -7,7 +7,11 @@ import com.secondheart.dashboard.overview.model.UnitState;
 import com.secondheart.dashboard.overview.model.UnitView;
 import com.secondheart.support.security.ClinicScope;
 
+import com.secondheart.dashboard.live.model.RunningSession;
+
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +53,8 @@ public final class OverviewViews {
                     units.add(new UnitView(unit.unitId(), unit.model(), UnitState.normalise(state.state()), state.since(),
                             Timestamps.latest(unit.lastSeen(), state.lastSeen()),
                             state.firmware() != null ? state.firmware() : unit.firmware(),
-                            unit.completedSessions(), unit.abortedSessions(), unit.runningSessions(), unit.lastSessionEndedAt()));
+                            unit.completedSessions(), unit.abortedSessions(), unit.runningSessions(), unit.lastSessionEndedAt(),
+                            unit.session()));
                     clinicChanged = true;
                 } else {
                     units.add(unit);
@@ -69,6 +74,19 @@ public final class OverviewViews {
         return changed
                 ? new Overview(overview.generatedAt(), List.copyOf(clinics), OverviewAssembler.fleet(clinics), overview.sources())
                 : overview;
+    }
+
+    /**
+     * Each unit that is IN_SESSION with the session it runs (program, intensity, planned time, booking), as far as its
+     * start was seen; every other unit without one, so a tile never shows a session the gateway says is over.
+     */
+    public static Overview withSessions(Overview overview, Function<String, Optional<RunningSession>> sessions) {
+        var clinics = overview.clinics().stream().map(clinic -> new ClinicView(clinic.clinicId(), clinic.name(),
+                clinic.timeZone(), clinic.units().stream()
+                        .map(unit -> unit.withSession(UnitState.IN_SESSION.equals(unit.state())
+                                ? sessions.apply(unit.unitId()).orElse(null) : null))
+                        .toList(), clinic.totals())).toList();
+        return new Overview(overview.generatedAt(), clinics, overview.fleet(), overview.sources());
     }
 
     private static boolean isNewer(LiveState state, UnitView unit) {

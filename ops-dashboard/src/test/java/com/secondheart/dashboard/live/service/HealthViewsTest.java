@@ -58,6 +58,6 @@ class HealthViewsTest {
     }
 
     private static UnitView unit(String id, String firmware, Instant lastSeen) {
-        return new UnitView(id, "SH-Boot 5", "ONLINE", null, lastSeen, firmware, 0L, 0L, 0L, null);
+        return new UnitView(id, "SH-Boot 5", "ONLINE", null, lastSeen, firmware, 0L, 0L, 0L, null, null);
     }
 }
