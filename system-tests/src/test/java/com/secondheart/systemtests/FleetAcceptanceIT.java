@@ -84,7 +84,7 @@ class FleetAcceptanceIT {
         Files.createDirectories(WORK);
         // The demo's faults clear themselves after a while: here a person acknowledges them, so that takes longer.
         fleet = LaunchedFleet.start(WORK.resolve("fleet-data"), WORK.resolve("launcher-output.log"),
-                Map.of("SH_FLEET_DEMO_FAULT_EVERY", "60s", "SH_FLEET_DEMO_AUTO_ACKNOWLEDGE_AFTER", "10m"));
+                Map.of("SH_FLEET_FAULT_EVERY", "60s", "SH_FLEET_FAULT_AUTO_ACKNOWLEDGE_AFTER", "10m"));
         fleet.awaitReady(Duration.ofMinutes(5));
         opsToken = fleet.signIn("ops");
 
@@ -141,15 +141,18 @@ class FleetAcceptanceIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void bookingsTodayAndUtilizationAreFilledInAndAreBookingsOwn() {
         await("today's figures as booking-service has them").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
                 .untilAsserted(() -> {
                     for (var clinic : ZONES.keySet()) {
                         var shown = text(opsBrowser, "[data-testid='today-bookings-" + clinic + "']");
                         assertEquals(String.valueOf(bookingsToday(clinic)), shown.replace(",", ""), "bookings today at " + clinic);
-                        var utilization = text(opsBrowser, "[data-testid='today-utilization-" + clinic + "']");
-                        assertTrue(utilization.endsWith("%"), "utilization at " + clinic + " is filled in: " + utilization);
+                        if (!"alpine".equals(clinic)) {
+                            // Alpine is left to people: nothing runs there unless someone books by hand.
+                            var utilization = text(opsBrowser, "[data-testid='today-utilization-" + clinic + "']");
+                            assertTrue(utilization.endsWith("%"), "utilization at " + clinic + " is filled in: " + utilization);
+                        }
                     }
                 });
         var anyBooked = ZONES.keySet().stream().mapToLong(FleetAcceptanceIT::bookingsTodayUnchecked).sum();
@@ -157,20 +160,25 @@ class FleetAcceptanceIT {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     void sessionsCompleteAndCheckedInBookingsCompleteWithThem() throws Exception {
-        var completed = fleet.get("TELEMETRY", "/sessions?outcome=COMPLETED&size=200", opsToken);
-        assertTrue(completed.size() > 0, "telemetry has completed sessions");
+        // The demo's shortest service is booking-service's shortest, 5 minutes on the wall clock.
         var booked = new ArrayList<String>();
-        completed.forEach(session -> {
-            if (!session.path("bookingId").isNull() && !session.path("bookingId").asText().isEmpty()) {
-                booked.add(session.path("bookingId").asText());
-            }
-        });
-        assertFalse(booked.isEmpty(), "some completed sessions served a booking (the desk checks clients in)");
+        await("a booked session completed in telemetry").atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofSeconds(5))
+                .untilAsserted(() -> {
+                    booked.clear();
+                    for (var session : fleet.get("TELEMETRY", "/sessions?outcome=COMPLETED&size=200", opsToken)) {
+                        var bookingId = session.path("bookingId").asText("");
+                        if (!bookingId.isEmpty() && !"null".equals(bookingId)) {
+                            booked.add(bookingId);
+                        }
+                    }
+                    assertFalse(booked.isEmpty(), "some completed sessions served a booking (the desk checks clients in)");
+                });
         for (var bookingId : booked.subList(0, Math.min(5, booked.size()))) {
-            var booking = fleet.get("BOOKING", "/bookings/" + LaunchedFleet.encode(bookingId), opsToken);
-            assertEquals("COMPLETED", booking.path("status").asText(), "booking " + bookingId + " completed with its session");
+            await("booking " + bookingId + " completed with its session").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertEquals("COMPLETED",
+                            fleet.get("BOOKING", "/bookings/" + LaunchedFleet.encode(bookingId), opsToken).path("status").asText()));
         }
     }
 
@@ -189,22 +197,21 @@ class FleetAcceptanceIT {
         var wait = new WebDriverWait(adminBrowser, Duration.ofMinutes(3));
         wait.ignoring(StaleElementReferenceException.class);
         adminBrowser.get(fleet.dashboardUrl() + "/#/");
-        var active = By.cssSelector("[data-testid='alarm'][data-status='ACTIVE'] [data-testid='acknowledge']");
         wait.until(driver -> driver.findElements(By.cssSelector("[data-testid='alarm'][data-status='ACTIVE']")).stream()
                 .anyMatch(alarm -> alarm.getText().startsWith("Fault")));
         var alarm = adminBrowser.findElements(By.cssSelector("[data-testid='alarm'][data-status='ACTIVE']")).stream()
                 .filter(found -> found.getText().startsWith("Fault")).findFirst().orElseThrow();
         var alarmId = alarm.getAttribute("data-alarm-id");
         var unitId = alarm.getAttribute("data-unit-id");
-        assertEquals("FAULTED", opsBrowser.findElement(By.cssSelector("[data-unit-id='" + unitId + "']")).getAttribute("data-state"));
-        assertTrue(opsBrowser.getTitle().startsWith("("), "the open alarms show in the page title: " + opsBrowser.getTitle());
+        new WebDriverWait(opsBrowser, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class).until(driver ->
+                "FAULTED".equals(driver.findElement(By.cssSelector("[data-unit-id='" + unitId + "']")).getAttribute("data-state"))
+                        && driver.getTitle().startsWith("("));
 
         alarm.findElement(By.cssSelector("[data-testid='acknowledge']")).click();
 
         wait.until(driver -> "RESOLVED".equals(driver.findElement(By.cssSelector("[data-alarm-id='" + alarmId + "']")).getAttribute("data-status")));
         new WebDriverWait(opsBrowser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class).until(driver ->
                 !"FAULTED".equals(driver.findElement(By.cssSelector("[data-unit-id='" + unitId + "']")).getAttribute("data-state")));
-        assertFalse(active.toString().isEmpty());
     }
 
     @Test
@@ -341,8 +348,20 @@ class FleetAcceptanceIT {
         await(module + " killed").atMost(Duration.ofSeconds(20)).until(() -> !process.isAlive());
         await(module + " back, restarted by the launcher").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> fleet.ready(port) && fleet.service(module).isPresent());
-        assertTrue(fleet.output().stream().anyMatch(line -> line.contains(module) && line.toLowerCase().contains("restart")),
-                "the launcher said why it restarted " + module);
+        assertTrue(launcherSaid(module + " ") , "the launcher said why it restarted " + module);
+    }
+
+    private static boolean launcherSaid(String module) {
+        try {
+            for (var log : fleet.logs()) {
+                if (Files.readAllLines(log).stream().anyMatch(line -> line.contains(module) && line.contains("restarting"))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // --- booking's numbers ---------------------------------------------------------------------------------------
