@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -61,7 +62,7 @@ public final class FleetLauncher {
         // Bearer tokens: a signing key pair kept across starts, demo users with passwords made fresh each start.
         var keys = SigningKeys.ensure(s.dataDir().resolve("keys"));
         var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(keys.privateKey())), ISSUER);
-        var demoUsers = DemoUsers.create(DemoFleet.CLINICS.get(0).clinicId());
+        var demoUsers = DemoUsers.create(DemoFleet.CLINICS.get(0).clinicId(), DemoFleet.MANUAL_CLINIC);
         var usersFile = s.dataDir().resolve("demo-users.txt");
         DemoUsers.write(demoUsers, usersFile);
         var launcherHttp = new JsonHttp(new RenewingToken(signer, "fleet-launcher",
@@ -103,8 +104,13 @@ public final class FleetLauncher {
                 withBroker(with(common, "SH_DB_NAME", "sh_gateway"), brokerAccess, "device-gateway"), logs);
         var telemetry = startService("telemetry-service", s.telemetryPort(),
                 withBroker(with(common, "SH_DB_NAME", "sh_telemetry"), brokerAccess, "telemetry-service"), logs);
-        var booking = startService("booking-service", s.bookingPort(),
-                withBroker(with(common, "SH_DB_NAME", "sh_booking"), brokerAccess, "booking-service"), logs);
+        var bookingEnv = withBroker(with(common, "SH_DB_NAME", "sh_booking"), brokerAccess, "booking-service");
+        // The demo's booking rules, each a documented booking-service setting (README, "The demo desk"); a value set
+        // in the launcher's environment wins.
+        demoDefault(bookingEnv, "SH_BOOKING_SLOT_STEP", "1m");
+        demoDefault(bookingEnv, "SH_BOOKING_NO_SHOW_GRACE", "5m");
+        demoDefault(bookingEnv, "SH_BOOKING_NO_SHOW_SWEEP_EVERY", "30s");
+        var booking = startService("booking-service", s.bookingPort(), bookingEnv, logs);
         var dashboard = startService("ops-dashboard", s.dashboardPort(),
                 withBroker(with(common, "SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString()), brokerAccess, "ops-dashboard"),
                 logs);
@@ -126,13 +132,17 @@ public final class FleetLauncher {
         agentEnv.put("SH_AGENT_TIME_SCALE", Integer.toString(s.timeScale()));
         agentEnv.put("SH_AGENT_DATA_DIR", s.dataDir().resolve("units").toString());
         agentEnv.put("SH_AGENT_FIRMWARE", "1.4.0");
-        agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", "90s");
+        agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", s.faultEvery());
         agentEnv.put("SH_AGENT_FLEET_AUTO_ACKNOWLEDGE_AFTER", "20s");
         var agents = startService("edge-agent", s.agentPort(), agentEnv, logs);
         agents.awaitReady(Duration.ofSeconds(120));
         say("  %-18s ready at %s (%d simulated units)", agents.name(), agents.baseUrl(), DemoFleet.allUnitIds().size());
 
-        var desk = new DemoDesk(launcherHttp, gateway.baseUrl(), telemetry.baseUrl(), 5);
+        var deskClinics = DemoFleet.automaticClinics();
+        var deskHttp = new JsonHttp(new RenewingToken(signer, "demo-desk", List.of("clinic-staff"),
+                deskClinics.stream().map(DemoFleet.Clinic::clinicId).toList())::get);
+        var desk = new DemoDesk(deskHttp, booking.baseUrl(), telemetry.baseUrl(), deskClinics,
+                LauncherLog.open(logs.resolve("demo-desk.log"), "demo-desk", false), new Random());
         running.add(desk);
         desk.start();
 
@@ -148,8 +158,12 @@ public final class FleetLauncher {
         say("  Booking API: %s/clinics   MQTT: 127.0.0.1:%d (topics sh/v1/#)", booking.baseUrl(), s.mqttPort());
         say("  The broker lets nobody in anonymously; accounts in %s and %s (README, 'Watching the broker').",
                 s.dataDir().resolve(FleetBrokerAccess.ACCESS_FILE), unitCredentials);
-        say("  Demo time runs %dx faster on the simulated units: a 5-minute session ends in %d s.",
-                s.timeScale(), 300 / s.timeScale());
+        say("  The demo desk books, checks in and measures clients at %s (log: demo-desk.log); %s is yours:",
+                deskClinics.stream().map(DemoFleet.Clinic::clinicId).collect(java.util.stream.Collectors.joining(", ")),
+                DemoFleet.MANUAL_CLINIC);
+        say("  its desk (%s.desk) books and checks in by hand. Sessions last %d minutes on the wall clock%s.",
+                DemoFleet.MANUAL_CLINIC, DemoFleet.SESSION_MINUTES, s.timeScale() == 1 ? ""
+                        : " as booked, but units run program time " + s.timeScale() + "x faster (SH_FLEET_TIME_SCALE)");
         say("  Logs: %s", logs);
         say("  Press Ctrl-C to stop everything.");
         say("=================================================================");
@@ -216,6 +230,11 @@ public final class FleetLauncher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void demoDefault(Map<String, String> env, String key, String value) {
+        var set = System.getenv(key);
+        env.put(key, set == null || set.isBlank() ? value : set);
     }
 
     private static Map<String, String> withBroker(Map<String, String> base, BrokerAccessSettings access, String service) {
