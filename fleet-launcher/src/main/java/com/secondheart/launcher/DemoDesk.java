@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * ten not show up (booking-service's sweep marks them), and records before/after measurements (outcomes, at
  * telemetry-service) for about a third of the completed sessions. {@link DemoFleet#MANUAL_CLINIC}'s units are left to
  * people. Every decision is in {@link DeskDecisions}; refusals (409 slot taken, screening required, unit faulted) are
- * answers, logged at INFO in {@code demo-desk.log}, never errors.
+ * answers, logged at INFO in {@code demo-desk.log}, never errors. Its log names bookings and units, never a client's
+ * id or name (docs/security.md: personal data stays in booking-service).
  */
 final class DemoDesk implements AutoCloseable {
 
@@ -225,7 +226,7 @@ final class DemoDesk implements AutoCloseable {
             if ("Screening required".equals(reply.body().path("title").asText())) {
                 client.bookable = false;
             }
-            log.info("%s: booking %s at %s for %s refused (%s)", clinicId, resourceId, when, client.pseudonym, problem(reply));
+            log.info("%s: booking %s at %s refused (%s)", clinicId, resourceId, when, problem(reply));
             return;
         }
         if (!reply.ok()) {
@@ -236,8 +237,8 @@ final class DemoDesk implements AutoCloseable {
         var booking = new Tracked(body.path("bookingId").asText(), clinicId, client, resourceId, start,
                 Instant.parse(body.path("endsAt").asText()), DeskDecisions.noShow(random.nextDouble()));
         tracked.put(booking.bookingId, booking);
-        log.info("%s: booked %s for %s at %s local (%s, booking %s)%s", clinicId, resourceId, client.pseudonym, when,
-                service.serviceId(), booking.bookingId, booking.noShow ? "; this client will not show up" : "");
+        log.info("%s: booked %s at %s local (%s, booking %s)%s", clinicId, resourceId, when, service.serviceId(),
+                booking.bookingId, booking.noShow ? "; this client will not show up" : "");
     }
 
     private void checkIn(Tracked booking, Instant now) throws IOException, InterruptedException {
@@ -253,8 +254,8 @@ final class DemoDesk implements AutoCloseable {
                 var reply = http.post(bookingUrl + "/bookings/" + booking.bookingId + "/check-in", Map.of());
                 if (reply.ok()) {
                     booking.checkedIn = true;
-                    log.info("%s: checked in %s for booking %s; the session starts on %s", booking.clinicId,
-                            booking.client.pseudonym, booking.bookingId, booking.resourceId);
+                    log.info("%s: checked in booking %s; the session starts on %s", booking.clinicId,
+                            booking.bookingId, booking.resourceId);
                 } else if (reply.status() == 409 || reply.status() == 503) {
                     log.info("%s: check-in of booking %s not taken yet (%s); trying again", booking.clinicId,
                             booking.bookingId, problem(reply));
@@ -291,12 +292,12 @@ final class DemoDesk implements AutoCloseable {
         }
         var screened = http.post(bookingUrl + "/clients/" + client.clientId + "/screenings", Map.of("answers", answers));
         if (!screened.ok()) {
-            log.warn("%s: could not record %s's screening: %s", clinicId, pseudonym, problem(screened));
+            log.warn("%s: could not record a new client's screening: %s", clinicId, problem(screened));
             return null;
         }
         desk.clients.add(client);
-        log.info("%s: registered %s (client %s), screening %s", clinicId, pseudonym, client.clientId,
-                contraindicated ? "notes a contraindication (DVT): compression will be refused" : "clear");
+        log.info("%s: registered a new client, screening %s", clinicId,
+                contraindicated ? "notes a contraindication: compression will be refused" : "clear");
         return client;
     }
 
@@ -359,8 +360,8 @@ final class DemoDesk implements AutoCloseable {
                     "after", Map.of("legs", Map.of("LEFT", after(left), "RIGHT", after(right)))));
             reachable("telemetry-service");
             if (reply.ok()) {
-                log.info("%s: measured %s before and after the session of booking %s", booking.clinicId,
-                        booking.client.pseudonym, booking.bookingId);
+                log.info("%s: measured the client before and after the session of booking %s", booking.clinicId,
+                        booking.bookingId);
             } else {
                 log.warn("%s: telemetry did not take the measurements of booking %s: %s", booking.clinicId,
                         booking.bookingId, problem(reply));
@@ -384,8 +385,19 @@ final class DemoDesk implements AutoCloseable {
 
     private void unreachable(String service, IOException e) {
         if (unreachable.add(service)) {
-            log.info("%s cannot be reached (%s); the desk waits for it", service, e.toString());
+            log.info("%s cannot be reached (%s); the desk waits for it", service, why(e));
         }
+    }
+
+    /** In words, without a class name: the desk's log is read for exceptions, and this is an expected moment. */
+    private static String why(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        return e.getMessage() == null ? "connection lost" : e.getMessage();
     }
 
     private void reachable(String service) {

@@ -32,8 +32,10 @@ public final class FleetLauncher {
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final LauncherSettings settings;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final ShutdownPlan running = new ShutdownPlan();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile LauncherLog log;
+    private volatile Supervisor supervisor;
 
     private FleetLauncher(LauncherSettings settings) {
         this.settings = settings;
@@ -58,6 +60,8 @@ public final class FleetLauncher {
         Files.createDirectories(s.dataDir());
         var logs = s.dataDir().resolve("logs");
         say("Second Heart fleet: data and logs in %s", s.dataDir());
+        log = LauncherLog.open(logs.resolve("fleet-launcher.log"), "fleet-launcher", true);
+        supervisor = new Supervisor(log);
 
         // Bearer tokens: a signing key pair kept across starts, demo users with passwords made fresh each start.
         var keys = SigningKeys.ensure(s.dataDir().resolve("keys"));
@@ -69,8 +73,9 @@ public final class FleetLauncher {
                 List.of("fleet-admin", "operations", "service"))::get);
 
         say("Starting embedded PostgreSQL on port %d ...", s.postgresPort());
-        var postgres = EmbeddedPostgresServer.start(s.postgresPort(), s.dataDir().resolve("postgres"));
-        running.add(postgres);
+        // stopped by the launcher after every service, not by a JVM hook of its own at the same moment as everything
+        var postgres = EmbeddedPostgresServer.start(s.postgresPort(), s.dataDir().resolve("postgres")).withoutShutdownHook();
+        running.add(ShutdownPlan.Stage.DATABASE, "embedded PostgreSQL", postgres);
         postgres.createRole(DB_USER, DB_PASSWORD);
         for (var database : List.of("sh_gateway", "sh_telemetry", "sh_booking")) {
             postgres.createDatabaseIfMissing(database, DB_USER);
@@ -83,8 +88,9 @@ public final class FleetLauncher {
         var broker = EmbeddedMqttBroker.builder()
                 .host("127.0.0.1").port(s.mqttPort()).dataFolder(s.dataDir().resolve("broker")).persistent(true)
                 .extension(BrokerAccessExtension.of(brokerAccess))
-                .start();
-        running.add(broker);
+                .start()
+                .withoutShutdownHook();
+        running.add(ShutdownPlan.Stage.BROKER, "embedded MQTT broker", broker);
 
         var common = new HashMap<String, String>();
         common.put("SH_DB_HOST", "127.0.0.1");
@@ -99,6 +105,9 @@ public final class FleetLauncher {
         common.put("SH_SECURITY_ISSUER", ISSUER);
         common.put("SH_SECURITY_PUBLIC_KEY_LOCATION", keys.publicKey().toString());
         common.put("SH_SECURITY_SIGNING_KEY_LOCATION", keys.privateKey().toString());
+        // Seven JVMs starting at once on a laptop keep event loops busy for seconds: Vert.x then still warns in one
+        // line, without the stack trace it would add after 2 s (the fleet's logs stay free of stack traces).
+        common.put("QUARKUS_VERTX_WARNING_EXCEPTION_TIME", "60s");
 
         var gateway = startService("device-gateway", s.gatewayPort(),
                 withBroker(with(common, "SH_DB_NAME", "sh_gateway"), brokerAccess, "device-gateway"), logs);
@@ -116,6 +125,7 @@ public final class FleetLauncher {
                 logs);
         for (var service : List.of(gateway, telemetry, booking, dashboard)) {
             service.awaitReady(Duration.ofSeconds(120));
+            supervisor.watch(service);
             say("  %-18s ready at %s", service.name(), service.baseUrl());
         }
 
@@ -130,12 +140,16 @@ public final class FleetLauncher {
         agentEnv.put("SH_AGENT_UNITS", String.join(",", DemoFleet.allUnitIds()));
         agentEnv.put("SH_AGENT_CREDENTIALS_FILE", unitCredentials.toString());
         agentEnv.put("SH_AGENT_TIME_SCALE", Integer.toString(s.timeScale()));
+        // Paced virtual time, even at time scale 1: a laptop (or a CI machine) running the whole fleet cannot promise
+        // ten real-time 50 Hz threads their deadlines, and a missed one latches LOOP_OVERRUN and aborts the session.
+        agentEnv.put("SH_AGENT_LOOP_RUNNER", "virtual");
         agentEnv.put("SH_AGENT_DATA_DIR", s.dataDir().resolve("units").toString());
         agentEnv.put("SH_AGENT_FIRMWARE", "1.4.0");
         agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", s.faultEvery());
         agentEnv.put("SH_AGENT_FLEET_AUTO_ACKNOWLEDGE_AFTER", "20s");
-        var agents = startService("edge-agent", s.agentPort(), agentEnv, logs);
+        var agents = startService("edge-agent", s.agentPort(), agentEnv, logs, ShutdownPlan.Stage.UNITS);
         agents.awaitReady(Duration.ofSeconds(120));
+        supervisor.watch(agents);
         say("  %-18s ready at %s (%d simulated units)", agents.name(), agents.baseUrl(), DemoFleet.allUnitIds().size());
 
         var deskClinics = DemoFleet.automaticClinics();
@@ -143,7 +157,7 @@ public final class FleetLauncher {
                 deskClinics.stream().map(DemoFleet.Clinic::clinicId).toList())::get);
         var desk = new DemoDesk(deskHttp, booking.baseUrl(), telemetry.baseUrl(), deskClinics,
                 LauncherLog.open(logs.resolve("demo-desk.log"), "demo-desk", false), new Random());
-        running.add(desk);
+        running.add(ShutdownPlan.Stage.DESK, "demo desk", desk);
         desk.start();
 
         say("");
@@ -164,51 +178,101 @@ public final class FleetLauncher {
         say("  its desk (%s.desk) books and checks in by hand. Sessions last %d minutes on the wall clock%s.",
                 DemoFleet.MANUAL_CLINIC, DemoFleet.SESSION_MINUTES, s.timeScale() == 1 ? ""
                         : " as booked, but units run program time " + s.timeScale() + "x faster (SH_FLEET_TIME_SCALE)");
-        say("  Logs: %s", logs);
+        say("  Logs: %s (one per service, fleet-launcher.log, demo-desk.log)", logs);
+        say("  A service or the units that exit are restarted (fleet-launcher.log says why).");
         say("  Press Ctrl-C to stop everything.");
         say("=================================================================");
     }
 
     private ServiceProcess startService(String module, int port, Map<String, String> env, Path logs) throws IOException {
+        return startService(module, port, env, logs, ShutdownPlan.Stage.SERVICES);
+    }
+
+    private ServiceProcess startService(String module, int port, Map<String, String> env, Path logs,
+                                        ShutdownPlan.Stage stage) throws IOException {
         var jar = settings.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        var process = ServiceProcess.start(module, jar, port, env, logs, SERVICE_JVM);
-        running.add(process);
+        var process = ServiceProcess.start(module, jar, port, env, logs, SERVICE_JVM, true);
+        running.add(stage, module, process);
         return process;
     }
 
-    /** Stops in reverse start order: units first, so their deaths reach a broker that still runs. */
+    /**
+     * Stops everything in order (ShutdownPlan: units, desk, services, broker, database), each waited for, with
+     * nothing restarted meanwhile; then checks that every port is free again.
+     */
     private void stopAll() {
+        var supervisor = this.supervisor;
+        if (supervisor != null) {
+            supervisor.shutDown();
+        }
         if (running.isEmpty()) {
             stopped.countDown();
             return;
         }
         say("");
-        say("Stopping the fleet ...");
-        for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                System.err.println("  could not stop cleanly: " + e.getMessage());
+        say("Stopping the fleet in order: %s ...", String.join(", ", running.order()));
+        running.stopAll(new ShutdownPlan.Report() {
+            @Override
+            public void stopped(String name) {
+                note("stopped " + name);
             }
+
+            @Override
+            public void failed(String name, Exception cause) {
+                warn("could not stop " + name + " cleanly: " + cause.getMessage());
+            }
+        });
+        var busy = busyPorts();
+        if (busy.isEmpty()) {
+            say("Stopped. Nothing is left running; every port is free.");
+        } else {
+            warn("stopped, but these ports are still in use: " + String.join(", ", busy));
         }
-        running.clear();
-        say("Stopped. Nothing is left running.");
         stopped.countDown();
     }
 
-    private void requirePortsFree() {
+    private void note(String message) {
+        var log = this.log;
+        if (log != null) {
+            log.info("%s", message);
+        } else {
+            say("  %s", message);
+        }
+    }
+
+    private void warn(String message) {
+        var log = this.log;
+        if (log != null) {
+            log.warn("%s", message);
+        } else {
+            System.err.println("  " + message);
+        }
+    }
+
+    private List<String> busyPorts() {
         var s = settings;
-        var ports = Map.of("dashboard", s.dashboardPort(), "device-gateway", s.gatewayPort(),
-                "telemetry-service", s.telemetryPort(), "booking-service", s.bookingPort(), "edge-agent", s.agentPort(),
-                "embedded PostgreSQL", s.postgresPort(), "embedded MQTT broker", s.mqttPort());
+        var ports = new java.util.LinkedHashMap<String, Integer>();
+        ports.put("dashboard", s.dashboardPort());
+        ports.put("device-gateway", s.gatewayPort());
+        ports.put("telemetry-service", s.telemetryPort());
+        ports.put("booking-service", s.bookingPort());
+        ports.put("edge-agent", s.agentPort());
+        ports.put("embedded PostgreSQL", s.postgresPort());
+        ports.put("embedded MQTT broker", s.mqttPort());
         var busy = new ArrayList<String>();
         ports.forEach((name, port) -> {
-            try (var socket = new ServerSocket(port)) {
+            try (var socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(port));
             } catch (IOException e) {
                 busy.add(name + " port " + port);
             }
         });
+        return busy;
+    }
+
+    private void requirePortsFree() {
+        var busy = busyPorts();
         if (!busy.isEmpty()) {
             throw new IllegalStateException("these ports are in use: " + String.join(", ", busy)
                     + ". Stop what uses them (another fleet still running?) or choose others: see README, 'Ports'.");
