@@ -78,12 +78,10 @@ final class DemoDesk implements AutoCloseable {
 
     private static final class Client {
         final String clientId;
-        final String pseudonym;
         boolean bookable = true;
 
-        Client(String clientId, String pseudonym) {
+        Client(String clientId) {
             this.clientId = clientId;
-            this.pseudonym = pseudonym;
         }
     }
 
@@ -282,7 +280,7 @@ final class DemoDesk implements AutoCloseable {
             log.warn("%s: could not register a client: %s", clinicId, problem(created));
             return null;
         }
-        var client = new Client(created.body().path("clientId").asText(), pseudonym);
+        var client = new Client(created.body().path("clientId").asText());
         var contraindicated = DeskDecisions.contraindicated(random.nextDouble());
         var answers = new LinkedHashMap<String, Boolean>();
         for (var question : List.of("DVT", "INFLAMMATORY_PHLEBITIS", "PULMONARY_EMBOLISM", "UNCONTROLLED_HEART_FAILURE",

@@ -25,9 +25,23 @@ final class ShutdownPlan {
     }
 
     private final List<Step> steps = new ArrayList<>();
+    private int added;
+    private boolean stopped;
 
+    /**
+     * Adds what is to be stopped. Once the plan has run (a stop that came while the fleet was still starting), what is
+     * added afterwards is stopped at once, so nothing started late is left running.
+     */
     synchronized void add(Stage stage, String name, AutoCloseable target) {
-        steps.add(new Step(stage, steps.size(), name, target));
+        if (stopped) {
+            try {
+                target.close();
+            } catch (Exception e) {
+                // stopping anyway; the launcher is on its way out
+            }
+            return;
+        }
+        steps.add(new Step(stage, added++, name, target));
     }
 
     synchronized boolean isEmpty() {
@@ -50,6 +64,7 @@ final class ShutdownPlan {
             }
         }
         steps.clear();
+        stopped = true;
     }
 
     private List<Step> sorted() {

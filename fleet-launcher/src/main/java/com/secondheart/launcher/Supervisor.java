@@ -52,7 +52,11 @@ final class Supervisor implements AutoCloseable {
         if (shuttingDown) {
             return;
         }
-        restarts.schedule(() -> restart(service, backoff, restart), delay.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            restarts.schedule(() -> restart(service, backoff, restart), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the fleet began to stop in between: nothing is restarted any more
+        }
     }
 
     private void restart(ServiceProcess service, RestartBackoff backoff, int restart) {

@@ -53,6 +53,18 @@ class ShutdownPlanTest {
         assertEquals("embedded PostgreSQL", reports.stopped.get(reports.stopped.size() - 1));
     }
 
+    @Test
+    void what_is_started_after_the_fleet_was_stopped_is_stopped_at_once() {
+        var plan = fleetInStartOrder();
+        plan.stopAll(new Reports());
+        closed.clear();
+
+        plan.add(ShutdownPlan.Stage.UNITS, "edge-agent", () -> closed.add("edge-agent (late)"));
+
+        assertEquals(List.of("edge-agent (late)"), closed);
+        assertTrue(plan.isEmpty());
+    }
+
     private static final class Reports implements ShutdownPlan.Report {
         final List<String> stopped = new ArrayList<>();
         final List<String> failed = new ArrayList<>();
