@@ -29,7 +29,9 @@ public final class FleetLauncher {
     private static final String DB_USER = "secondheart";
     private static final String DB_PASSWORD = "secondheart";
     private static final String ISSUER = "https://second-heart.local";
-    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** A JVM that runs out of memory ends (exit code 3) and the launcher restarts it, as Kubernetes would. */
+    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:+ExitOnOutOfMemoryError");
 
     private final LauncherSettings settings;
     private final ShutdownPlan running = new ShutdownPlan();

@@ -13,6 +13,12 @@ class ExitReasonTest {
     }
 
     @Test
+    void a_jvm_that_ran_out_of_memory_is_told_so() {
+        assertEquals("exited with code 3 (out of memory: the JVM ends itself when its heap is full)",
+                ExitReason.describe(3));
+    }
+
+    @Test
     void an_ordinary_exit_value_is_told_as_an_exit_code() {
         assertEquals("exited with code 1", ExitReason.describe(1));
         assertEquals("exited with code 0", ExitReason.describe(0));
