@@ -80,6 +80,16 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     }
 
     /**
+     * Leaves stopping to the caller's {@link #close()}: no JVM shutdown hook of this server's own, which would stop it
+     * at the same moment as everything else when the JVM ends. For the fleet launcher, which stops the services that
+     * use this server first and this server after them, from its own hook.
+     */
+    public synchronized EmbeddedMqttBroker withoutShutdownHook() {
+        ShutdownHooks.remove(shutdownHook);
+        return this;
+    }
+
+    /**
      * Stops the broker, waits until the listener is closed and removes the generated folders. Idempotent.
      * Also runs from a JVM shutdown hook if the broker is still running then.
      */

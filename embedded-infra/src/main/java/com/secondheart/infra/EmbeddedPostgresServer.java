@@ -179,6 +179,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
+     * Leaves stopping to the caller's {@link #close()}: no JVM shutdown hook of this server's own, which would stop it
+     * at the same moment as everything else when the JVM ends. For the fleet launcher, which stops the services that
+     * use this server first and this server after them, from its own hook.
+     */
+    public synchronized EmbeddedPostgresServer withoutShutdownHook() {
+        ShutdownHooks.remove(shutdownHook);
+        return this;
+    }
+
+    /**
      * Stops the server (fast shutdown) and waits until the postmaster has exited. Idempotent. Also
      * runs from a JVM shutdown hook if the server is still running then.
      */

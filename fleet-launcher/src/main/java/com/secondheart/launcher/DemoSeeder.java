@@ -19,6 +19,10 @@ final class DemoSeeder {
     /** Returns the broker password of every unit registered now (units registered before answer 409, and none). */
     Map<String, String> seed(List<DemoFleet.Clinic> clinics) throws Exception {
         var unitPasswords = new java.util.HashMap<String, String>();
+        for (var service : DemoFleet.SERVICES) {
+            expectCreatedOrExisting(http.post(bookingUrl + "/services", DemoFleet.serviceBody(service)),
+                    "service " + service.serviceId());
+        }
         for (var clinic : clinics) {
             expectCreatedOrExisting(http.post(bookingUrl + "/clinics", DemoFleet.clinicBody(clinic)), "clinic " + clinic.clinicId());
             for (var unitId : clinic.unitIds()) {
@@ -30,7 +34,7 @@ final class DemoSeeder {
                     unitPasswords.put(unitId, registered.body().get("mqttPassword").asText());
                 }
                 expectCreatedOrExisting(http.post(bookingUrl + "/clinics/" + clinic.clinicId() + "/resources", Map.of(
-                        "resourceId", "res-" + unitId, "type", "BOOT_UNIT", "name", "Boots " + unitId.substring(unitId.length() - 2),
+                        "resourceId", DemoFleet.resourceId(unitId), "type", "BOOT_UNIT", "name", "Boots " + unitId.substring(unitId.length() - 2),
                         "unitId", unitId)), "boot unit resource " + unitId);
             }
             int room = 1;

@@ -27,11 +27,15 @@ final class DemoUsers {
     private DemoUsers() {
     }
 
-    static List<User> create(String staffClinic) {
-        return List.of(
-                new User("ops", "operations", List.of(), newPassword()),
-                new User(staffClinic + ".desk", "clinic-staff", List.of(staffClinic), newPassword()),
-                new User("fleet.admin", "fleet-admin", List.of(), newPassword()));
+    /** {@code ops}, one desk user per clinic given ({@code <clinic>.desk}, that clinic only), {@code fleet.admin}. */
+    static List<User> create(String... staffClinics) {
+        var users = new ArrayList<User>();
+        users.add(new User("ops", "operations", List.of(), newPassword()));
+        for (var clinic : staffClinics) {
+            users.add(new User(clinic + ".desk", "clinic-staff", List.of(clinic), newPassword()));
+        }
+        users.add(new User("fleet.admin", "fleet-admin", List.of(), newPassword()));
+        return List.copyOf(users);
     }
 
     /** {@code username:role:clinic,clinic:PBKDF2$sha512$iterations$salt$hash}, one line per user, owner-readable only. */

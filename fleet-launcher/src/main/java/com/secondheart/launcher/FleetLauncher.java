@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -28,11 +29,15 @@ public final class FleetLauncher {
     private static final String DB_USER = "secondheart";
     private static final String DB_PASSWORD = "secondheart";
     private static final String ISSUER = "https://second-heart.local";
-    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** A JVM that runs out of memory ends (exit code 3) and the launcher restarts it, as Kubernetes would. */
+    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:+ExitOnOutOfMemoryError");
 
     private final LauncherSettings settings;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final ShutdownPlan running = new ShutdownPlan();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile LauncherLog log;
+    private volatile Supervisor supervisor;
 
     private FleetLauncher(LauncherSettings settings) {
         this.settings = settings;
@@ -57,19 +62,22 @@ public final class FleetLauncher {
         Files.createDirectories(s.dataDir());
         var logs = s.dataDir().resolve("logs");
         say("Second Heart fleet: data and logs in %s", s.dataDir());
+        log = LauncherLog.open(logs.resolve("fleet-launcher.log"), "fleet-launcher", true);
+        supervisor = new Supervisor(log);
 
         // Bearer tokens: a signing key pair kept across starts, demo users with passwords made fresh each start.
         var keys = SigningKeys.ensure(s.dataDir().resolve("keys"));
         var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(keys.privateKey())), ISSUER);
-        var demoUsers = DemoUsers.create(DemoFleet.CLINICS.get(0).clinicId());
+        var demoUsers = DemoUsers.create(DemoFleet.CLINICS.get(0).clinicId(), DemoFleet.MANUAL_CLINIC);
         var usersFile = s.dataDir().resolve("demo-users.txt");
         DemoUsers.write(demoUsers, usersFile);
         var launcherHttp = new JsonHttp(new RenewingToken(signer, "fleet-launcher",
                 List.of("fleet-admin", "operations", "service"))::get);
 
         say("Starting embedded PostgreSQL on port %d ...", s.postgresPort());
-        var postgres = EmbeddedPostgresServer.start(s.postgresPort(), s.dataDir().resolve("postgres"));
-        running.add(postgres);
+        // stopped by the launcher after every service, not by a JVM hook of its own at the same moment as everything
+        var postgres = EmbeddedPostgresServer.start(s.postgresPort(), s.dataDir().resolve("postgres")).withoutShutdownHook();
+        running.add(ShutdownPlan.Stage.DATABASE, "embedded PostgreSQL", postgres);
         postgres.createRole(DB_USER, DB_PASSWORD);
         for (var database : List.of("sh_gateway", "sh_telemetry", "sh_booking")) {
             postgres.createDatabaseIfMissing(database, DB_USER);
@@ -82,8 +90,9 @@ public final class FleetLauncher {
         var broker = EmbeddedMqttBroker.builder()
                 .host("127.0.0.1").port(s.mqttPort()).dataFolder(s.dataDir().resolve("broker")).persistent(true)
                 .extension(BrokerAccessExtension.of(brokerAccess))
-                .start();
-        running.add(broker);
+                .start()
+                .withoutShutdownHook();
+        running.add(ShutdownPlan.Stage.BROKER, "embedded MQTT broker", broker);
 
         var common = new HashMap<String, String>();
         common.put("SH_DB_HOST", "127.0.0.1");
@@ -98,18 +107,27 @@ public final class FleetLauncher {
         common.put("SH_SECURITY_ISSUER", ISSUER);
         common.put("SH_SECURITY_PUBLIC_KEY_LOCATION", keys.publicKey().toString());
         common.put("SH_SECURITY_SIGNING_KEY_LOCATION", keys.privateKey().toString());
+        // Seven JVMs starting at once on a laptop keep event loops busy for seconds: Vert.x then still warns in one
+        // line, without the stack trace it would add after 2 s (the fleet's logs stay free of stack traces).
+        common.put("QUARKUS_VERTX_WARNING_EXCEPTION_TIME", "60s");
 
         var gateway = startService("device-gateway", s.gatewayPort(),
                 withBroker(with(common, "SH_DB_NAME", "sh_gateway"), brokerAccess, "device-gateway"), logs);
         var telemetry = startService("telemetry-service", s.telemetryPort(),
                 withBroker(with(common, "SH_DB_NAME", "sh_telemetry"), brokerAccess, "telemetry-service"), logs);
-        var booking = startService("booking-service", s.bookingPort(),
-                withBroker(with(common, "SH_DB_NAME", "sh_booking"), brokerAccess, "booking-service"), logs);
+        var bookingEnv = withBroker(with(common, "SH_DB_NAME", "sh_booking"), brokerAccess, "booking-service");
+        // The demo's booking rules, each a documented booking-service setting (README, "The demo desk"); a value set
+        // in the launcher's environment wins.
+        demoDefault(bookingEnv, "SH_BOOKING_SLOT_STEP", "1m");
+        demoDefault(bookingEnv, "SH_BOOKING_NO_SHOW_GRACE", "5m");
+        demoDefault(bookingEnv, "SH_BOOKING_NO_SHOW_SWEEP_EVERY", "30s");
+        var booking = startService("booking-service", s.bookingPort(), bookingEnv, logs);
         var dashboard = startService("ops-dashboard", s.dashboardPort(),
                 withBroker(with(common, "SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString()), brokerAccess, "ops-dashboard"),
                 logs);
         for (var service : List.of(gateway, telemetry, booking, dashboard)) {
             service.awaitReady(Duration.ofSeconds(120));
+            supervisor.watch(service);
             say("  %-18s ready at %s", service.name(), service.baseUrl());
         }
 
@@ -124,16 +142,24 @@ public final class FleetLauncher {
         agentEnv.put("SH_AGENT_UNITS", String.join(",", DemoFleet.allUnitIds()));
         agentEnv.put("SH_AGENT_CREDENTIALS_FILE", unitCredentials.toString());
         agentEnv.put("SH_AGENT_TIME_SCALE", Integer.toString(s.timeScale()));
+        // Paced virtual time, even at time scale 1: a laptop (or a CI machine) running the whole fleet cannot promise
+        // ten real-time 50 Hz threads their deadlines, and a missed one latches LOOP_OVERRUN and aborts the session.
+        agentEnv.put("SH_AGENT_LOOP_RUNNER", "virtual");
         agentEnv.put("SH_AGENT_DATA_DIR", s.dataDir().resolve("units").toString());
         agentEnv.put("SH_AGENT_FIRMWARE", "1.4.0");
-        agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", "90s");
+        agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", s.faultEvery());
         agentEnv.put("SH_AGENT_FLEET_AUTO_ACKNOWLEDGE_AFTER", "20s");
-        var agents = startService("edge-agent", s.agentPort(), agentEnv, logs);
+        var agents = startService("edge-agent", s.agentPort(), agentEnv, logs, ShutdownPlan.Stage.UNITS);
         agents.awaitReady(Duration.ofSeconds(120));
+        supervisor.watch(agents);
         say("  %-18s ready at %s (%d simulated units)", agents.name(), agents.baseUrl(), DemoFleet.allUnitIds().size());
 
-        var desk = new DemoDesk(launcherHttp, gateway.baseUrl(), telemetry.baseUrl(), 5);
-        running.add(desk);
+        var deskClinics = DemoFleet.automaticClinics();
+        var deskHttp = new JsonHttp(new RenewingToken(signer, "demo-desk", List.of("clinic-staff"),
+                deskClinics.stream().map(DemoFleet.Clinic::clinicId).toList())::get);
+        var desk = new DemoDesk(deskHttp, booking.baseUrl(), telemetry.baseUrl(), deskClinics,
+                LauncherLog.open(logs.resolve("demo-desk.log"), "demo-desk", false), new Random());
+        running.add(ShutdownPlan.Stage.DESK, "demo desk", desk);
         desk.start();
 
         say("");
@@ -148,53 +174,107 @@ public final class FleetLauncher {
         say("  Booking API: %s/clinics   MQTT: 127.0.0.1:%d (topics sh/v1/#)", booking.baseUrl(), s.mqttPort());
         say("  The broker lets nobody in anonymously; accounts in %s and %s (README, 'Watching the broker').",
                 s.dataDir().resolve(FleetBrokerAccess.ACCESS_FILE), unitCredentials);
-        say("  Demo time runs %dx faster on the simulated units: a 5-minute session ends in %d s.",
-                s.timeScale(), 300 / s.timeScale());
-        say("  Logs: %s", logs);
+        say("  The demo desk books, checks in and measures clients at %s (log: demo-desk.log); %s is yours:",
+                deskClinics.stream().map(DemoFleet.Clinic::clinicId).collect(java.util.stream.Collectors.joining(", ")),
+                DemoFleet.MANUAL_CLINIC);
+        say("  its desk (%s.desk) books and checks in by hand. Sessions last %d minutes on the wall clock%s.",
+                DemoFleet.MANUAL_CLINIC, DemoFleet.SESSION_MINUTES, s.timeScale() == 1 ? ""
+                        : " as booked, but units run program time " + s.timeScale() + "x faster (SH_FLEET_TIME_SCALE)");
+        say("  Logs: %s (one per service, fleet-launcher.log, demo-desk.log)", logs);
+        say("  A service or the units that exit are restarted (fleet-launcher.log says why).");
         say("  Press Ctrl-C to stop everything.");
         say("=================================================================");
     }
 
     private ServiceProcess startService(String module, int port, Map<String, String> env, Path logs) throws IOException {
+        return startService(module, port, env, logs, ShutdownPlan.Stage.SERVICES);
+    }
+
+    private ServiceProcess startService(String module, int port, Map<String, String> env, Path logs,
+                                        ShutdownPlan.Stage stage) throws IOException {
         var jar = settings.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        var process = ServiceProcess.start(module, jar, port, env, logs, SERVICE_JVM);
-        running.add(process);
+        var process = ServiceProcess.start(module, jar, port, env, logs, SERVICE_JVM, true);
+        running.add(stage, module, process);
         return process;
     }
 
-    /** Stops in reverse start order: units first, so their deaths reach a broker that still runs. */
+    /**
+     * Stops everything in order (ShutdownPlan: units, desk, services, broker, database), each waited for, with
+     * nothing restarted meanwhile; then checks that every port is free again.
+     */
     private void stopAll() {
+        var supervisor = this.supervisor;
+        if (supervisor != null) {
+            supervisor.shutDown();
+        }
         if (running.isEmpty()) {
             stopped.countDown();
             return;
         }
         say("");
-        say("Stopping the fleet ...");
-        for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                System.err.println("  could not stop cleanly: " + e.getMessage());
+        say("Stopping the fleet in order: %s ...", String.join(", ", running.order()));
+        running.stopAll(new ShutdownPlan.Report() {
+            @Override
+            public void stopped(String name) {
+                note("stopped " + name);
             }
+
+            @Override
+            public void failed(String name, Exception cause) {
+                warn("could not stop " + name + " cleanly: " + cause.getMessage());
+            }
+        });
+        var busy = busyPorts();
+        if (busy.isEmpty()) {
+            say("Stopped. Nothing is left running; every port is free.");
+        } else {
+            warn("stopped, but these ports are still in use: " + String.join(", ", busy));
         }
-        running.clear();
-        say("Stopped. Nothing is left running.");
         stopped.countDown();
     }
 
-    private void requirePortsFree() {
+    private void note(String message) {
+        var log = this.log;
+        if (log != null) {
+            log.info("%s", message);
+        } else {
+            say("  %s", message);
+        }
+    }
+
+    private void warn(String message) {
+        var log = this.log;
+        if (log != null) {
+            log.warn("%s", message);
+        } else {
+            System.err.println("  " + message);
+        }
+    }
+
+    private List<String> busyPorts() {
         var s = settings;
-        var ports = Map.of("dashboard", s.dashboardPort(), "device-gateway", s.gatewayPort(),
-                "telemetry-service", s.telemetryPort(), "booking-service", s.bookingPort(), "edge-agent", s.agentPort(),
-                "embedded PostgreSQL", s.postgresPort(), "embedded MQTT broker", s.mqttPort());
+        var ports = new java.util.LinkedHashMap<String, Integer>();
+        ports.put("dashboard", s.dashboardPort());
+        ports.put("device-gateway", s.gatewayPort());
+        ports.put("telemetry-service", s.telemetryPort());
+        ports.put("booking-service", s.bookingPort());
+        ports.put("edge-agent", s.agentPort());
+        ports.put("embedded PostgreSQL", s.postgresPort());
+        ports.put("embedded MQTT broker", s.mqttPort());
         var busy = new ArrayList<String>();
         ports.forEach((name, port) -> {
-            try (var socket = new ServerSocket(port)) {
+            try (var socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(port));
             } catch (IOException e) {
                 busy.add(name + " port " + port);
             }
         });
+        return busy;
+    }
+
+    private void requirePortsFree() {
+        var busy = busyPorts();
         if (!busy.isEmpty()) {
             throw new IllegalStateException("these ports are in use: " + String.join(", ", busy)
                     + ". Stop what uses them (another fleet still running?) or choose others: see README, 'Ports'.");
@@ -216,6 +296,11 @@ public final class FleetLauncher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void demoDefault(Map<String, String> env, String key, String value) {
+        var set = System.getenv(key);
+        env.put(key, set == null || set.isBlank() ? value : set);
     }
 
     private static Map<String, String> withBroker(Map<String, String> base, BrokerAccessSettings access, String service) {

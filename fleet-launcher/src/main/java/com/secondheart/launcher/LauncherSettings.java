@@ -13,7 +13,8 @@ record LauncherSettings(
         int telemetryPort,
         int bookingPort,
         int agentPort,
-        int timeScale) {
+        int timeScale,
+        String faultEvery) {
 
     static LauncherSettings fromEnvironment() {
         var root = Path.of(env("SH_FLEET_ROOT", System.getProperty("user.dir"))).toAbsolutePath().normalize();
@@ -27,7 +28,10 @@ record LauncherSettings(
                 port("SH_FLEET_TELEMETRY_PORT", 8082),
                 port("SH_FLEET_BOOKING_PORT", 8083),
                 port("SH_FLEET_AGENT_PORT", 8084),
-                Integer.parseInt(env("SH_FLEET_TIME_SCALE", "10")));
+                // One clock for the whole demo: sessions run as long as they are booked, so the dashboard's remaining
+                // time and utilization agree with booking-service (README, "The demo desk").
+                Integer.parseInt(env("SH_FLEET_TIME_SCALE", "1")),
+                env("SH_FLEET_FAULT_EVERY", "4m"));
     }
 
     private static int port(String name, int fallback) {

@@ -21,17 +21,21 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final String name;
     private final int httpPort;
     private final Path logFile;
-    private final Process process;
+    private final ProcessBuilder builder;
+    private volatile Process process;
+    private volatile Instant startedAt;
+    private boolean closed;
 
-    private ServiceProcess(String name, int httpPort, Path logFile, Process process) {
+    private ServiceProcess(String name, int httpPort, Path logFile, ProcessBuilder builder) {
         this.name = name;
         this.httpPort = httpPort;
         this.logFile = logFile;
-        this.process = process;
+        this.builder = builder;
     }
 
     /**
@@ -40,12 +44,26 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, Path jar, int httpPort, Map<String, String> env, Path logDir,
             List<String> jvmOptions) throws IOException {
+        return start(name, jar, httpPort, env, logDir, jvmOptions, false);
+    }
+
+    /**
+     * As {@link #start(String, Path, int, Map, Path, List)}; with {@code ownSession} the service runs in a session of
+     * its own ({@code setsid}, where there is one), so that Ctrl-C in the launcher's terminal reaches the launcher
+     * alone and the launcher stops the fleet in order, instead of every process at once.
+     */
+    static ServiceProcess start(String name, Path jar, int httpPort, Map<String, String> env, Path logDir,
+            List<String> jvmOptions, boolean ownSession) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + " is not built: " + jar + " is missing (run mvn -DskipTests package)");
         }
         Files.createDirectories(logDir);
         var logFile = logDir.resolve(name + ".log");
         var command = new ArrayList<String>();
+        if (ownSession && Files.isExecutable(SETSID)) {
+            // not a process group leader, so setsid makes the new session and execs java in place: same pid
+            command.add(SETSID.toString());
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
@@ -55,7 +73,38 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        return new ServiceProcess(name, httpPort, logFile, builder.start());
+        var service = new ServiceProcess(name, httpPort, logFile, builder);
+        service.launch();
+        // a restart appends to the log, so the lines before a crash stay to be read
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        return service;
+    }
+
+    private void launch() throws IOException {
+        process = builder.start();
+        startedAt = Instant.now();
+    }
+
+    /**
+     * Starts the service again, with the same command and environment, after it exited; its output goes on in the
+     * same log. False (and nothing started) once the service is being stopped for good, or while it still runs.
+     */
+    synchronized boolean restart() throws IOException {
+        if (closed || process.isAlive()) {
+            return false;
+        }
+        launch();
+        return true;
+    }
+
+    /** The running (or last) process; its {@link Process#onExit()} tells when it ends. */
+    Process process() {
+        return process;
+    }
+
+    /** When the current process was started. */
+    Instant startedAt() {
+        return startedAt;
     }
 
     public String name() {
@@ -121,7 +170,9 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGTERM, so Quarkus shuts down cleanly; SIGKILL if it has not gone within the grace period. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        var process = this.process;
         if (!process.isAlive()) {
             return;
         }
@@ -135,6 +186,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private boolean waitForExit(Duration timeout) {
+        var process = this.process;
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

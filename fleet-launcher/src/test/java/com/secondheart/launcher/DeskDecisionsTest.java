@@ -1,0 +1,94 @@
+package com.secondheart.launcher;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeskDecisionsTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+    private static final List<String> UNITS = List.of("res-unit-hb-01", "res-unit-hb-02", "res-unit-hb-03");
+
+    private static DeskDecisions.Booking booking(String resourceId, String status, Instant startsAt) {
+        return new DeskDecisions.Booking("b-" + resourceId + "-" + startsAt, resourceId, status, startsAt);
+    }
+
+    @Test
+    void a_unit_with_a_client_booked_after_now_needs_nobody_else_and_the_others_get_their_next_client() {
+        var bookings = List.of(
+                booking("res-unit-hb-01", "BOOKED", NOW.plusSeconds(300)),
+                booking("res-unit-hb-02", "IN_SESSION", NOW.minusSeconds(120)));
+
+        assertEquals(List.of("res-unit-hb-02", "res-unit-hb-03"),
+                DeskDecisions.resourcesWithoutNextBooking(UNITS, bookings, NOW));
+    }
+
+    @Test
+    void cancelled_no_show_and_completed_bookings_do_not_hold_a_unit_for_its_next_client() {
+        var later = NOW.plusSeconds(600);
+        var bookings = List.of(
+                booking("res-unit-hb-01", "CANCELLED", later),
+                booking("res-unit-hb-02", "NO_SHOW", later),
+                booking("res-unit-hb-03", "COMPLETED", later));
+
+        assertEquals(UNITS, DeskDecisions.resourcesWithoutNextBooking(UNITS, bookings, NOW));
+    }
+
+    @Test
+    void the_first_free_start_is_the_earliest_of_that_unit_within_the_window() {
+        var slots = List.of(
+                new DeskDecisions.Slot(NOW.plusSeconds(60), List.of("res-unit-hb-01")),
+                new DeskDecisions.Slot(NOW.plusSeconds(120), List.of("res-unit-hb-01", "res-unit-hb-02")),
+                new DeskDecisions.Slot(NOW.plusSeconds(180), List.of("res-unit-hb-02")));
+
+        assertEquals(Optional.of(NOW.plusSeconds(120)),
+                DeskDecisions.firstFreeStart(slots, "res-unit-hb-02", NOW, NOW.plusSeconds(3600)));
+        assertEquals(Optional.of(NOW.plusSeconds(120)),
+                DeskDecisions.firstFreeStart(slots, "res-unit-hb-01", NOW.plusSeconds(90), NOW.plusSeconds(3600)));
+        assertEquals(Optional.empty(),
+                DeskDecisions.firstFreeStart(slots, "res-unit-hb-03", NOW, NOW.plusSeconds(3600)));
+        assertEquals(Optional.empty(),
+                DeskDecisions.firstFreeStart(slots, "res-unit-hb-02", NOW, NOW.plusSeconds(100)));
+    }
+
+    @Test
+    void a_client_is_checked_in_when_the_booked_start_has_come_not_before() {
+        var start = NOW.plusSeconds(10);
+        var threeMinutes = Duration.ofMinutes(3);
+
+        assertEquals(DeskDecisions.CheckIn.WAIT, DeskDecisions.checkIn(start, false, NOW, threeMinutes));
+        assertEquals(DeskDecisions.CheckIn.NOW, DeskDecisions.checkIn(start, false, start, threeMinutes));
+        assertEquals(DeskDecisions.CheckIn.NOW, DeskDecisions.checkIn(start, false, start.plusSeconds(170), threeMinutes));
+        assertEquals(DeskDecisions.CheckIn.GIVE_UP, DeskDecisions.checkIn(start, false, start.plusSeconds(181), threeMinutes));
+    }
+
+    @Test
+    void a_planned_no_show_is_never_checked_in() {
+        assertEquals(DeskDecisions.CheckIn.NEVER, DeskDecisions.checkIn(NOW, true, NOW.plusSeconds(30), Duration.ofMinutes(3)));
+    }
+
+    @Test
+    void most_free_units_get_the_next_free_start_and_some_wait_a_few_minutes() {
+        assertEquals(Duration.ZERO, DeskDecisions.gapBeforeNextClient(0.0));
+        assertEquals(Duration.ZERO, DeskDecisions.gapBeforeNextClient(0.59));
+        assertEquals(Duration.ofMinutes(2), DeskDecisions.gapBeforeNextClient(0.6));
+        assertEquals(Duration.ofMinutes(6), DeskDecisions.gapBeforeNextClient(0.99));
+    }
+
+    @Test
+    void about_one_client_in_ten_does_not_come_and_about_a_third_are_measured() {
+        assertTrue(DeskDecisions.noShow(0.09));
+        assertFalse(DeskDecisions.noShow(0.1));
+        assertTrue(DeskDecisions.measured(0.33));
+        assertFalse(DeskDecisions.measured(0.34));
+        assertTrue(DeskDecisions.contraindicated(0.04));
+        assertFalse(DeskDecisions.contraindicated(0.05));
+    }
+}
