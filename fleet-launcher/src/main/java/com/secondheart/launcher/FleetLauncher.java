@@ -148,7 +148,7 @@ public final class FleetLauncher {
         agentEnv.put("SH_AGENT_DATA_DIR", s.dataDir().resolve("units").toString());
         agentEnv.put("SH_AGENT_FIRMWARE", "1.4.0");
         agentEnv.put("SH_AGENT_FLEET_FAULT_EVERY", s.faultEvery());
-        agentEnv.put("SH_AGENT_FLEET_AUTO_ACKNOWLEDGE_AFTER", "20s");
+        agentEnv.put("SH_AGENT_FLEET_AUTO_ACKNOWLEDGE_AFTER", s.faultAutoAcknowledgeAfter());
         var agents = startService("edge-agent", s.agentPort(), agentEnv, logs, ShutdownPlan.Stage.UNITS);
         agents.awaitReady(Duration.ofSeconds(120));
         supervisor.watch(agents);

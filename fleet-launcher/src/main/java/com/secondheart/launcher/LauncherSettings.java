@@ -14,7 +14,8 @@ record LauncherSettings(
         int bookingPort,
         int agentPort,
         int timeScale,
-        String faultEvery) {
+        String faultEvery,
+        String faultAutoAcknowledgeAfter) {
 
     static LauncherSettings fromEnvironment() {
         var root = Path.of(env("SH_FLEET_ROOT", System.getProperty("user.dir"))).toAbsolutePath().normalize();
@@ -31,7 +32,9 @@ record LauncherSettings(
                 // One clock for the whole demo: sessions run as long as they are booked, so the dashboard's remaining
                 // time and utilization agree with booking-service (README, "The demo desk").
                 Integer.parseInt(env("SH_FLEET_TIME_SCALE", "1")),
-                env("SH_FLEET_FAULT_EVERY", "4m"));
+                env("SH_FLEET_FAULT_EVERY", "4m"),
+                // The demo clears its own faults unless a person does first (the acceptance test acknowledges them).
+                env("SH_FLEET_FAULT_AUTO_ACKNOWLEDGE_AFTER", "20s"));
     }
 
     private static int port(String name, int fallback) {
