@@ -406,6 +406,25 @@ public final class ControlLoop {
         return sequencer == null ? Optional.empty() : Optional.of(sequencer.phase());
     }
 
+    /** What the program logic asks of each zone until the next tick (flattened); for tests that watch every tick. */
+    synchronized void copyZoneModes(ZoneMode[] into) {
+        System.arraycopy(demands.mode, 0, into, 0, demands.mode.length);
+    }
+
+    /** The latest tick's reading of one zone (flattened index); for tests that watch every tick. */
+    synchronized double readingMmHg(int index) {
+        return pressures[index];
+    }
+
+    /** The highest reading of the latest tick; for tests that watch every tick. */
+    synchronized double maxReadingMmHg() {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double p : pressures) {
+            max = Math.max(max, p);
+        }
+        return max;
+    }
+
     /** Readings from the latest tick, [leg][zone]. */
     public synchronized double[][] latestPressuresMmHg() {
         return pressureSnapshot();
