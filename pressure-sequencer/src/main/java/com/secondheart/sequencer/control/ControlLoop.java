@@ -145,9 +145,54 @@ public final class ControlLoop {
         return abortSession(AbortReason.STOPPED);
     }
 
-    /** Vents now whatever the state. @return whether a session was running */
+    /**
+     * The emergency stop (the unit's button, the local endpoint or the emergency-stop command): accepted in any
+     * state, it vents every zone at once from the caller's thread, aborts a running session as EMERGENCY_STOP and
+     * latches an EMERGENCY_STOP fault, which only an acknowledge clears, once every zone is below the safe
+     * residual. A fault already latched stays the one reported; the stop still vents.
+     *
+     * @return whether a session was running
+     */
     public synchronized boolean emergencyStop() {
         commandArrives();
+        ventNow();
+        long now = clock.nanoTime();
+        Fault fault = new Fault(FaultCode.EMERGENCY_STOP, "emergency stop: every zone vented", Fault.NO_ZONE,
+                Fault.NO_ZONE, pressureSnapshot(), now);
+        if (state == UnitState.FAULTED) {
+            supervisor.latch(fault, now);
+            return false;
+        }
+        boolean wasRunning = state == UnitState.RUNNING;
+        SessionSummary summary = wasRunning ? summary(now) : null;
+        if (wasRunning) {
+            sequencer = null;
+            session = null;
+        }
+        state = UnitState.FAULTED;
+        supervisor.latch(fault, now);
+        try {
+            listener.onFaultRaised(fault);
+        } catch (RuntimeException e) {
+            listenerFailures++;
+        }
+        if (summary != null) {
+            try {
+                listener.onSessionAborted(summary, AbortReason.EMERGENCY_STOP, FaultCode.EMERGENCY_STOP);
+            } catch (RuntimeException e) {
+                listenerFailures++;
+            }
+        }
+        return wasRunning;
+    }
+
+    /**
+     * Vents now whatever the state and aborts a running session as EMERGENCY_STOP without latching anything: what
+     * a runner does when its thread ends (the process is going away; nobody pressed a stop).
+     *
+     * @return whether a session was running
+     */
+    synchronized boolean ventOnShutdown() {
         ventNow();
         return abortSession(AbortReason.EMERGENCY_STOP);
     }

@@ -8,7 +8,8 @@ public enum FaultCode {
     VALVE_FAULT("a zone gained pressure with its inlet closed: inlet valve stuck open"),
     SENSOR_FAULT("a pressure sensor reading is implausible"),
     LOOP_OVERRUN("the control loop missed its deadline several ticks in a row"),
-    INTERNAL_ERROR("the control software failed unexpectedly");
+    INTERNAL_ERROR("the control software failed unexpectedly"),
+    EMERGENCY_STOP("the emergency stop was pressed or commanded");
 
     private final String description;
 

@@ -49,4 +49,23 @@ class SafetyPropertiesTest {
         }
         assertTrue(thin.isEmpty(), () -> "cells met fewer than " + minimum + " times: " + thin);
     }
+
+    @Test
+    void anEmergencyStopAtAnyMomentVentsAtOnceAndLatchesUntilAcknowledgedWhenSafe() {
+        PropertyRunner.check("emergency stop at a random moment", 500,
+                random -> {
+                    FaultScenario scenario = FaultScenario.generate(random, SafetyProperties.REFERENCE);
+                    long at = random.nextLong(FaultScenario.activeWindowMillis(scenario.program()) * 2 + 1);
+                    return new StopCase(scenario, at);
+                },
+                c -> java.util.stream.Stream.of(new StopCase(c.scenario(), c.atMillis() / 2)),
+                c -> SafetyProperties.checkEmergencyStop(c.scenario(), c.atMillis()));
+    }
+
+    record StopCase(FaultScenario scenario, long atMillis) {
+        @Override
+        public String toString() {
+            return "emergency stop at " + atMillis + " ms into " + scenario.program();
+        }
+    }
 }
