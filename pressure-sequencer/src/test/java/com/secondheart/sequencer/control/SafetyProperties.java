@@ -222,6 +222,9 @@ final class SafetyProperties {
                     || i.fault() == PlantFault.HOSE_DISCONNECT);
             long end = start + Duration.ofMillis(scenario.lastInjectionMillis())
                     .plus(holdingFaults ? WATCH_HOLDING_FAULTS : WATCH).toNanos();
+            if (emergencyStopAtMillis >= 0) {
+                end = Math.max(end, start + (emergencyStopAtMillis + 1_000) * 1_000_000L);
+            }
             List<Injection> pending = new ArrayList<>(scenario.injections());
             int aboveCapInARow = 0;
             snapshotCommands();
@@ -288,6 +291,7 @@ final class SafetyProperties {
                     }
                 }
             }
+            check(emergencyStopAtMillis < 0, "the run ended before the emergency stop", unit.clock.nanoTime(), start);
         }
 
         private void inject(Injection injection, Program program) {
