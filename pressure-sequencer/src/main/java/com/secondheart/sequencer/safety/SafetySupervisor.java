@@ -11,8 +11,9 @@ import java.util.Locale;
  *
  * <p>It also owns the latch: a raised fault stands until {@link #acknowledge} finds every zone vented, and no
  * other command clears it. The class is open only so that tests in this package can build weakened supervisors
- * (mutants the safety properties must catch) by overriding the package-private hooks; nothing outside this
- * package can reach them, so no production setting can weaken a check.
+ * (mutants the safety properties must catch) by overriding the package-private hooks; every public method is
+ * final and nothing outside this package can reach the hooks, so no subclass or setting elsewhere can weaken a
+ * check.
  */
 public class SafetySupervisor {
 
@@ -67,18 +68,18 @@ public class SafetySupervisor {
         reset();
     }
 
-    public SafetyLimits limits() {
+    public final SafetyLimits limits() {
         return limits;
     }
 
     /** Called at session start: the program's inflate timeout applies, never beyond the safety limit. */
-    public void arm(long programInflateTimeoutNanos) {
+    public final void arm(long programInflateTimeoutNanos) {
         reset();
         inflationTimeoutNanos = Math.min(programInflateTimeoutNanos, limits.maxInflationTimeout().toNanos());
     }
 
     /** Forgets every timer (not the latch): after a session ends or a fault is acknowledged. */
-    public void reset() {
+    public final void reset() {
         Arrays.fill(deviatingSince, NONE);
         Arrays.fill(inflatingSince, NONE);
         Arrays.fill(compensatedFor, NONE);
@@ -96,7 +97,7 @@ public class SafetySupervisor {
      * @param demands what was commanded on the previous tick, i.e. what acted on the plant until now
      * @return the fault to latch, or null; allocates only when it returns a fault
      */
-    public Fault check(long now, double[] pressures, DemandView demands, boolean sessionRunning) {
+    public final Fault check(long now, double[] pressures, DemandView demands, boolean sessionRunning) {
         long dt = lastCheckAt == NONE ? 0 : now - lastCheckAt;
         currentDt = dt;
         boolean overran = false;
@@ -240,7 +241,7 @@ public class SafetySupervisor {
         if (p - closedLow[k] > limits.closedInletRiseMmHg()) {
             return fault(FaultCode.VALVE_FAULT, k, pressures, now,
                     where(k) + " rose from " + fmt(closedLow[k]) + " to " + fmt(p)
-                            + " with its inlet closed: inlet valve stuck open");
+                            + " with its inlet closed: inlet valve stuck open (or the sensor drifting upward)");
         }
         return null;
     }
@@ -252,14 +253,14 @@ public class SafetySupervisor {
     // ---- the latch ----
 
     /** Latches {@code fault} unless one is latched already (the first fault is the one reported). */
-    public void latch(Fault fault, long now) {
+    public final void latch(Fault fault, long now) {
         if (latched == null) {
             latched = fault;
             latchedAt = now;
         }
     }
 
-    public Fault latched() {
+    public final Fault latched() {
         return latched;
     }
 
@@ -286,7 +287,7 @@ public class SafetySupervisor {
      * Clears the latch only when every zone reads plausibly below the safe residual and the vents have been open
      * for {@link SafetyLimits#ackVentTime()} since the fault: a sensor stuck at a low reading cannot vouch alone.
      */
-    public Ack acknowledge(double[] readings, long now) {
+    public final Ack acknowledge(double[] readings, long now) {
         if (latched == null) {
             return Ack.NOTHING_LATCHED;
         }
