@@ -145,6 +145,17 @@ class ProtocolCodecTest {
     }
 
     @Test
+    void anEmergencyStopIsStaleThirtySecondsAfterItWasIssuedWhateverItsExpiry() {
+        var command = codec.decodeCommand(GoldenPayloads.bytes("command-emergency-stop.json")).message();
+
+        assertEquals(CommandType.EMERGENCY_STOP, command.type());
+        assertEquals("emergency-stop", command.type().wireName());
+        // Issued 09:20:00, expiresAt 09:21:00: the 30 s limit comes first.
+        assertFalse(command.isExpiredAt(Instant.parse("2026-11-24T09:20:29.999Z")));
+        assertTrue(command.isExpiredAt(Instant.parse("2026-11-24T09:20:30Z")));
+    }
+
+    @Test
     void rejectsAStartWithoutAProgram() {
         assertRejected(codec.decodeCommand(GoldenPayloads.bytes("invalid/command-start-without-program.json")),
                 RejectReason.INVALID_FIELD, "field 'start' is missing");

@@ -3,6 +3,7 @@ package com.secondheart.protocol.device;
 import com.secondheart.protocol.Validatable;
 import com.secondheart.protocol.Violations;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,12 @@ public record UnitCommand(
         String bookingId,
         StartSession start,
         Map<String, String> config) implements Validatable {
+
+    /**
+     * An emergency stop older than this (from {@code issuedAt}) is not acted on, whatever its {@code expiresAt}: a
+     * stop queued for an offline unit must not vent and latch the session of a client who came later.
+     */
+    public static final Duration EMERGENCY_STOP_MAX_AGE = Duration.ofSeconds(30);
 
     /** What a start-session asks for; no client data travels to the unit. */
     public record StartSession(ProgramMode mode, int intensity, int durationMinutes) implements Validatable {
@@ -43,8 +50,10 @@ public record UnitCommand(
         return new UnitCommand(1, commandId, type, issuedAt, expiresAt, null, null, null);
     }
 
+    /** Whether the unit must no longer act on it: past {@code expiresAt}, or an emergency stop past its 30 s. */
     public boolean isExpiredAt(Instant now) {
-        return !now.isBefore(expiresAt);
+        return !now.isBefore(expiresAt)
+                || (type == CommandType.EMERGENCY_STOP && !now.isBefore(issuedAt.plus(EMERGENCY_STOP_MAX_AGE)));
     }
 
     @Override

@@ -30,7 +30,8 @@ public final class GoldenPayloads {
             "command-start-session.json",
             "command-stop-session.json",
             "command-acknowledge-fault.json",
-            "command-set-config.json");
+            "command-set-config.json",
+            "command-emergency-stop.json");
 
     public static final List<String> INVALID_COMMANDS = List.of(
             "invalid/command-start-without-program.json",

@@ -5,6 +5,7 @@ import com.secondheart.protocol.Ids;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.RejectReason;
 import com.secondheart.protocol.device.CommandReply;
+import com.secondheart.protocol.device.CommandType;
 import com.secondheart.protocol.device.UnitCommand;
 import org.jboss.logging.Logger;
 
@@ -21,7 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Order of decisions: unreadable -> no reply (logged once per reason, counted); invalid -> REJECTED with the
  * codec's reason; a command id already answered -> the same reply again, nothing done; expired
- * ({@code now >= expiresAt}) -> EXPIRED, nothing done; then the command itself.
+ * ({@code now >= expiresAt}, or an emergency stop issued 30 s ago or more) -> EXPIRED, nothing done; then the
+ * command itself.
+ *
+ * <p>The emergency stop has the highest priority: {@link #preemptEmergencyStop} acts on it on arrival, from the
+ * MQTT client's thread, before it queues behind other commands and events; {@link #handle} then answers it (and
+ * stops again, which changes nothing). It is accepted in any state.
  */
 public final class CommandHandler {
 
@@ -87,9 +93,35 @@ public final class CommandHandler {
                 case STOP_SESSION -> stopSession(command);
                 case ACKNOWLEDGE_FAULT -> acknowledgeFault(command);
                 case SET_CONFIG -> setConfig(command);
+                case EMERGENCY_STOP -> emergencyStop(command);
             };
         }
         return Optional.of(remember(reply));
+    }
+
+    /**
+     * Acts at once on a fresh, valid emergency stop not answered before, on whatever thread the payload arrived;
+     * anything else (another command, an invalid, stale or redelivered stop) is left for {@link #handle}. Touches only the control core, which is safe
+     * from any thread. @return whether it stopped the unit
+     */
+    public boolean preemptEmergencyStop(byte[] payload) {
+        var decoded = codec.decodeCommand(payload);
+        if (!decoded.isValid() || decoded.message().type() != CommandType.EMERGENCY_STOP
+                || decoded.message().isExpiredAt(wallClock.instant())
+                || recent.replyTo(decoded.message().commandId()).isPresent()) {
+            // A redelivered stop was answered already; acting again could latch a session started since.
+            return false;
+        }
+        boolean wasRunning = control.emergencyStop();
+        LOG.warnf("unit %s: emergency stop %s on arrival; every zone vented%s", unitId,
+                decoded.message().commandId(), wasRunning ? ", session aborted" : "");
+        return true;
+    }
+
+    private CommandReply emergencyStop(UnitCommand command) {
+        var sessionId = control.runningSessionId();
+        control.emergencyStop();
+        return CommandReply.accepted(command.commandId(), unitId, sessionId.orElse(null), wallClock.instant());
     }
 
     /** The session id a start would get next: {@code <unitId>-<bootSeq>-<n>}, n counting sessions of this boot. */

@@ -67,12 +67,13 @@ public final class RecentCommands {
         return new RecentCommands(file, capacity, fsync, loaded);
     }
 
-    public Optional<CommandReply> replyTo(String commandId) {
+    /** Synchronized: the emergency-stop pre-emption reads it from the MQTT client's thread. */
+    public synchronized Optional<CommandReply> replyTo(String commandId) {
         return Optional.ofNullable(replies.get(commandId));
     }
 
     /** Remembers the reply, durably, before it is sent. */
-    public void remember(CommandReply reply) {
+    public synchronized void remember(CommandReply reply) {
         replies.put(reply.commandId(), reply);
         if (file != null) {
             try {
@@ -83,7 +84,7 @@ public final class RecentCommands {
         }
     }
 
-    public int size() {
+    public synchronized int size() {
         return replies.size();
     }
 }

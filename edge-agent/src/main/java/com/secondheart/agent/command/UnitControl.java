@@ -42,6 +42,12 @@ public interface UnitControl {
     /** Stops the running session (venting all zones); false when none runs. */
     boolean stopSession();
 
+    /**
+     * The emergency stop: vents every zone at once and latches EMERGENCY_STOP, in any state; safe to call from any
+     * thread. @return whether a session was running
+     */
+    boolean emergencyStop();
+
     /** Acknowledges the latched fault; the reason it cannot be, or empty when it was cleared. */
     Optional<String> acknowledgeFault();
 }

@@ -88,6 +88,11 @@ public final class LoopControl implements UnitControl {
     }
 
     @Override
+    public boolean emergencyStop() {
+        return loop.emergencyStop();
+    }
+
+    @Override
     public Optional<String> acknowledgeFault() {
         var result = loop.acknowledgeFault();
         return switch (result) {

@@ -191,6 +191,8 @@ public final class Unit implements AutoCloseable {
     }
 
     private void onCommand(MqttUnitLink.InboundCommand inbound) {
+        // An emergency stop vents now, not after whatever the executor has queued; handle() answers it later.
+        commands.preemptEmergencyStop(inbound.payload());
         executor.execute(() -> {
             try {
                 var reply = commands.handle(inbound.payload());

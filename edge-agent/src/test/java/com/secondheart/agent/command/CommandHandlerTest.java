@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Command decisions, fed the contract's golden command payloads. */
@@ -83,6 +84,18 @@ class CommandHandlerTest {
             state = State.IDLE;
             session = null;
             return true;
+        }
+
+        int emergencyStops;
+
+        @Override
+        public boolean emergencyStop() {
+            emergencyStops++;
+            boolean wasRunning = state == State.RUNNING;
+            state = State.FAULTED;
+            fault = "EMERGENCY_STOP";
+            session = null;
+            return wasRunning;
         }
 
         @Override
@@ -313,5 +326,92 @@ class CommandHandlerTest {
         assertEquals(CommandReply.Result.REJECTED, rejected.result());
         assertTrue(rejected.reason().contains("unknown setting 'turbo'"), rejected.reason());
         assertEquals(new ProgramDefaults(30, 5), defaults.current(), "nothing applied");
+    }
+
+    /** The golden emergency stop was issued 09:20:00 and expires 09:21:00; the unit honours it until 09:20:30. */
+    @Test
+    void an_emergency_stop_is_accepted_in_any_state_and_stops_the_unit() {
+        var at = Instant.parse("2026-11-24T09:20:10Z");
+        control.state = UnitControl.State.RUNNING;
+        control.session = "unit-0001-7-1";
+
+        var reply = handler(at).handle(golden("command-emergency-stop.json")).orElseThrow();
+
+        assertEquals(CommandReply.Result.ACCEPTED, reply.result());
+        assertEquals("unit-0001-7-1", reply.sessionId());
+        assertEquals(1, control.emergencyStops);
+        assertEquals(UnitControl.State.FAULTED, control.state);
+
+        var another = new String(golden("command-emergency-stop.json"), StandardCharsets.UTF_8)
+                .replace("cmd-8f2e64", "cmd-8f2e65");
+        assertEquals(CommandReply.Result.ACCEPTED,
+                handler(at).handle(another.getBytes(StandardCharsets.UTF_8)).orElseThrow().result(),
+                "accepted with a fault already latched");
+        assertEquals(2, control.emergencyStops);
+    }
+
+    @Test
+    void an_emergency_stop_older_than_thirty_seconds_is_expired_and_does_nothing_even_before_its_expiry() {
+        var late = Instant.parse("2026-11-24T09:20:30Z");
+        control.state = UnitControl.State.RUNNING;
+        control.session = "a later client's session";
+        var handler = handler(late);
+
+        assertFalse(handler.preemptEmergencyStop(golden("command-emergency-stop.json")));
+        var reply = handler.handle(golden("command-emergency-stop.json")).orElseThrow();
+
+        assertEquals(CommandReply.Result.EXPIRED, reply.result());
+        assertEquals(0, control.emergencyStops);
+        assertEquals(UnitControl.State.RUNNING, control.state);
+    }
+
+    @Test
+    void a_fresh_emergency_stop_is_acted_on_on_arrival_and_only_once() {
+        var at = Instant.parse("2026-11-24T09:20:05Z");
+        control.state = UnitControl.State.RUNNING;
+        var handler = handler(at);
+
+        assertTrue(handler.preemptEmergencyStop(golden("command-emergency-stop.json")), "acted on arrival");
+        assertEquals(1, control.emergencyStops);
+        assertFalse(handler.preemptEmergencyStop(golden("command-stop-session.json")), "only an emergency stop");
+        assertEquals(CommandReply.Result.ACCEPTED,
+                handler.handle(golden("command-emergency-stop.json")).orElseThrow().result());
+
+        // The broker delivers it again after staff acknowledged and a new session started: nothing happens.
+        control.state = UnitControl.State.RUNNING;
+        assertFalse(handler.preemptEmergencyStop(golden("command-emergency-stop.json")));
+        handler.handle(golden("command-emergency-stop.json"));
+        assertEquals(UnitControl.State.RUNNING, control.state);
+        assertEquals(2, control.emergencyStops, "once on arrival, once (harmlessly) when answered");
+    }
+
+    @Test
+    void an_emergency_stop_on_a_real_control_loop_vents_every_zone_before_it_returns_and_latches() {
+        var plant = new SimulatedPlant(2, 5, 1);
+        var clock = new VirtualClock();
+        var loop = new ControlLoop(plant, SafetyLimits.defaults(), clock, null);
+        var start = handler(new LoopControl(loop, 5), BEFORE_EXPIRY, RecentCommands.inMemory(4),
+                ProgramDefaultsStore.inMemory(ProgramDefaults.standard())).handle(golden("command-start-session.json"));
+        assertEquals(CommandReply.Result.ACCEPTED, start.orElseThrow().result());
+        for (int i = 0; i < 150; i++) {
+            clock.advance(ControlLoop.DEFAULT_TICK.toNanos());
+            plant.step(ControlLoop.DEFAULT_TICK.toNanos());
+            loop.tick();
+        }
+        assertTrue(plant.pumpCommanded() || plant.maxTruePressureMmHg() > 10, "the boots were filling");
+
+        var handler = handler(new LoopControl(loop, 5), Instant.parse("2026-11-24T09:20:01Z"),
+                RecentCommands.inMemory(4), ProgramDefaultsStore.inMemory(ProgramDefaults.standard()));
+        assertTrue(handler.preemptEmergencyStop(golden("command-emergency-stop.json")));
+
+        assertFalse(plant.pumpCommanded());
+        for (int z = 0; z < 5; z++) {
+            assertTrue(plant.exhaustCommanded(0, z) && plant.exhaustCommanded(1, z), "zone " + z + " venting");
+            assertFalse(plant.inletCommanded(0, z) || plant.inletCommanded(1, z));
+        }
+        assertEquals(com.secondheart.sequencer.control.UnitState.FAULTED, loop.state());
+        assertEquals("EMERGENCY_STOP", loop.latchedFault().orElseThrow().code().name());
+        assertEquals(CommandReply.Result.ACCEPTED,
+                handler.handle(golden("command-emergency-stop.json")).orElseThrow().result());
     }
 }

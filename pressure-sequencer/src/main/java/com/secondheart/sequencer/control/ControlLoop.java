@@ -49,7 +49,6 @@ public final class ControlLoop {
     private long nextTelemetryAt;
 
     private UnitState state = UnitState.IDLE;
-    private Fault latched;
     private Sequencer sequencer;
     private SessionInfo session;
     private long lastTickAt = Long.MIN_VALUE;
@@ -61,6 +60,17 @@ public final class ControlLoop {
 
     public ControlLoop(PneumaticPlant plant, SafetyLimits limits, MonotonicClock clock, Duration tickPeriod,
                        SequencerListener listener) {
+        this(plant, limits, clock, tickPeriod, listener, SafetySupervisor::new);
+    }
+
+    /** Builds the loop's supervisor; package-private so only tests can put a weakened one in. */
+    @FunctionalInterface
+    interface SupervisorFactory {
+        SafetySupervisor create(SafetyLimits limits, int legs, int zonesPerLeg, long tickPeriodNanos);
+    }
+
+    ControlLoop(PneumaticPlant plant, SafetyLimits limits, MonotonicClock clock, Duration tickPeriod,
+                SequencerListener listener, SupervisorFactory supervisors) {
         if (tickPeriod.isNegative() || tickPeriod.isZero()) {
             throw new IllegalArgumentException("tick period must be positive");
         }
@@ -76,7 +86,7 @@ public final class ControlLoop {
         this.legs = plant.legs();
         this.zones = plant.zonesPerLeg();
         int n = legs * zones;
-        this.supervisor = new SafetySupervisor(limits, legs, zones, tickNanos);
+        this.supervisor = supervisors.create(limits, legs, zones, tickNanos);
         pressures = new double[n];
         demands = new ZoneDemands(n);
         cyclePeak = new double[n];
@@ -89,7 +99,9 @@ public final class ControlLoop {
     }
 
     public synchronized StartResult start(Program program, SessionContext context) {
+        commandArrives();
         if (state == UnitState.FAULTED) {
+            Fault latched = supervisor.latched();
             return StartResult.refused(StartResult.Refusal.FAULT_LATCHED, List.of("fault " + latched.code()
                     + " is latched (" + latched.detail() + "); acknowledge it once the boots are vented"));
         }
@@ -128,39 +140,95 @@ public final class ControlLoop {
 
     /** Normal stop: vents now. @return whether a session was running */
     public synchronized boolean stop() {
+        commandArrives();
         ventNow();
         return abortSession(AbortReason.STOPPED);
     }
 
-    /** Vents now whatever the state. @return whether a session was running */
+    /**
+     * The emergency stop (the unit's button, the local endpoint or the emergency-stop command): accepted in any
+     * state, it vents every zone at once from the caller's thread, aborts a running session as EMERGENCY_STOP and
+     * latches an EMERGENCY_STOP fault, which only an acknowledge clears, once every zone is below the safe
+     * residual. A fault already latched stays the one reported; the stop still vents.
+     *
+     * @return whether a session was running
+     */
     public synchronized boolean emergencyStop() {
+        commandArrives();
+        ventNow();
+        long now = clock.nanoTime();
+        Fault fault = new Fault(FaultCode.EMERGENCY_STOP, "emergency stop: every zone vented", Fault.NO_ZONE,
+                Fault.NO_ZONE, pressureSnapshot(), now);
+        if (state == UnitState.FAULTED) {
+            supervisor.latch(fault, now);
+            return false;
+        }
+        boolean wasRunning = state == UnitState.RUNNING;
+        SessionSummary summary = wasRunning ? summary(now) : null;
+        if (wasRunning) {
+            sequencer = null;
+            session = null;
+        }
+        state = UnitState.FAULTED;
+        supervisor.latch(fault, now);
+        try {
+            listener.onFaultRaised(fault);
+        } catch (RuntimeException e) {
+            listenerFailures++;
+        }
+        if (summary != null) {
+            try {
+                listener.onSessionAborted(summary, AbortReason.EMERGENCY_STOP, FaultCode.EMERGENCY_STOP);
+            } catch (RuntimeException e) {
+                listenerFailures++;
+            }
+        }
+        return wasRunning;
+    }
+
+    /**
+     * Vents now whatever the state and aborts a running session as EMERGENCY_STOP without latching anything: what
+     * a runner does when its thread ends (the process is going away; nobody pressed a stop).
+     *
+     * @return whether a session was running
+     */
+    synchronized boolean ventOnShutdown() {
         ventNow();
         return abortSession(AbortReason.EMERGENCY_STOP);
     }
 
-    /** Clears the latched fault only if every zone reads (plausibly) below the safe residual pressure. */
+    /**
+     * Clears the latched fault only if every zone reads (plausibly) below the safe residual pressure and the vents
+     * have been open for the supervisor's acknowledge time.
+     */
     public synchronized AckResult acknowledgeFault() {
         if (state != UnitState.FAULTED) {
             return AckResult.NOTHING_LATCHED;
         }
+        double[] readings = new double[legs * zones];
         for (int l = 0; l < legs; l++) {
             for (int z = 0; z < zones; z++) {
-                double p = plant.readPressureMmHg(l, z);
-                if (!(p < limits.safeResidualMmHg()) || p < limits.sensorMinMmHg()) {
-                    return AckResult.PRESSURE_NOT_SAFE;
-                }
+                readings[l * zones + z] = plant.readPressureMmHg(l, z);
             }
         }
-        FaultCode code = latched.code();
-        latched = null;
+        FaultCode code = supervisor.latched().code();
+        if (supervisor.acknowledge(readings, clock.nanoTime()) != SafetySupervisor.Ack.CLEARED) {
+            return AckResult.PRESSURE_NOT_SAFE;
+        }
         state = UnitState.IDLE;
-        supervisor.reset();
         try {
             listener.onFaultCleared(code);
         } catch (RuntimeException e) {
             listenerFailures++;
         }
         return AckResult.CLEARED;
+    }
+
+    /** A command other than acknowledge: the supervisor keeps the latch (a weakened test supervisor may not). */
+    private void commandArrives() {
+        if (supervisor.commandArrived() == null && state == UnitState.FAULTED) {
+            state = UnitState.IDLE;
+        }
     }
 
     public void tick() {
@@ -267,7 +335,7 @@ public final class ControlLoop {
         boolean wasRunning = state == UnitState.RUNNING;
         SessionSummary summary = wasRunning ? summary(now) : null;
         state = UnitState.FAULTED;
-        latched = fault;
+        supervisor.latch(fault, now);
         if (wasRunning) {
             sequencer = null;
             session = null;
@@ -371,7 +439,7 @@ public final class ControlLoop {
     }
 
     public synchronized Optional<Fault> latchedFault() {
-        return Optional.ofNullable(latched);
+        return Optional.ofNullable(supervisor.latched());
     }
 
     public synchronized Optional<SessionInfo> currentSession() {
@@ -381,6 +449,25 @@ public final class ControlLoop {
     /** The running session's phase, empty when idle or faulted. */
     public synchronized Optional<Phase> phase() {
         return sequencer == null ? Optional.empty() : Optional.of(sequencer.phase());
+    }
+
+    /** What the program logic asks of each zone until the next tick (flattened); for tests that watch every tick. */
+    synchronized void copyZoneModes(ZoneMode[] into) {
+        System.arraycopy(demands.mode, 0, into, 0, demands.mode.length);
+    }
+
+    /** The latest tick's reading of one zone (flattened index); for tests that watch every tick. */
+    synchronized double readingMmHg(int index) {
+        return pressures[index];
+    }
+
+    /** The highest reading of the latest tick; for tests that watch every tick. */
+    synchronized double maxReadingMmHg() {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double p : pressures) {
+            max = Math.max(max, p);
+        }
+        return max;
     }
 
     /** Readings from the latest tick, [leg][zone]. */

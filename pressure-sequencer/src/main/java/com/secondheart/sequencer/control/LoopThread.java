@@ -98,7 +98,7 @@ final class LoopThread {
             failure = t;
         } finally {
             // Valves must never stay as last commanded with no loop watching them.
-            loop.emergencyStop();
+            loop.ventOnShutdown();
         }
     }
 

@@ -18,7 +18,10 @@ public final class Sequencer {
      * one more tick of filling is predicted to reach the set point.
      */
     public static final double REACH_TOLERANCE_MMHG = 2.0;
-    /** A holding zone is topped up only when it sags this far below target, so the inlet does not chatter. */
+    /**
+     * A holding zone is topped up only when its estimated pressure sags this far below target, so the inlet does
+     * not chatter.
+     */
     public static final double HOLD_BAND_MMHG = 2.0;
     /** Pulse mode releases a zone to this fraction of its set point between strokes. */
     public static final double PULSE_FLOOR_FRACTION = 0.5;
@@ -267,9 +270,12 @@ public final class Sequencer {
                     out.exhaust[k] = false;
                 }
                 case HOLDING -> {
+                    // The top-up decision uses the filtered estimate, not the raw reading: a fill the lead ends
+                    // a little short would otherwise be topped up again on a noise dip, and such spurious top-ups
+                    // look like the leak the supervisor looks for.
                     out.inlet[k] = out.inlet[k]
                             ? !fillEndsNow(k, p, out)
-                            : p[k] < out.target[k] - HOLD_BAND_MMHG;
+                            : estimator.pressureMmHg(k) < out.target[k] - HOLD_BAND_MMHG;
                     out.exhaust[k] = false;
                 }
                 default -> {

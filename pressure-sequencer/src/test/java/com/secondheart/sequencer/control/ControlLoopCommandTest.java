@@ -6,6 +6,7 @@ import com.secondheart.sequencer.plant.SimulatedPlant;
 import com.secondheart.sequencer.clock.VirtualClock;
 import com.secondheart.sequencer.program.Mode;
 import com.secondheart.sequencer.program.Program;
+import com.secondheart.sequencer.safety.Fault;
 import com.secondheart.sequencer.safety.FaultCode;
 import com.secondheart.sequencer.safety.SafetyLimits;
 import org.junit.jupiter.api.Test;
@@ -109,18 +110,46 @@ class ControlLoopCommandTest {
     }
 
     @Test
-    void emergencyStopVentsAtOnceAndAbortsTheSessionAsEmergencyStop() {
+    void emergencyStopVentsAtOnceAbortsTheSessionAndLatchesUntilAcknowledgedBelowTheSafeResidual() {
         TestUnit unit = TestUnit.standard();
         unit.start(TestUnit.program(Mode.PERISTALTIC, 7, 20));
         unit.runner.runFor(Duration.ofSeconds(12));
+        assertFalse(unit.allTruePressuresBelow(unit.limits.safeResidualMmHg()));
 
         assertTrue(unit.loop.emergencyStop());
 
-        assertTrue(unit.plantIsVenting());
+        assertTrue(unit.plantIsVenting(), "vented from the caller's thread, before any tick");
+        assertEquals(UnitState.FAULTED, unit.loop.state());
+        assertEquals(FaultCode.EMERGENCY_STOP, unit.loop.latchedFault().orElseThrow().code());
         assertEquals(AbortReason.EMERGENCY_STOP, unit.events.aborted.get(0).reason());
+        assertEquals(FaultCode.EMERGENCY_STOP, unit.events.aborted.get(0).fault());
+        assertEquals(List.of(FaultCode.EMERGENCY_STOP), unit.events.faults.stream().map(Fault::code).toList());
+        assertEquals(AckResult.PRESSURE_NOT_SAFE, unit.loop.acknowledgeFault(), "still above the safe residual");
+        assertFalse(unit.loop.start(TestUnit.program(Mode.PERISTALTIC, 7, 20), SessionContext.local("s-2"))
+                .accepted(), "an emergency stop latches");
+        unit.loop.stop();
+        assertEquals(UnitState.FAULTED, unit.loop.state(), "a stop does not clear it");
+
         assertNotNull(unit.ventTimeTo(unit.limits.safeResidualMmHg(), TestUnit.VENT_BOUND));
-        assertTrue(unit.loop.start(TestUnit.program(Mode.PERISTALTIC, 7, 20), SessionContext.local("s-2"))
-                .accepted(), "an emergency stop latches nothing");
+        unit.runner.runFor(unit.limits.ackVentTime());
+        assertEquals(AckResult.CLEARED, unit.loop.acknowledgeFault());
+        assertTrue(unit.loop.start(TestUnit.program(Mode.PERISTALTIC, 7, 20), SessionContext.local("s-3"))
+                .accepted());
+    }
+
+    @Test
+    void emergencyStopIsAcceptedInAnyStateAndKeepsAnEarlierFault() {
+        TestUnit idle = TestUnit.standard();
+        assertFalse(idle.loop.emergencyStop(), "no session was running");
+        assertEquals(FaultCode.EMERGENCY_STOP, idle.loop.latchedFault().orElseThrow().code());
+        assertTrue(idle.plantIsVenting());
+
+        TestUnit faulted = latchedLeakFault();
+        assertFalse(faulted.loop.emergencyStop());
+        assertTrue(faulted.plantIsVenting());
+        assertEquals(FaultCode.LEAK, faulted.loop.latchedFault().orElseThrow().code(), "the first fault is reported");
+        faulted.runner.runFor(TestUnit.VENT_BOUND);
+        assertEquals(AckResult.CLEARED, faulted.loop.acknowledgeFault(), "one acknowledge clears it");
     }
 
     @Test

@@ -26,12 +26,12 @@ class InjectedFaultTest {
                 Arguments.of(PlantFault.LEAK, 0, EnumSet.of(FaultCode.LEAK)),
                 Arguments.of(PlantFault.HOSE_DISCONNECT, 0, EnumSet.of(FaultCode.INFLATION_TIMEOUT)),
                 Arguments.of(PlantFault.HOSE_DISCONNECT, 15, EnumSet.of(FaultCode.PRESSURE_DEVIATION)),
-                Arguments.of(PlantFault.VALVE_STUCK_OPEN, 0,
-                        EnumSet.of(FaultCode.PRESSURE_DEVIATION, FaultCode.OVER_PRESSURE)),
+                Arguments.of(PlantFault.VALVE_STUCK_OPEN, 0, EnumSet.of(FaultCode.VALVE_FAULT)),
+                Arguments.of(PlantFault.VALVE_STUCK_OPEN, 15, EnumSet.of(FaultCode.VALVE_FAULT)),
                 Arguments.of(PlantFault.VALVE_STUCK_CLOSED, 0, EnumSet.of(FaultCode.INFLATION_TIMEOUT)),
                 Arguments.of(PlantFault.SENSOR_STUCK, 0, EnumSet.of(FaultCode.SENSOR_FAULT)),
                 Arguments.of(PlantFault.SENSOR_STUCK, 15, EnumSet.of(FaultCode.SENSOR_FAULT)),
-                Arguments.of(PlantFault.SENSOR_DRIFT, 0, EnumSet.of(FaultCode.PRESSURE_DEVIATION)),
+                Arguments.of(PlantFault.SENSOR_DRIFT, 0, EnumSet.of(FaultCode.PRESSURE_DEVIATION, FaultCode.VALVE_FAULT)),
                 Arguments.of(PlantFault.PUMP_FAILURE, 0, EnumSet.of(FaultCode.INFLATION_TIMEOUT)));
     }
 

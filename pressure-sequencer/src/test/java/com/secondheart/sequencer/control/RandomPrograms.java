@@ -21,8 +21,26 @@ final class RandomPrograms {
     }
 
     static Program valid(SplittableRandom random, Duration session, SafetyLimits limits) {
+        return valid(random, session, limits, 0);
+    }
+
+    /** As {@link #valid(SplittableRandom, Duration, SafetyLimits)}, with {@code zonesPerLeg} zones (0: random). */
+    static Program valid(SplittableRandom random, Duration session, SafetyLimits limits, int zonesPerLeg) {
+        return valid(random, session, limits, zonesPerLeg, MAX_HOLD_SECONDS);
+    }
+
+    /**
+     * @param maxHoldSeconds the longest gradient or pulse hold (peristaltic holds are a third of it): the fault
+     *                       schedules use short holds so that a case reaches every phase in a few seconds of
+     *                       virtual time; the whole-session properties use the full range
+     */
+    static Program valid(SplittableRandom random, Duration session, SafetyLimits limits, int zonesPerLeg,
+                         int maxHoldSeconds) {
         for (int draw = 0; draw < MAX_DRAWS; draw++) {
-            Program candidate = candidate(random, session);
+            Program candidate = candidate(random, session, maxHoldSeconds);
+            if (zonesPerLeg > 0) {
+                candidate = candidate.withZonesPerLeg(zonesPerLeg);
+            }
             if (ProgramValidator.validate(candidate, limits).isEmpty()) {
                 return candidate;
             }
@@ -30,14 +48,18 @@ final class RandomPrograms {
         throw new IllegalStateException("no valid program in " + MAX_DRAWS + " draws");
     }
 
-    private static Program candidate(SplittableRandom random, Duration session) {
+    static final int MIN_HOLD_SECONDS = 3;
+    static final int MAX_HOLD_SECONDS = 20;
+
+    private static Program candidate(SplittableRandom random, Duration session, int maxHoldSeconds) {
         Mode mode = Mode.values()[random.nextInt(Mode.values().length)];
         Program program = Program.defaults(mode, between(random, 1, 7), session);
         int pulses = between(random, 1, 4);
         if (mode == Mode.PULSE) {
             program = program.withPulsesPerZone(pulses);
         }
-        int holdSeconds = between(random, 3, 20);
+        int holdSeconds = MIN_HOLD_SECONDS + (between(random, MIN_HOLD_SECONDS, MAX_HOLD_SECONDS) - MIN_HOLD_SECONDS)
+                * (maxHoldSeconds - MIN_HOLD_SECONDS) / (MAX_HOLD_SECONDS - MIN_HOLD_SECONDS);
         Duration hold = Duration.ofSeconds(mode == Mode.PERISTALTIC ? Math.max(2, holdSeconds / 3) : holdSeconds);
         return program
                 .withZonesPerLeg(between(random, ProgramValidator.MIN_ZONES, ProgramValidator.MAX_ZONES))

@@ -6,6 +6,7 @@ import com.secondheart.sequencer.plant.SimulatedPlant;
 import com.secondheart.sequencer.program.Mode;
 import com.secondheart.sequencer.program.Program;
 import com.secondheart.sequencer.safety.SafetyLimits;
+import com.secondheart.sequencer.safety.SafetySupervisor;
 
 import java.time.Duration;
 
@@ -21,15 +22,22 @@ final class TestUnit {
     final RecordingListener events = new RecordingListener();
     final ControlLoop loop;
     final VirtualTimeRunner runner;
-    final SafetyLimits limits = SafetyLimits.defaults();
+    final SafetyLimits limits;
 
     TestUnit(int zonesPerLeg, long seed) {
         this(zonesPerLeg, seed, PlantPhysics.defaults());
     }
 
     TestUnit(int zonesPerLeg, long seed, PlantPhysics physics) {
+        this(zonesPerLeg, seed, physics, SafetyLimits.defaults(), SafetySupervisor::new);
+    }
+
+    /** A unit whose supervisor comes from {@code supervisors}: how the mutation tests put a weakened one in. */
+    TestUnit(int zonesPerLeg, long seed, PlantPhysics physics, SafetyLimits limits,
+             ControlLoop.SupervisorFactory supervisors) {
+        this.limits = limits;
         plant = new SimulatedPlant(LEGS, zonesPerLeg, seed, physics);
-        loop = new ControlLoop(plant, limits, clock, events);
+        loop = new ControlLoop(plant, limits, clock, ControlLoop.DEFAULT_TICK, events, supervisors);
         runner = new VirtualTimeRunner(loop, clock, plant::step);
     }
 

@@ -176,6 +176,66 @@ class SafetySupervisorTest {
     }
 
     @Test
+    void aLeakingZoneWhoseHoldsAreShorterThanTheLeakTimeStillAddsUpToALeakOverSeveralCycles() {
+        Fault fault = null;
+        int holdingTicks = 0;
+        for (int cycle = 0; cycle < 10 && fault == null; cycle++) {
+            // 2 s of holding with a top-up every 10 ticks, then 5 s vented.
+            demands.holding(0, 60);
+            for (int t = 0; t < 100 && fault == null; t++) {
+                demands.inlet[0] = t % 10 == 0;
+                demands.pump = demands.inlet[0];
+                p[0] = 59 + (t % 7) * 0.1;
+                fault = tick();
+                holdingTicks++;
+            }
+            demands.ventAll();
+            p[0] = 0;
+            for (int t = 0; t < 250 && fault == null; t++) {
+                fault = tick();
+            }
+        }
+        assertNotNull(fault);
+        assertEquals(FaultCode.LEAK, fault.code());
+        assertTrue(holdingTicks > 350 && holdingTicks < 365, "after ~7 s of holding, was " + holdingTicks + " ticks");
+    }
+
+    @Test
+    void aReadingThatRisesWithTheInletClosedIsAValveFaultAndNoiseIsNot() {
+        demands.holding(0, 60);
+        for (int t = 0; t < 500; t++) {
+            p[0] = 60 + ((t * 7919) % 11 - 5) * 0.2;
+            assertNull(tick());
+        }
+        Fault fault = null;
+        double rise = 0;
+        while (fault == null) {
+            rise += 0.5;
+            p[0] = 59 + rise;
+            fault = tick();
+        }
+        assertEquals(FaultCode.VALVE_FAULT, fault.code());
+        assertTrue(rise > 5.0 && rise <= 6.5, "fired at a rise of " + rise);
+    }
+
+    @Test
+    void aLatchedFaultIsClearedOnlyByAnAcknowledgeOnceVentedLongEnoughAndBelowTheSafeResidual() {
+        p[0] = 130;
+        supervisor.latch(tick(), now);
+        Arrays.fill(p, 0.0);
+        assertNotNull(supervisor.commandArrived(), "a command does not clear the latch");
+        assertEquals(SafetySupervisor.Ack.NOT_SAFE, supervisor.acknowledge(p, now),
+                "vents not open for the acknowledge time yet");
+        now += limits.ackVentTime().toNanos();
+        p[1] = limits.safeResidualMmHg();
+        assertEquals(SafetySupervisor.Ack.NOT_SAFE, supervisor.acknowledge(p, now));
+        p[1] = 0;
+        assertEquals(SafetySupervisor.Ack.CLEARED, supervisor.acknowledge(p, now));
+        assertNull(supervisor.latched());
+        assertEquals(SafetySupervisor.Ack.NOTHING_LATCHED, supervisor.acknowledge(p, now));
+    }
+
+    @Test
     void lateTicksCountOnlyWhileASessionRuns() {
         for (int i = 0; i < 5; i++) {
             now += 3 * TICK;
