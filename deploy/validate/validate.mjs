@@ -1,5 +1,6 @@
 // Offline checks of everything that deploys Second Heart (deploy/validate/run.sh runs this after npm ci):
-//   1. every Kubernetes overlay in k8s/overlays/ is rendered (kustomize-lite.mjs) and every object is validated
+//   1. every Kubernetes overlay in k8s/overlays/ is rendered by the real kustomize (kubectl kustomize, offline) and
+//      every object is validated
 //      against the Kubernetes schemas (kubernetes-models) or its CRD's schema (Prometheus Operator, External
 //      Secrets); every YAML file under k8s/ and deploy/ must parse;
 //   2. the rendered objects hang together: probes, requests and limits on every container, selectors that select,
@@ -14,7 +15,6 @@ import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import YAML from "yaml";
 import { parser as promql } from "@prometheus-io/lezer-promql";
-import { build, readYamlDocuments, podSpec, podContainers, splitImage, KustomizeError } from "./kustomize-lite.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -70,47 +70,65 @@ async function validateSchema(where, o) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Where the real kustomize is at hand (kubectl kustomize, or kustomize), kustomize-lite must render the same objects.
-function realKustomize() {
-  for (const [command, args] of [["kustomize", ["build"]], ["kubectl", ["kustomize"]]]) {
-    const probe = spawnSync(command, command === "kubectl" ? ["version", "--client"] : ["version"], { encoding: "utf8" });
-    if (probe.status === 0) return { command, args, version: (probe.stdout.match(/v\d+\.\d+\.\d+/g) ?? []).pop() };
-  }
-  return undefined;
-}
+// Rendering: kubectl's built-in kustomize (no network: every resource in k8s/ is a local path). kubectl is on every
+// machine that runs this (developers', CI's); run.sh refuses to start without it, this is the second line.
+const KUSTOMIZE_MAJOR = 5;
 
-function differences(real, lite, at, out) {
-  if (JSON.stringify(real) === JSON.stringify(lite)) return;
-  const objects = (v) => v && typeof v === "object" && !Array.isArray(v);
-  if (objects(real) && objects(lite)) {
-    for (const k of new Set([...Object.keys(real), ...Object.keys(lite)])) differences(real[k], lite[k], `${at}.${k}`, out);
-  } else if (Array.isArray(real) && Array.isArray(lite) && real.length === lite.length) {
-    real.forEach((x, i) => differences(x, lite[i], `${at}[${i}]`, out));
-  } else {
-    out.push(`${at}: kustomize ${JSON.stringify(real)?.slice(0, 120)}, kustomize-lite ${JSON.stringify(lite)?.slice(0, 120)}`);
-  }
-}
-
-function compareWithKustomize(tool, overlay, objects) {
-  const run = spawnSync(tool.command, [...tool.args, path.join(repo, "k8s/overlays", overlay)], { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (run.status !== 0) {
-    problem(`k8s/overlays/${overlay}`, `${tool.command} ${tool.args.join(" ")} fails: ${run.stderr.trim()}`);
-    return;
-  }
-  // Secret data: kustomize wraps long base64 values; the bytes are the same.
-  const normal = (o) => (o.kind === "Secret" && o.data
-    ? { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace(/\s/g, "")])) } : o);
-  const key = (o) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
-  const real = new Map(YAML.parseAllDocuments(run.stdout).map((d) => d.toJS()).filter(Boolean).map((o) => [key(o), normal(o)]));
-  const lite = new Map(objects.map((o) => [key(o), normal(o)]));
+function readYamlDocuments(file) {
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8"), { prettyErrors: true });
   const out = [];
-  for (const k of new Set([...real.keys(), ...lite.keys()])) {
-    if (!real.has(k)) out.push(`${k} only in kustomize-lite's output`);
-    else if (!lite.has(k)) out.push(`${k} only in kustomize's output`);
-    else differences(real.get(k), lite.get(k), k, out);
+  for (const doc of docs) {
+    if (doc.errors.length) throw new Error(`${doc.errors.map((e) => e.message).join("; ")}`);
+    const value = doc.toJS();
+    if (value !== null && value !== undefined) out.push(value);
   }
-  for (const d of out) problem(`k8s/overlays/${overlay}`, `kustomize-lite differs from ${tool.command} ${tool.version ?? ""}: ${d}`);
-  if (!out.length) log(`k8s/overlays/${overlay}: identical to ${tool.command} ${tool.args.join(" ")} (${tool.version ?? "version unknown"})`);
+  return out;
+}
+
+function kubectlKustomize() {
+  const probe = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    return { missing: "kubectl is not installed (or does not run): the overlays are rendered with `kubectl kustomize`" };
+  }
+  const version = probe.stdout.match(/Kustomize Version:\s*(v[\d.]+)/)?.[1];
+  const major = Number(version?.match(/^v(\d+)/)?.[1]);
+  if (!(major >= KUSTOMIZE_MAJOR)) {
+    return { missing: `kubectl's kustomize is ${version ?? "unknown"}; k8s/ needs kustomize v${KUSTOMIZE_MAJOR} or later (kubectl 1.27+)` };
+  }
+  return { version };
+}
+
+function render(dir) {
+  const run = spawnSync("kubectl", ["kustomize", dir], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (run.error || run.status !== 0) {
+    throw new Error(`kubectl kustomize fails: ${(run.stderr || run.error?.message || "").trim()}`);
+  }
+  // kustomize wraps long base64 Secret values over several lines; the API server's decoder (Go's base64) skips the
+  // line breaks, the schema's "byte" format does not, so the values are joined before validation.
+  const joined = (o) => (o.kind === "Secret" && o.data
+    ? { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace(/\s/g, "")])) } : o);
+  return YAML.parseAllDocuments(run.stdout).map((d) => d.toJS()).filter((o) => o !== null && o !== undefined).map(joined);
+}
+
+function splitImage(image) {
+  const at = image.indexOf("@");
+  const withoutDigest = at >= 0 ? image.slice(0, at) : image;
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.lastIndexOf(":");
+  if (colon > slash) return { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
+  return { name: withoutDigest, tag: undefined };
+}
+
+function podSpec(o) {
+  if (o.kind === "Pod") return o.spec;
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template?.spec;
+  return o.spec?.template?.spec;
+}
+
+function podContainers(o) {
+  const spec = podSpec(o);
+  if (!spec) return [];
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -535,19 +553,21 @@ async function main() {
     if (!overlays.includes(required)) problem("k8s/overlays", `has no ${required} overlay`);
   }
   const images = new Set();
-  const tool = realKustomize();
-  if (!tool) log("no kustomize or kubectl here: rendering with kustomize-lite only");
+  const kustomize = kubectlKustomize();
+  if (kustomize.missing) {
+    console.error(`deploy/validate: ${kustomize.missing}`);
+    process.exit(1);
+  }
   const outDir = path.join(here, "rendered");
   fs.mkdirSync(outDir, { recursive: true });
   for (const overlay of overlays) {
     let objects;
     try {
-      objects = build(path.join(overlaysDir, overlay));
+      objects = render(path.join(overlaysDir, overlay));
     } catch (e) {
-      problem(`k8s/overlays/${overlay}`, e instanceof KustomizeError ? e.message : e.stack);
+      problem(`k8s/overlays/${overlay}`, e.message);
       continue;
     }
-    if (tool) compareWithKustomize(tool, overlay, objects);
     for (const o of objects) await validateSchema(`k8s/overlays/${overlay}`, o);
     const workloads = checkOverlay(overlay, objects);
     for (const w of workloads) {
@@ -560,7 +580,7 @@ async function main() {
     const kinds = {};
     for (const o of objects) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
     log(`k8s/overlays/${overlay}: ${objects.length} objects validated (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(", ")}); `
-      + `rendered to ${rel(path.join(outDir, `${overlay}.yaml`))}`);
+      + `rendered by kubectl kustomize (kustomize ${kustomize.version}) to ${rel(path.join(outDir, `${overlay}.yaml`))}`);
   }
   checkCompose(images);
   checkBrokerConfig();
