@@ -3,7 +3,7 @@
 //      every object is validated
 //      against the Kubernetes schemas (kubernetes-models) or its CRD's schema (Prometheus Operator, External
 //      Secrets); every YAML file under k8s/ and deploy/ must parse;
-//   2. the rendered objects hang together: probes, requests and limits on every container, selectors that select,
+//   2. the rendered objects hang together: probes, requests and limits on every container, JSON logs on, selectors that select,
 //      references to ConfigMaps, Secrets, Services and ports that exist, image names that match docker-compose.yml;
 //   3. docker-compose.yml uses the same images, has a health check on every service and waits for healthy ones;
 //   4. every query of the Grafana dashboard is valid PromQL, and every metric (and label) it uses is one the code
@@ -214,6 +214,10 @@ function checkOverlay(name, objects) {
         if (source.configMapRef && !configMaps.has(source.configMapRef.name)) problem(cat, `envFrom: ConfigMap ${source.configMapRef.name} does not exist`);
         if (source.secretRef && !secrets.has(source.secretRef.name)) problem(cat, `envFrom: Secret ${source.secretRef.name} does not exist`);
       }
+      if (SERVICES.includes(imageName.slice(IMAGE_REPOSITORY.length)) && !init) {
+        const logJson = envValue(c, "SH_LOG_JSON", configMaps);
+        if (logJson !== "true") problem(cat, `logs plain text (SH_LOG_JSON is ${logJson ?? "unset"}): set SH_LOG_JSON=true for the log collector`);
+      }
       for (const mount of c.volumeMounts ?? []) {
         if (!volumes.has(mount.name) && !claimTemplates.has(mount.name)) problem(cat, `mounts volume ${mount.name}, which is not defined`);
       }
@@ -324,6 +328,20 @@ function checkOverlay(name, objects) {
   return workloads;
 }
 
+// The value a container's environment gives a variable: env (a value or a ConfigMap key) wins over envFrom.
+function envValue(c, name, configMaps) {
+  const e = (c.env ?? []).find((x) => x.name === name);
+  if (e) {
+    const ref = e.valueFrom?.configMapKeyRef;
+    return ref ? configMaps.get(ref.name)?.data?.[ref.key] : e.value;
+  }
+  for (const source of c.envFrom ?? []) {
+    const data = source.configMapRef ? configMaps.get(source.configMapRef.name)?.data : undefined;
+    if (data && name in data) return data[name];
+  }
+  return undefined;
+}
+
 function checkSecretKey(at, what, secrets, name, key) {
   const s = secrets.get(name);
   if (!s) {
@@ -360,6 +378,11 @@ function checkCompose(imagesInK8s) {
       composeImages.add(repository);
       const service = repository.slice(IMAGE_REPOSITORY.length);
       if (service !== name) problem(at, `image ${image} does not match the service name`);
+      if (SERVICES.includes(service)) {
+        const env = Array.isArray(s.environment)
+          ? Object.fromEntries(s.environment.map((e) => String(e).split(/=(.*)/s).slice(0, 2))) : (s.environment ?? {});
+        if (String(env.SH_LOG_JSON) !== "true") problem(at, `logs plain text (SH_LOG_JSON is ${env.SH_LOG_JSON ?? "unset"}): set SH_LOG_JSON: "true"`);
+      }
       const dockerfile = path.join(repo, s.build?.context ?? "", s.build?.dockerfile ?? "Dockerfile");
       if (!s.build || !fs.existsSync(dockerfile)) problem(at, `builds from ${rel(dockerfile)}, which does not exist`);
     }
