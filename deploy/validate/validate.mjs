@@ -1,10 +1,10 @@
 // Offline checks of everything that deploys Second Heart (deploy/validate/run.sh runs this after npm ci):
 //   1. every Kubernetes overlay in k8s/overlays/ is rendered by the real kustomize (kubectl kustomize, offline) and
-//      every object is validated
-//      against the Kubernetes schemas (kubernetes-models) or its CRD's schema (Prometheus Operator, External
-//      Secrets); every YAML file under k8s/ and deploy/ must parse;
-//   2. the rendered objects hang together: probes, requests and limits on every container, JSON logs on, selectors that select,
-//      references to ConfigMaps, Secrets, Services and ports that exist, image names that match docker-compose.yml;
+//      every object is validated against the Kubernetes schemas (kubernetes-models) or its CRD's schema
+//      (Prometheus Operator, External Secrets); every YAML file under k8s/ and deploy/ must parse;
+//   2. the rendered objects hang together: probes, requests and limits on every container, JSON logs on (and
+//      Swagger UI off in production), selectors that select, references to ConfigMaps, Secrets, Services and ports
+//      that exist, image names that match docker-compose.yml;
 //   3. docker-compose.yml uses the same images, has a health check on every service and waits for healthy ones;
 //   4. every query of the Grafana dashboard is valid PromQL, and every metric (and label) it uses is one the code
 //      registers, so it cannot rot silently.
@@ -217,6 +217,8 @@ function checkOverlay(name, objects) {
       if (SERVICES.includes(imageName.slice(IMAGE_REPOSITORY.length)) && !init) {
         const logJson = envValue(c, "SH_LOG_JSON", configMaps);
         if (logJson !== "true") problem(cat, `logs plain text (SH_LOG_JSON is ${logJson ?? "unset"}): set SH_LOG_JSON=true for the log collector`);
+        const swaggerUi = envValue(c, "SH_SWAGGER_UI", configMaps);
+        if (name === "production" && swaggerUi !== "false") problem(cat, `serves Swagger UI in production (SH_SWAGGER_UI is ${swaggerUi ?? "unset"}): set SH_SWAGGER_UI=false`);
       }
       for (const mount of c.volumeMounts ?? []) {
         if (!volumes.has(mount.name) && !claimTemplates.has(mount.name)) problem(cat, `mounts volume ${mount.name}, which is not defined`);
