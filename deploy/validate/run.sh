@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Offline validation of everything that deploys Second Heart (docs/deployment.md, "Validation"):
-#   - renders k8s/overlays/* with kubectl kustomize (offline) and validates every object against the Kubernetes schemas (and the Prometheus
-#     Operator / External Secrets CRD schemas), plus the cross-checks in validate.mjs;
+#   - renders k8s/overlays/* with kubectl kustomize (offline) and validates every object against the Kubernetes
+#     schemas (and the Prometheus Operator / External Secrets CRD schemas), plus the cross-checks in validate.mjs;
 #   - checks the Grafana dashboard's metrics and labels against the meters in the code;
 #   - validates docker-compose.yml with docker-compose config -q (using .env.example).
 # Idempotent: npm ci runs only when package-lock.json changed since the last install, so after the first run it
