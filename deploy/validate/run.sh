@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Offline validation of everything that deploys Second Heart (docs/deployment.md, "Validation"):
-#   - renders k8s/overlays/* and validates every object against the Kubernetes schemas (and the Prometheus
-#     Operator / External Secrets CRD schemas), plus the cross-checks in validate.mjs;
+#   - renders k8s/overlays/* with kubectl kustomize (offline) and validates every object against the Kubernetes
+#     schemas (and the Prometheus Operator / External Secrets CRD schemas), plus the cross-checks in validate.mjs;
 #   - checks the Grafana dashboard's metrics and labels against the meters in the code;
 #   - validates docker-compose.yml with docker-compose config -q (using .env.example).
 # Idempotent: npm ci runs only when package-lock.json changed since the last install, so after the first run it
@@ -10,6 +10,14 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 log() { printf '[deploy-validate] %s\n' "$*"; }
+
+# The overlays are rendered by kubectl's built-in kustomize (v5+). Debian's kubernetes-client (1.20, kustomize v2)
+# is too old to render k8s/, so nothing is installed here: kubectl comes with the machine (docs/deployment.md).
+if ! command -v kubectl >/dev/null 2>&1; then
+  log "kubectl is not installed: it renders the Kubernetes overlays (kubectl kustomize, kustomize v5+)."
+  log "Install kubectl 1.27 or later (https://kubernetes.io/docs/tasks/tools/) and run again."
+  exit 1
+fi
 
 cd "$here"
 lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"

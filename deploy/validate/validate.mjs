@@ -1,9 +1,10 @@
 // Offline checks of everything that deploys Second Heart (deploy/validate/run.sh runs this after npm ci):
-//   1. every Kubernetes overlay in k8s/overlays/ is rendered (kustomize-lite.mjs) and every object is validated
-//      against the Kubernetes schemas (kubernetes-models) or its CRD's schema (Prometheus Operator, External
-//      Secrets); every YAML file under k8s/ and deploy/ must parse;
-//   2. the rendered objects hang together: probes, requests and limits on every container, selectors that select,
-//      references to ConfigMaps, Secrets, Services and ports that exist, image names that match docker-compose.yml;
+//   1. every Kubernetes overlay in k8s/overlays/ is rendered by the real kustomize (kubectl kustomize, offline) and
+//      every object is validated against the Kubernetes schemas (kubernetes-models) or its CRD's schema
+//      (Prometheus Operator, External Secrets); every YAML file under k8s/ and deploy/ must parse;
+//   2. the rendered objects hang together: probes, requests and limits on every container, JSON logs on (and
+//      Swagger UI off in production), selectors that select, references to ConfigMaps, Secrets, Services and ports
+//      that exist, image names that match docker-compose.yml;
 //   3. docker-compose.yml uses the same images, has a health check on every service and waits for healthy ones;
 //   4. every query of the Grafana dashboard is valid PromQL, and every metric (and label) it uses is one the code
 //      registers, so it cannot rot silently.
@@ -14,7 +15,6 @@ import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import YAML from "yaml";
 import { parser as promql } from "@prometheus-io/lezer-promql";
-import { build, readYamlDocuments, podSpec, podContainers, splitImage, KustomizeError } from "./kustomize-lite.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -70,47 +70,65 @@ async function validateSchema(where, o) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Where the real kustomize is at hand (kubectl kustomize, or kustomize), kustomize-lite must render the same objects.
-function realKustomize() {
-  for (const [command, args] of [["kustomize", ["build"]], ["kubectl", ["kustomize"]]]) {
-    const probe = spawnSync(command, command === "kubectl" ? ["version", "--client"] : ["version"], { encoding: "utf8" });
-    if (probe.status === 0) return { command, args, version: (probe.stdout.match(/v\d+\.\d+\.\d+/g) ?? []).pop() };
-  }
-  return undefined;
-}
+// Rendering: kubectl's built-in kustomize (no network: every resource in k8s/ is a local path). kubectl is on every
+// machine that runs this (developers', CI's); run.sh refuses to start without it, this is the second line.
+const KUSTOMIZE_MAJOR = 5;
 
-function differences(real, lite, at, out) {
-  if (JSON.stringify(real) === JSON.stringify(lite)) return;
-  const objects = (v) => v && typeof v === "object" && !Array.isArray(v);
-  if (objects(real) && objects(lite)) {
-    for (const k of new Set([...Object.keys(real), ...Object.keys(lite)])) differences(real[k], lite[k], `${at}.${k}`, out);
-  } else if (Array.isArray(real) && Array.isArray(lite) && real.length === lite.length) {
-    real.forEach((x, i) => differences(x, lite[i], `${at}[${i}]`, out));
-  } else {
-    out.push(`${at}: kustomize ${JSON.stringify(real)?.slice(0, 120)}, kustomize-lite ${JSON.stringify(lite)?.slice(0, 120)}`);
-  }
-}
-
-function compareWithKustomize(tool, overlay, objects) {
-  const run = spawnSync(tool.command, [...tool.args, path.join(repo, "k8s/overlays", overlay)], { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (run.status !== 0) {
-    problem(`k8s/overlays/${overlay}`, `${tool.command} ${tool.args.join(" ")} fails: ${run.stderr.trim()}`);
-    return;
-  }
-  // Secret data: kustomize wraps long base64 values; the bytes are the same.
-  const normal = (o) => (o.kind === "Secret" && o.data
-    ? { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace(/\s/g, "")])) } : o);
-  const key = (o) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
-  const real = new Map(YAML.parseAllDocuments(run.stdout).map((d) => d.toJS()).filter(Boolean).map((o) => [key(o), normal(o)]));
-  const lite = new Map(objects.map((o) => [key(o), normal(o)]));
+function readYamlDocuments(file) {
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8"), { prettyErrors: true });
   const out = [];
-  for (const k of new Set([...real.keys(), ...lite.keys()])) {
-    if (!real.has(k)) out.push(`${k} only in kustomize-lite's output`);
-    else if (!lite.has(k)) out.push(`${k} only in kustomize's output`);
-    else differences(real.get(k), lite.get(k), k, out);
+  for (const doc of docs) {
+    if (doc.errors.length) throw new Error(`${doc.errors.map((e) => e.message).join("; ")}`);
+    const value = doc.toJS();
+    if (value !== null && value !== undefined) out.push(value);
   }
-  for (const d of out) problem(`k8s/overlays/${overlay}`, `kustomize-lite differs from ${tool.command} ${tool.version ?? ""}: ${d}`);
-  if (!out.length) log(`k8s/overlays/${overlay}: identical to ${tool.command} ${tool.args.join(" ")} (${tool.version ?? "version unknown"})`);
+  return out;
+}
+
+function kubectlKustomize() {
+  const probe = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    return { missing: "kubectl is not installed (or does not run): the overlays are rendered with `kubectl kustomize`" };
+  }
+  const version = probe.stdout.match(/Kustomize Version:\s*(v[\d.]+)/)?.[1];
+  const major = Number(version?.match(/^v(\d+)/)?.[1]);
+  if (!(major >= KUSTOMIZE_MAJOR)) {
+    return { missing: `kubectl's kustomize is ${version ?? "unknown"}; k8s/ needs kustomize v${KUSTOMIZE_MAJOR} or later (kubectl 1.27+)` };
+  }
+  return { version };
+}
+
+function render(dir) {
+  const run = spawnSync("kubectl", ["kustomize", dir], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (run.error || run.status !== 0) {
+    throw new Error(`kubectl kustomize fails: ${(run.stderr || run.error?.message || "").trim()}`);
+  }
+  // kustomize wraps long base64 Secret values over several lines; the API server's decoder (Go's base64) skips the
+  // line breaks, the schema's "byte" format does not, so the values are joined before validation.
+  const joined = (o) => (o.kind === "Secret" && o.data
+    ? { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, String(v).replace(/\s/g, "")])) } : o);
+  return YAML.parseAllDocuments(run.stdout).map((d) => d.toJS()).filter((o) => o !== null && o !== undefined).map(joined);
+}
+
+function splitImage(image) {
+  const at = image.indexOf("@");
+  const withoutDigest = at >= 0 ? image.slice(0, at) : image;
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.lastIndexOf(":");
+  if (colon > slash) return { name: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
+  return { name: withoutDigest, tag: undefined };
+}
+
+function podSpec(o) {
+  if (o.kind === "Pod") return o.spec;
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template?.spec;
+  return o.spec?.template?.spec;
+}
+
+function podContainers(o) {
+  const spec = podSpec(o);
+  if (!spec) return [];
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -195,6 +213,12 @@ function checkOverlay(name, objects) {
       for (const source of c.envFrom ?? []) {
         if (source.configMapRef && !configMaps.has(source.configMapRef.name)) problem(cat, `envFrom: ConfigMap ${source.configMapRef.name} does not exist`);
         if (source.secretRef && !secrets.has(source.secretRef.name)) problem(cat, `envFrom: Secret ${source.secretRef.name} does not exist`);
+      }
+      if (SERVICES.includes(imageName.slice(IMAGE_REPOSITORY.length)) && !init) {
+        const logJson = envValue(c, "SH_LOG_JSON", configMaps);
+        if (logJson !== "true") problem(cat, `logs plain text (SH_LOG_JSON is ${logJson ?? "unset"}): set SH_LOG_JSON=true for the log collector`);
+        const swaggerUi = envValue(c, "SH_SWAGGER_UI", configMaps);
+        if (name === "production" && swaggerUi !== "false") problem(cat, `serves Swagger UI in production (SH_SWAGGER_UI is ${swaggerUi ?? "unset"}): set SH_SWAGGER_UI=false`);
       }
       for (const mount of c.volumeMounts ?? []) {
         if (!volumes.has(mount.name) && !claimTemplates.has(mount.name)) problem(cat, `mounts volume ${mount.name}, which is not defined`);
@@ -306,6 +330,20 @@ function checkOverlay(name, objects) {
   return workloads;
 }
 
+// The value a container's environment gives a variable: env (a value or a ConfigMap key) wins over envFrom.
+function envValue(c, name, configMaps) {
+  const e = (c.env ?? []).find((x) => x.name === name);
+  if (e) {
+    const ref = e.valueFrom?.configMapKeyRef;
+    return ref ? configMaps.get(ref.name)?.data?.[ref.key] : e.value;
+  }
+  for (const source of c.envFrom ?? []) {
+    const data = source.configMapRef ? configMaps.get(source.configMapRef.name)?.data : undefined;
+    if (data && name in data) return data[name];
+  }
+  return undefined;
+}
+
 function checkSecretKey(at, what, secrets, name, key) {
   const s = secrets.get(name);
   if (!s) {
@@ -342,6 +380,11 @@ function checkCompose(imagesInK8s) {
       composeImages.add(repository);
       const service = repository.slice(IMAGE_REPOSITORY.length);
       if (service !== name) problem(at, `image ${image} does not match the service name`);
+      if (SERVICES.includes(service)) {
+        const env = Array.isArray(s.environment)
+          ? Object.fromEntries(s.environment.map((e) => String(e).split(/=(.*)/s).slice(0, 2))) : (s.environment ?? {});
+        if (String(env.SH_LOG_JSON) !== "true") problem(at, `logs plain text (SH_LOG_JSON is ${env.SH_LOG_JSON ?? "unset"}): set SH_LOG_JSON: "true"`);
+      }
       const dockerfile = path.join(repo, s.build?.context ?? "", s.build?.dockerfile ?? "Dockerfile");
       if (!s.build || !fs.existsSync(dockerfile)) problem(at, `builds from ${rel(dockerfile)}, which does not exist`);
     }
@@ -535,19 +578,21 @@ async function main() {
     if (!overlays.includes(required)) problem("k8s/overlays", `has no ${required} overlay`);
   }
   const images = new Set();
-  const tool = realKustomize();
-  if (!tool) log("no kustomize or kubectl here: rendering with kustomize-lite only");
+  const kustomize = kubectlKustomize();
+  if (kustomize.missing) {
+    console.error(`deploy/validate: ${kustomize.missing}`);
+    process.exit(1);
+  }
   const outDir = path.join(here, "rendered");
   fs.mkdirSync(outDir, { recursive: true });
   for (const overlay of overlays) {
     let objects;
     try {
-      objects = build(path.join(overlaysDir, overlay));
+      objects = render(path.join(overlaysDir, overlay));
     } catch (e) {
-      problem(`k8s/overlays/${overlay}`, e instanceof KustomizeError ? e.message : e.stack);
+      problem(`k8s/overlays/${overlay}`, e.message);
       continue;
     }
-    if (tool) compareWithKustomize(tool, overlay, objects);
     for (const o of objects) await validateSchema(`k8s/overlays/${overlay}`, o);
     const workloads = checkOverlay(overlay, objects);
     for (const w of workloads) {
@@ -560,7 +605,7 @@ async function main() {
     const kinds = {};
     for (const o of objects) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
     log(`k8s/overlays/${overlay}: ${objects.length} objects validated (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(", ")}); `
-      + `rendered to ${rel(path.join(outDir, `${overlay}.yaml`))}`);
+      + `rendered by kubectl kustomize (kustomize ${kustomize.version}) to ${rel(path.join(outDir, `${overlay}.yaml`))}`);
   }
   checkCompose(images);
   checkBrokerConfig();
