@@ -309,6 +309,26 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
+    void registering_a_unit_named_like_a_service_account_is_refused_and_leaves_that_account_alone() {
+        Gateway.callAs(TestTokens.fleetAdmin());
+        try {
+            for (var reserved : List.of(SecuredBroker.GATEWAY, SecuredBroker.TELEMETRY, SecuredBroker.OBSERVER, "admin",
+                    "device-gateway-accounts")) {
+                given().contentType("application/json")
+                        .body(java.util.Map.of("unitId", reserved, "clinicId", "clinic-broker", "model", "SH-Boot-5",
+                                "zonesPerLeg", 5, "firmware", "1.4.0"))
+                        .post("/units").then().statusCode(409).contentType("application/problem+json");
+            }
+        } finally {
+            Gateway.callAs(null);
+        }
+        // the accounts are untouched: each still connects with its own password
+        connect(SecuredBroker.GATEWAY, "device-gateway-" + UUID.randomUUID(), gatewayPassword, new CopyOnWriteArrayList<>()).disconnect();
+        connect(SecuredBroker.TELEMETRY, "telemetry-service-" + UUID.randomUUID(), telemetryPassword, new CopyOnWriteArrayList<>()).disconnect();
+        connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword, new CopyOnWriteArrayList<>()).disconnect();
+    }
+
+    @Test
     void a_decommissioned_unit_can_no_longer_connect() throws Throwable {
         var unit = register("retired");
         connect(unit.unitId(), unit.unitId(), unit.mqttPassword(), new CopyOnWriteArrayList<>()).disconnect();

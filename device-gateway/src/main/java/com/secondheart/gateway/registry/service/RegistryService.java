@@ -9,6 +9,7 @@ import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.repository.UnitEntity;
 import com.secondheart.gateway.registry.repository.UnitRepository;
 import com.secondheart.gateway.support.SqlErrors;
+import com.secondheart.protocol.Ids;
 import com.secondheart.protocol.fleet.UnitState;
 import com.secondheart.support.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -58,6 +59,12 @@ public class RegistryService {
      * the registry cache never remembers an unknown unit, so every replica hears the new unit at once.
      */
     public Uni<RegisteredUnit> register(NewUnit request) {
+        // before the broker is touched: a unit named like a service account would replace that account
+        var notAUnitId = Ids.whyNotAUnitId(request.unitId());
+        if (notAUnitId != null) {
+            return Uni.createFrom().failure(Ids.isValid(request.unitId())
+                    ? ProblemException.conflict(notAUnitId) : ProblemException.badRequest(notAUnitId));
+        }
         return VertxContextSupport.executeBlocking(() -> credentials.issue(request.unitId()))
                 .chain(issued -> Panache.withTransaction(() -> units.findById(request.unitId())
                                 .chain(existing -> {

@@ -147,6 +147,18 @@ class UnitsEndpointTest {
                 .body("detail", startsWith("unitId must be 1-64 letters"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"device-gateway", "device-gateway-0", "telemetry-service",
+            "booking-service-1", "ops-dashboard", "observer", "admin", "device-gateway-accounts"})
+    void a_unit_id_reserved_for_a_broker_account_is_a_conflict(String unitId) {
+        given().contentType(ContentType.JSON).body(unit(unitId, "clinic-a"))
+                .post("/units")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("is reserved for the broker account"));
+        given().get("/units/{id}", unitId).then().statusCode(404);
+    }
+
     @Test
     void an_unknown_unit_is_not_found_as_a_problem() {
         given().get("/units/{id}", FakeUnit.newUnitId("nobody"))
