@@ -160,6 +160,19 @@ class UnitsEndpointTest {
     }
 
     @Test
+    void a_page_near_2_to_31_and_a_nul_in_a_text_field_are_bad_requests_not_server_errors() {
+        given().queryParam("page", Integer.MAX_VALUE).queryParam("size", 200).get("/units")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().queryParam("page", 21_474_837).queryParam("size", 100).get("/units")
+                .then().statusCode(400).contentType("application/problem+json");
+        var body = unit(FakeUnit.newUnitId("nul"), "clinic-a");
+        body.put("firmware", "1.4\u00000");
+        given().contentType(ContentType.JSON).body(body).post("/units")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().get("/units/{id}", body.get("unitId")).then().statusCode(404);
+    }
+
+    @Test
     void an_unknown_unit_is_not_found_as_a_problem() {
         given().get("/units/{id}", FakeUnit.newUnitId("nobody"))
                 .then().statusCode(404)
