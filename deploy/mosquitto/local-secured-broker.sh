@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs deploy/mosquitto/mosquitto.conf on this machine (CI, a developer's box): a secured Mosquitto next to any
 # other, with its own port, state directory and generated passwords. Idempotent: a broker already listening on the
-# port is left running; the roles and service accounts are brought up to date either way (dynsec-bootstrap.sh).
+# port is left running unless this script started it with a configuration that has changed since (then it is
+# restarted); the roles and service accounts are brought up to date either way (dynsec-bootstrap.sh).
 #
 #   deploy/mosquitto/local-secured-broker.sh [state-dir] [port]      defaults: /tmp/sh-mosquitto-secured 1884
 #
@@ -28,24 +29,35 @@ secrets="$dir/secrets.env"
   done )
 set -a; . "$secrets"; set +a
 
-if ! port_open "$port"; then
-  plugin=""
-  for candidate in /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so /usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so \
-                   /usr/lib/mosquitto_dynamic_security.so /usr/local/lib/mosquitto_dynamic_security.so; do
-    [ -f "$candidate" ] && { plugin=$candidate; break; }
-  done
-  [ -n "$plugin" ] || { log "mosquitto_dynamic_security.so not found (Mosquitto 2 is required)"; exit 1; }
-  if [ ! -f "$dir/run/dynamic-security.json" ]; then
-    mosquitto_ctrl dynsec init "$dir/run/dynamic-security.json" "$SH_MOSQUITTO_ADMIN_USERNAME" "$SH_MOSQUITTO_ADMIN_PASSWORD" >/dev/null
-  fi
-  # The shipped configuration with this machine's paths and port; everything else as deployed.
+plugin=""
+for candidate in /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so /usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so \
+                 /usr/lib/mosquitto_dynamic_security.so /usr/local/lib/mosquitto_dynamic_security.so; do
+  [ -f "$candidate" ] && { plugin=$candidate; break; }
+done
+# The shipped configuration with this machine's paths and port; everything else as deployed.
+render_conf() {
   sed -e "s|^listener 1883\$|listener $port 127.0.0.1|" \
       -e "s|/mosquitto/data/dynamic-security.json|$dir/run/dynamic-security.json|" \
       -e "s|^persistence_location .*|persistence_location $dir/run/|" \
       -e "s|^plugin /usr/lib/mosquitto_dynamic_security.so\$|plugin $plugin|" \
       -e "s|^log_dest stdout\$|log_dest file $dir/run/mosquitto.log|" \
-      "$here/mosquitto.conf" > "$dir/mosquitto.conf"
-  echo "pid_file $dir/run/mosquitto.pid" >> "$dir/mosquitto.conf"
+      "$here/mosquitto.conf"
+  echo "pid_file $dir/run/mosquitto.pid"
+}
+# A broker we started earlier with a configuration that has changed since (a new limit, say) is restarted.
+if port_open "$port" && [ -f "$dir/mosquitto.conf" ] && [ -f "$dir/run/mosquitto.pid" ] \
+   && ! render_conf | cmp -s - "$dir/mosquitto.conf"; then
+  log "the configuration changed: restarting Mosquitto (secured) on 127.0.0.1:$port"
+  kill "$(cat "$dir/run/mosquitto.pid")" 2>/dev/null || true
+  for _ in $(seq 1 30); do port_open "$port" || break; sleep 1; done
+fi
+
+if ! port_open "$port"; then
+  [ -n "$plugin" ] || { log "mosquitto_dynamic_security.so not found (Mosquitto 2 is required)"; exit 1; }
+  if [ ! -f "$dir/run/dynamic-security.json" ]; then
+    mosquitto_ctrl dynsec init "$dir/run/dynamic-security.json" "$SH_MOSQUITTO_ADMIN_USERNAME" "$SH_MOSQUITTO_ADMIN_PASSWORD" >/dev/null
+  fi
+  render_conf > "$dir/mosquitto.conf"
   # Started as root, Mosquitto drops to the mosquitto user, which must own its state.
   if [ "$(id -u)" = 0 ] && id mosquitto >/dev/null 2>&1; then
     chown -R mosquitto "$dir/run"

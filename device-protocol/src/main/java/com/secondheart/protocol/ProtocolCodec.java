@@ -37,6 +37,16 @@ public final class ProtocolCodec {
     /** Largest payload accepted; a summary or event is well under 4 KiB, so anything bigger is a fault or an attack. */
     public static final int MAX_PAYLOAD_BYTES = 16 * 1024;
 
+    /**
+     * Largest MQTT packet any Second Heart client or broker handles (64 KiB): the largest payload of the contract
+     * ({@link #MAX_PAYLOAD_BYTES}, which no legitimate message comes near) plus its topic (under 200 bytes) and
+     * properties, with a margin of four. The brokers disconnect a client that sends a bigger packet before reading
+     * its body ({@code max_packet_size} in deploy/mosquitto/mosquitto.conf, {@code max-packet-size} in the embedded
+     * HiveMQ), and every client announces it as its MQTT 5 Maximum Packet Size, so that a broker never hands it
+     * more (docs/security.md, "Attacks").
+     */
+    public static final int MAX_PACKET_BYTES = 64 * 1024;
+
     private static final ProtocolCodec SHARED = new ProtocolCodec();
 
     private final ObjectMapper mapper;

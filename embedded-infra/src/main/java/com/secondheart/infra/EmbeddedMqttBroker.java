@@ -31,6 +31,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class EmbeddedMqttBroker implements AutoCloseable {
 
+    /**
+     * The largest MQTT packet the broker takes (64 KiB, the device contract's {@code ProtocolCodec.MAX_PACKET_BYTES},
+     * as Mosquitto's {@code max_packet_size} in deploy/mosquitto): a client that announces a bigger one is
+     * disconnected before its body is read, so it never reaches a queue or a subscriber.
+     */
+    public static final int MAX_PACKET_BYTES = 64 * 1024;
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -272,6 +279,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         <retained-messages><enabled>true</enabled></retained-messages>
                         <wildcard-subscriptions><enabled>true</enabled></wildcard-subscriptions>
                         <subscription-identifier><enabled>true</enabled></subscription-identifier>
+                        <packets><max-packet-size>%d</max-packet-size></packets>
                     </mqtt>
                     <persistence>
                         <mode>%s</mode>
@@ -280,7 +288,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, bindAddress, persistent ? "file" : "in-memory");
+                """.formatted(port, bindAddress, MAX_PACKET_BYTES, persistent ? "file" : "in-memory");
     }
 
     private static boolean logbackIsTheSlf4jBackend() {

@@ -164,7 +164,10 @@ final class FleetUnderTest implements AutoCloseable {
             secured.gatewayConfig().forEach((key, value) -> gatewayEnv.put(envName(key), value));
         }
         gatewayEnv.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-" + name + "-" + runId);
-        gatewayEnv.put("SH_GATEWAY_MQTT_SHARE_GROUP", "device-gateway-" + name + "-" + runId);
+        // share groups belong to their account: on a secured broker, one the broker grants the gateway
+        gatewayEnv.put("SH_GATEWAY_MQTT_SHARE_GROUP", secured != null
+                ? secured.shareGroup(SecuredBroker.GATEWAY, name + "-" + runId)
+                : "device-gateway-" + name + "-" + runId);
         gatewayEnv.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "300s");
         gatewayEnv.put("SH_GATEWAY_MQTT_RECONNECT_MAX_DELAY", "1s");
         gateway = startProcess("device-gateway", gatewayEnv);

@@ -46,7 +46,7 @@ class OneSessionEndToEndIT {
     static void startTheFleet() {
         fleet = FleetUnderTest.startOnSecuredBroker("e2e", 60, work);
 
-        observer = Mqtt5Client.builder().identifier("e2e-observer-" + fleet.unitId())
+        observer = Mqtt5Client.builder().identifier("observer-e2e-" + fleet.unitId())
                 .serverHost(fleet.mqttHost()).serverPort(fleet.mqttPort()).buildBlocking();
         // the broker's read-only observer account: everything under sh/v1/ may be watched, nothing sent
         var connect = observer.connectWith();

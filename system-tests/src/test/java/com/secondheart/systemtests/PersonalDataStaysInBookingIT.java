@@ -198,7 +198,7 @@ class PersonalDataStaysInBookingIT {
     }
 
     private static Mqtt5BlockingClient listenToEverything() {
-        var client = Mqtt5Client.builder().identifier("privacy-wiretap-" + fleet.unitId())
+        var client = Mqtt5Client.builder().identifier("observer-privacy-" + fleet.unitId())
                 .serverHost(fleet.mqttHost()).serverPort(fleet.mqttPort()).buildBlocking();
         var connect = client.connectWith();
         fleet.observerPassword().ifPresent(password -> connect.simpleAuth().username(SecuredBroker.OBSERVER)

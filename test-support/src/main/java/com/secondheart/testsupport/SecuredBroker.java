@@ -54,6 +54,7 @@ public final class SecuredBroker implements AutoCloseable {
     private final String adminUsername;
     private final String adminPassword;
     private final EmbeddedServersProcess child;
+    private final List<String> grantedRoles = new java.util.ArrayList<>();
 
     private SecuredBroker(Kind kind, String host, int port, Map<String, String> passwords, String adminUsername,
                           String adminPassword, EmbeddedServersProcess child) {
@@ -171,10 +172,78 @@ public final class SecuredBroker implements AutoCloseable {
         return config;
     }
 
+    /**
+     * A share group {@code account} may use in this test run, to configure the service with. Share groups belong to
+     * their account (docs/security.md, "Attacks"): on an embedded HiveMQ (a new broker per test) that is the
+     * account's own group, its name. The secured Mosquitto is shared with earlier runs, whose persistent sessions
+     * may still be members of the account's group and be dealt part of the stream, so there the run gets a group
+     * of its own ({@code <account>-<run>}), granted to the account over the dynamic-security API for as long as this
+     * broker is open, as an operator would grant a second deployment's group.
+     */
+    public synchronized String shareGroup(String account, String run) {
+        if (kind == Kind.EMBEDDED_HIVEMQ) {
+            return account;
+        }
+        var group = account + "-" + run;
+        var filters = switch (account) {
+            case GATEWAY -> List.of("sh/v1/units/+/status", "sh/v1/units/+/events", "sh/v1/units/+/telemetry",
+                    "sh/v1/units/+/replies");
+            case TELEMETRY, BOOKING -> List.of("sh/v1/fleet/#");
+            default -> throw new IllegalArgumentException(account + " has no share group");
+        };
+        var role = "test-share-" + group;
+        var acls = filters.stream()
+                .map(filter -> "{\"acltype\":\"subscribePattern\",\"topic\":\"$share/" + group + "/" + filter
+                        + "\",\"allow\":true}")
+                .collect(java.util.stream.Collectors.joining(","));
+        dynsec("{\"command\":\"createRole\",\"rolename\":\"" + role + "\",\"acls\":[" + acls + "]}",
+                "{\"command\":\"addClientRole\",\"username\":\"" + account + "\",\"rolename\":\"" + role + "\"}");
+        grantedRoles.add(role);
+        return group;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (child != null) {
             child.close();
+        }
+        if (!grantedRoles.isEmpty()) {
+            try {
+                // deleting a role also takes it from its clients
+                dynsec(grantedRoles.stream().map(role -> "{\"command\":\"deleteRole\",\"rolename\":\"" + role + "\"}")
+                        .toArray(String[]::new));
+            } finally {
+                grantedRoles.clear();
+            }
+        }
+    }
+
+    /** Runs dynamic-security commands as the account manager and fails on any error in the answer. */
+    private void dynsec(String... commands) {
+        var client = com.hivemq.client.mqtt.mqtt5.Mqtt5Client.builder()
+                .identifier("test-dynsec-" + TestServers.newRunId()).serverHost(host).serverPort(port)
+                .buildBlocking();
+        client.connectWith().cleanStart(true).simpleAuth().username(adminUsername)
+                .password(adminPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8)).applySimpleAuth().send();
+        try (var publishes = client.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED)) {
+            client.subscribeWith().topicFilter("$CONTROL/dynamic-security/v1/response")
+                    .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE).send();
+            client.publishWith().topic("$CONTROL/dynamic-security/v1")
+                    .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+                    .payload(("{\"commands\":[" + String.join(",", commands) + "]}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .send();
+            var answer = publishes.receive(10, TimeUnit.SECONDS)
+                    .orElseThrow(() -> new IllegalStateException("the secured Mosquitto did not answer " + commands[0]));
+            var text = new String(answer.getPayloadAsBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (text.contains("\"error\"")) {
+                throw new IllegalStateException("the secured Mosquitto refused " + String.join(",", commands) + ": " + text);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            client.disconnect();
         }
     }
 

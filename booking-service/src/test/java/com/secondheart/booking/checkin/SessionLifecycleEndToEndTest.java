@@ -92,6 +92,45 @@ class SessionLifecycleEndToEndTest {
     }
 
     @Test
+    void anotherUnitsStartOrEndNamingABookingOrItsSessionChangesNothingAndIsCounted() {
+        var clinicId = Api.clinic("UTC", "08:00", "20:00");
+        var unitId = Ids.fresh("unit");
+        var intruderId = Ids.fresh("intruder");
+        var boots = Api.bootUnit(clinicId, unitId);
+        Api.bootUnit(Api.clinic("UTC", "08:00", "20:00"), intruderId);
+        var compression = Api.compression(20, 10);
+        var bookingId = staff(clinicId).body(booking(clinicId, compression, Api.screenedClient(clinicId), CheckInTest.tomorrow("15:00"), boots))
+                .post("/bookings").then().statusCode(201).extract().<String>path("bookingId");
+        staff(clinicId).post("/bookings/{id}/check-in", bookingId).then().statusCode(200);
+        var sessionId = FakeGateway.sessionOf(bookingId);
+        var ignoredBefore = ignoredForeignBookings();
+
+        try (var unit = FleetBroker.connect()) {
+            // the intruder ends the session before it starts, then starts the booking itself
+            unit.publish(FleetBroker.aborted(clinicId, intruderId, 1, sessionId));
+            unit.publish(FleetBroker.started(clinicId, intruderId, 2, "session-" + Ids.fresh("forged"), bookingId));
+            await().atMost(Duration.ofSeconds(20)).until(() -> ignoredForeignBookings() > ignoredBefore);
+            staff(clinicId).get("/bookings/{id}", bookingId).then().body("status", equalTo("CHECKED_IN"));
+
+            // the booking's own unit starts and completes it, with its own outcome
+            unit.publish(FleetBroker.started(clinicId, unitId, 1, sessionId, bookingId));
+            unit.publish(FleetBroker.completed(clinicId, unitId, 2, sessionId));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> staff(clinicId).get("/bookings/{id}", bookingId).then()
+                    .body("status", equalTo("COMPLETED"))
+                    .body("sessionId", equalTo(sessionId))
+                    .body("sessionOutcome", equalTo("COMPLETED")));
+        }
+    }
+
+    private static double ignoredForeignBookings() {
+        var metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith("sh_booking_events_ignored_total") && line.contains("reason=\"foreign_booking\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     void aCompletionThatArrivesBeforeItsStartStillCompletesTheBooking() {
         var clinicId = Api.clinic("UTC", "08:00", "20:00");
         var unitId = Ids.fresh("unit");

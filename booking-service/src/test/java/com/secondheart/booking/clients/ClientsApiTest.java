@@ -63,6 +63,19 @@ class ClientsApiTest {
     }
 
     @Test
+    void aNulCharacterInAClientsNameOrContactIsABadRequestNotAServerError() {
+        var clinicId = Api.clinic("UTC", "09:00", "17:00");
+        staff(clinicId).body(Map.of("displayName", "Al\u0000ex", "contact", "x@example.org"))
+                .post("/clinics/{id}/clients", clinicId).then()
+                .statusCode(400).contentType("application/problem+json");
+        staff(clinicId).body(Map.of("displayName", "Alex", "contact", "x\u0000@example.org"))
+                .post("/clinics/{id}/clients", clinicId).then()
+                .statusCode(400).contentType("application/problem+json");
+        staff(clinicId).get("/clinics/{id}/clients", clinicId).then().statusCode(200)
+                .body("size()", equalTo(0));
+    }
+
+    @Test
     void aClientWithoutANameIsRefused() {
         var clinicId = Api.clinic("UTC", "09:00", "17:00");
         staff(clinicId).body(Map.of("contact", "x@example.org")).post("/clinics/{id}/clients", clinicId).then()

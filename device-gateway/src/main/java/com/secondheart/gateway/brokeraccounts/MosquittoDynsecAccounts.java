@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.secondheart.gateway.support.VertxContexts;
+import com.secondheart.protocol.Ids;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
@@ -80,6 +81,10 @@ final class MosquittoDynsecAccounts implements BrokerAccounts, AutoCloseable {
 
     @Override
     public Uni<Void> unitRegistered(String unitId, String unitPassword) {
+        if (Ids.whyNotAUnitId(unitId) != null) {
+            // the registry refuses these already; never delete a service's or the administrator's account
+            return Uni.createFrom().failure(new IllegalArgumentException(Ids.whyNotAUnitId(unitId)));
+        }
         var commands = json.createArrayNode();
         commands.add(command("deleteClient").put("username", unitId));
         commands.add(command("deleteRole").put("rolename", role(unitId)));

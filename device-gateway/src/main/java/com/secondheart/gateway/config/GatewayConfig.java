@@ -27,7 +27,10 @@ public interface GatewayConfig {
         /** MQTT client id; pin it per replica (SH_GATEWAY_MQTT_CLIENT_ID) so a restart resumes the persistent session. */
         String clientId();
 
-        /** Shared-subscription group that gateway replicas join to split the device stream. */
+        /**
+         * Shared-subscription group that gateway replicas join to split the device stream. The brokers let the gateway
+         * account join only its own group ({@code device-gateway}; docs/security.md, "Attacks") or one granted to it.
+         */
         @WithDefault(Topics.GATEWAY_SHARE_GROUP)
         String shareGroup();
 

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.support.GatewayMetrics;
+import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -110,6 +111,8 @@ public class GatewayMqttClient {
                 .sessionExpiryInterval(mqtt.sessionExpiry().toSeconds())
                 .restrictions()
                 .receiveMaximum(mqtt.receiveMaximum())
+                // the broker drops anything bigger for us instead of handing it over (docs/security.md, "Attacks")
+                .maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES)
                 .applyRestrictions()
                 .send()
                 .whenComplete((connAck, failure) -> {

@@ -13,6 +13,7 @@ import com.secondheart.gateway.registry.service.RegistryService;
 import com.secondheart.gateway.testing.FakeUnit;
 import com.secondheart.gateway.testing.Gateway;
 import com.secondheart.gateway.testing.SecuredBrokerResource;
+import com.secondheart.testsupport.OversizedPublish;
 import com.secondheart.testsupport.SecuredBroker;
 import com.secondheart.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -67,6 +68,12 @@ class UnitsAtTheBrokerTest {
     @ConfigProperty(name = "test.broker.telemetry-password", defaultValue = "unset")
     String telemetryPassword;
 
+    @ConfigProperty(name = "test.broker.observer-password", defaultValue = "unset")
+    String observerPassword;
+
+    @ConfigProperty(name = "sh.gateway.mqtt.share-group")
+    String gatewayShareGroup;
+
     @ConfigProperty(name = "test.broker.kind", defaultValue = "unset")
     String brokerKind;
 
@@ -82,11 +89,14 @@ class UnitsAtTheBrokerTest {
         for (var kind : List.of("status", "events", "telemetry", "replies")) {
             publish(client, "sh/v1/units/" + unit.unitId() + "/" + kind, kind);
         }
-        publish(gateway, "sh/v1/units/" + unit.unitId() + "/commands", "start");
+        var commander = connect(SecuredBroker.GATEWAY, "device-gateway-" + UUID.randomUUID(), gatewayPassword,
+                new CopyOnWriteArrayList<>());
+        publish(commander, "sh/v1/units/" + unit.unitId() + "/commands", "start");
 
         await().atMost(PATIENCE).until(() -> gatewayInbox.contains("sh/v1/units/" + unit.unitId() + "/events=events")
                 && unitInbox.contains("sh/v1/units/" + unit.unitId() + "/commands=start"));
         client.disconnect();
+        commander.disconnect();
         gateway.disconnect();
     }
 
@@ -128,7 +138,8 @@ class UnitsAtTheBrokerTest {
         var targetInbox = new CopyOnWriteArrayList<String>();
         var targetClient = connect(target.unitId(), target.unitId(), target.mqttPassword(), targetInbox);
         subscribe(targetClient, "sh/v1/units/" + target.unitId() + "/commands");
-        var gateway = observer(new CopyOnWriteArrayList<>());
+        var gateway = connect(SecuredBroker.GATEWAY, "device-gateway-" + UUID.randomUUID(), gatewayPassword,
+                new CopyOnWriteArrayList<>());
         publish(gateway, "sh/v1/units/" + target.unitId() + "/commands", "for-target-only");
 
         await().atMost(PATIENCE).until(() -> targetInbox.contains("sh/v1/units/" + target.unitId() + "/commands=for-target-only"));
@@ -157,14 +168,14 @@ class UnitsAtTheBrokerTest {
         var gatewayInbox = new CopyOnWriteArrayList<String>();
         var gateway = observer(gatewayInbox);
 
-        var telemetry = connect(SecuredBroker.TELEMETRY, "telemetry-" + UUID.randomUUID(), telemetryPassword,
+        var telemetry = connect(SecuredBroker.TELEMETRY, "telemetry-service-" + UUID.randomUUID(), telemetryPassword,
                 new CopyOnWriteArrayList<>());
         assertGranted(subscribe(telemetry, "$share/telemetry-service/sh/v1/fleet/clinics/+/units/+/events"));
         assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(telemetry, "sh/v1/units/+/events"));
         assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(telemetry, "$share/x/sh/v1/units/+/events"));
         publishQuietly(telemetry, "sh/v1/units/" + unit.unitId() + "/events", "forged-by-telemetry");
         publishQuietly(telemetry, "sh/v1/units/" + unit.unitId() + "/status", "forged-by-telemetry");
-        var otherGateway = connect(SecuredBroker.GATEWAY, "gw-" + UUID.randomUUID(), gatewayPassword,
+        var otherGateway = connect(SecuredBroker.GATEWAY, "device-gateway-" + UUID.randomUUID(), gatewayPassword,
                 new CopyOnWriteArrayList<>());
         publishQuietly(otherGateway, "sh/v1/units/" + unit.unitId() + "/events", "forged-by-gateway");
 
@@ -174,6 +185,147 @@ class UnitsAtTheBrokerTest {
         assertEquals(List.of("sh/v1/units/" + unit.unitId() + "/events=marker"), about(gatewayInbox, unit.unitId()));
         client.disconnect();
         gateway.disconnect();
+    }
+
+    @Test
+    void a_unit_publishing_20_or_150_megabytes_is_disconnected_by_the_broker_and_other_units_events_keep_reaching_the_gateway()
+            throws Throwable {
+        var attacker = register("huge");
+        var neighbour = register("neighbour");
+        var gatewayInbox = new CopyOnWriteArrayList<String>();
+        var gateway = observer(gatewayInbox);
+
+        for (long size : List.of(20L << 20, 150L << 20)) {
+            var outcome = OversizedPublish.send(host, port, attacker.unitId(), attacker.unitId(), attacker.mqttPassword(),
+                    "sh/v1/units/" + attacker.unitId() + "/events", size);
+            assertEquals(0, outcome.connackCode(), "the attacker's own credentials are good");
+            assertTrue(outcome.closedByBroker(), () -> "the broker kept the connection after a " + size + "-byte publish");
+            // the broker hangs up once the fixed header announces the size; only socket buffers take the first bytes
+            assertTrue(outcome.bodyBytesWritten() < size / 2,
+                    () -> "the broker read " + outcome.bodyBytesWritten() + " bytes of a " + size + "-byte publish");
+        }
+
+        var client = connect(neighbour.unitId(), neighbour.unitId(), neighbour.mqttPassword(), new CopyOnWriteArrayList<>());
+        publish(client, "sh/v1/units/" + neighbour.unitId() + "/events", "after-the-attack");
+        await().atMost(PATIENCE).until(() -> gatewayInbox.contains("sh/v1/units/" + neighbour.unitId() + "/events=after-the-attack"));
+        assertEquals(List.of(), about(gatewayInbox, attacker.unitId()));
+        given().get("/q/health/ready").then().statusCode(200);
+        client.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void share_groups_belong_to_their_account_and_the_observer_cannot_join_the_gateways_group() throws Throwable {
+        var observer = connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword,
+                new CopyOnWriteArrayList<>());
+        for (var kind : List.of("status", "events", "telemetry", "replies")) {
+            assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                    subscribe(observer, "$share/device-gateway/sh/v1/units/+/" + kind), kind);
+            assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                    subscribe(observer, "$share/" + gatewayShareGroup + "/sh/v1/units/+/" + kind), kind);
+        }
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(observer, "$share/observer/sh/v1/#"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                subscribe(observer, "$share/telemetry-service/sh/v1/fleet/clinics/+/units/+/events"));
+
+        var telemetry = connect(SecuredBroker.TELEMETRY, "telemetry-service-" + UUID.randomUUID(), telemetryPassword,
+                new CopyOnWriteArrayList<>());
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                subscribe(telemetry, "$share/booking-service/sh/v1/fleet/clinics/+/units/+/events"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                subscribe(telemetry, "$share/device-gateway/sh/v1/fleet/clinics/+/units/+/events"));
+        assertGranted(subscribe(telemetry, "sh/v1/fleet/clinics/+/units/+/presence"));
+
+        var gateway = connect(SecuredBroker.GATEWAY, "device-gateway-" + UUID.randomUUID(), gatewayPassword,
+                new CopyOnWriteArrayList<>());
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                subscribe(gateway, "$share/telemetry-service/sh/v1/units/+/events"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                subscribe(gateway, "$share/observer/sh/v1/units/+/events"));
+        observer.disconnect();
+        telemetry.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void the_observer_trying_to_join_the_gateways_group_is_dealt_none_of_a_units_events() throws Throwable {
+        var unit = register("shared");
+        var thiefInbox = new CopyOnWriteArrayList<String>();
+        var thief = connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword, thiefInbox);
+        subscribe(thief, "$share/" + gatewayShareGroup + "/sh/v1/units/+/events");
+        subscribe(thief, "$share/device-gateway/sh/v1/units/+/events");
+        var watcherInbox = new CopyOnWriteArrayList<String>();
+        var watcher = observer(watcherInbox);
+
+        var client = connect(unit.unitId(), unit.unitId(), unit.mqttPassword(), new CopyOnWriteArrayList<>());
+        for (int i = 0; i < 20; i++) {
+            publish(client, "sh/v1/units/" + unit.unitId() + "/events", "e" + i);
+        }
+        // all twenty were on the broker (a plain subscription saw them); the thief was dealt none
+        await().atMost(PATIENCE).until(() -> about(watcherInbox, unit.unitId()).size() == 20);
+        assertEquals(List.of(), about(thiefInbox, unit.unitId()));
+        client.disconnect();
+        thief.disconnect();
+        watcher.disconnect();
+    }
+
+    @Test
+    void a_service_account_using_a_units_client_id_gets_none_of_the_units_commands() throws Throwable {
+        var unit = register("hijacked");
+        var unitClient = client(unit.unitId()).toBlocking();
+        unitClient.connectWith().cleanStart(true).sessionExpiryInterval(600).simpleAuth().username(unit.unitId())
+                .password(unit.mqttPassword().getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        assertGranted(subscribe(unitClient, "sh/v1/units/" + unit.unitId() + "/commands"));
+        unitClient.disconnect();
+
+        var hijackerInbox = new CopyOnWriteArrayList<String>();
+        var hijacker = client(unit.unitId());
+        hijacker.toAsync().publishes(MqttGlobalPublishFilter.ALL,
+                p -> hijackerInbox.add(p.getTopic() + "=" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+        boolean connected;
+        try {
+            hijacker.toBlocking().connectWith().cleanStart(false).sessionExpiryInterval(600).simpleAuth()
+                    .username(SecuredBroker.TELEMETRY).password(telemetryPassword.getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth().send();
+            connected = true;
+        } catch (Mqtt5ConnAckException refused) {
+            connected = false; // HiveMQ: a service's client ids start with its account name
+        }
+        var watcherInbox = new CopyOnWriteArrayList<String>();
+        var watcher = connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword, watcherInbox);
+        assertGranted(subscribe(watcher, "sh/v1/units/" + unit.unitId() + "/commands"));
+        var gateway = connect(SecuredBroker.GATEWAY, "device-gateway-" + UUID.randomUUID(), gatewayPassword,
+                new CopyOnWriteArrayList<>());
+        publish(gateway, "sh/v1/units/" + unit.unitId() + "/commands", "for-the-unit-only");
+
+        await().atMost(PATIENCE).until(() -> watcherInbox.contains("sh/v1/units/" + unit.unitId() + "/commands=for-the-unit-only"));
+        assertEquals(List.of(), about(hijackerInbox, unit.unitId()),
+                "the hijacker (connected: " + connected + ") was handed the unit's command");
+        if (connected) {
+            hijacker.toBlocking().disconnect();
+        }
+        watcher.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void registering_a_unit_named_like_a_service_account_is_refused_and_leaves_that_account_alone() {
+        Gateway.callAs(TestTokens.fleetAdmin());
+        try {
+            for (var reserved : List.of(SecuredBroker.GATEWAY, SecuredBroker.TELEMETRY, SecuredBroker.OBSERVER, "admin",
+                    "device-gateway-accounts")) {
+                given().contentType("application/json")
+                        .body(java.util.Map.of("unitId", reserved, "clinicId", "clinic-broker", "model", "SH-Boot-5",
+                                "zonesPerLeg", 5, "firmware", "1.4.0"))
+                        .post("/units").then().statusCode(409).contentType("application/problem+json");
+            }
+        } finally {
+            Gateway.callAs(null);
+        }
+        // the accounts are untouched: each still connects with its own password
+        connect(SecuredBroker.GATEWAY, "device-gateway-" + UUID.randomUUID(), gatewayPassword, new CopyOnWriteArrayList<>()).disconnect();
+        connect(SecuredBroker.TELEMETRY, "telemetry-service-" + UUID.randomUUID(), telemetryPassword, new CopyOnWriteArrayList<>()).disconnect();
+        connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword, new CopyOnWriteArrayList<>()).disconnect();
     }
 
     @Test
@@ -224,14 +376,13 @@ class UnitsAtTheBrokerTest {
         return registered;
     }
 
-    /** The gateway's account on a share group of its own: sees every unit message that gets through. */
+    /** The read-only observer account, plain subscriptions: sees every unit message that gets through. */
     private Mqtt5BlockingClient observer(List<String> inbox) {
-        var gateway = connect(SecuredBroker.GATEWAY, "gw-observer-" + UUID.randomUUID(), gatewayPassword, inbox);
-        var group = "observer-" + UUID.randomUUID().toString().substring(0, 8);
+        var observer = connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword, inbox);
         for (var kind : List.of("status", "events", "telemetry", "replies")) {
-            assertGranted(subscribe(gateway, "$share/" + group + "/sh/v1/units/+/" + kind));
+            assertGranted(subscribe(observer, "sh/v1/units/+/" + kind));
         }
-        return gateway;
+        return observer;
     }
 
     private Mqtt5BlockingClient connect(String username, String clientId, String password, List<String> inbox) {

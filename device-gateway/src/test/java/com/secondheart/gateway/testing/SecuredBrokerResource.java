@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code .ci/run}, or an embedded HiveMQ with the broker-access extension reading this run's registry), with its
  * own fresh registry database. Starts after the module-wide {@code RealServersResource}, so its keys win.
  *
- * <p>Extra keys for the tests: {@code test.broker.kind}, {@code test.broker.telemetry-password}.
+ * <p>Extra keys for the tests: {@code test.broker.kind}, {@code test.broker.telemetry-password},
+ * {@code test.broker.observer-password}.
  */
 public class SecuredBrokerResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,6 +28,9 @@ public class SecuredBrokerResource implements QuarkusTestResourceLifecycleManage
         config.put("sh.db.name", database);
         config.put("test.broker.kind", broker.kind().name());
         config.put("test.broker.telemetry-password", broker.password(SecuredBroker.TELEMETRY));
+        config.put("test.broker.observer-password", broker.password(SecuredBroker.OBSERVER));
+        // share groups belong to their account: the gateway may join only a group the broker grants it
+        config.put("sh.gateway.mqtt.share-group", broker.shareGroup(SecuredBroker.GATEWAY, TestServers.newRunId()));
         return config;
     }
 

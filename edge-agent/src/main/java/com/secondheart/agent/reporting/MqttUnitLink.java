@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.Topics;
 import org.jboss.logging.Logger;
 
@@ -105,6 +106,8 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
         connect.cleanStart(false)
                 .sessionExpiryInterval(settings.sessionExpiry().toSeconds())
                 .keepAlive((int) settings.keepAlive().toSeconds())
+                // the broker drops anything bigger than the contract allows instead of handing it over
+                .restrictions().maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES).applyRestrictions()
                 .willPublish()
                 .topic(Topics.status(unitId))
                 .qos(MqttQos.AT_LEAST_ONCE)

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
 /**
  * An embedded HiveMQ CE extension that lets nobody in anonymously and gives each account only its role's topics
  * ({@link BrokerRole}): service accounts from {@link BrokerAccessSettings}, units from {@link UnitCredentials}
- * (the gateway's registry). A unit must connect with its unit id as both username and client id.
+ * (the gateway's registry). A unit must connect with its unit id as both username and client id; a service with its
+ * account name, or its account name, '-' and anything, as client id (so no account can take over another's session).
  *
  * <p>Authorisation uses HiveMQ's default permissions, set by the authenticator at CONNECT: HiveMQ checks every
  * PUBLISH, SUBSCRIBE and the Will against them, and denies whatever they do not allow.
@@ -93,14 +94,19 @@ public final class BrokerAccessExtension {
             }
             var service = services.get(username);
             if (service != null) {
-                if (service.accepts(password)) {
-                    grant(output, service.role(), username);
-                } else {
+                if (!service.accepts(password)) {
                     output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
+                } else if (!username.equals(ownerOf(connect.getClientId()))) {
+                    // a service may not take over a unit's session (and its commands) or another service's
+                    output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                            "a service connects with its account name, or its account name and '-', as client id");
+                } else {
+                    grant(output, service.role(), username);
                 }
                 return;
             }
-            if (!BrokerRole.isUnitId(username)) {
+            if (!BrokerRole.isUnitId(username) || ownerOf(username) != null) {
+                // a unit can never be named like a service account (the registry refuses such ids too)
                 output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
                 return;
             }
@@ -127,6 +133,22 @@ public final class BrokerAccessExtension {
             });
         }
 
+        /**
+         * The service account whose client ids {@code clientId} belongs to: its name, or its name and '-' and
+         * anything (replicas: {@code device-gateway-0}, {@code telemetry-service-7f9c...}); the longest name wins,
+         * so {@code device-gateway-accounts-1} is not device-gateway's. Null: no service's.
+         */
+        String ownerOf(String clientId) {
+            String owner = null;
+            for (var name : services.keySet()) {
+                if ((clientId.equals(name) || clientId.startsWith(name + "-"))
+                        && (owner == null || name.length() > owner.length())) {
+                    owner = name;
+                }
+            }
+            return owner;
+        }
+
         private static void grant(SimpleAuthOutput output, BrokerRole role, String username) {
             var permissions = output.getDefaultPermissions();
             permissions.clear();
@@ -136,24 +158,45 @@ public final class BrokerAccessExtension {
         }
 
         static List<TopicPermission> topicPermissions(List<BrokerRole.Right> rights) {
-            return rights.stream().map(right -> {
-                var builder = Builders.topicPermission()
-                        .topicFilter(right.topicFilter())
-                        .type(TopicPermission.PermissionType.ALLOW);
+            var permissions = new java.util.ArrayList<TopicPermission>();
+            for (var right : rights) {
                 if (right.activity() == BrokerRole.Activity.PUBLISH) {
-                    builder.activity(TopicPermission.MqttActivity.PUBLISH);
-                } else {
-                    builder.activity(TopicPermission.MqttActivity.SUBSCRIBE);
-                    if (right.sharing() == BrokerRole.Sharing.SHARED_ONLY) {
-                        builder.sharedSubscription(TopicPermission.SharedSubscription.SHARED).sharedGroup("#");
-                    } else if (right.sharing() == BrokerRole.Sharing.SHARED_OR_NOT) {
-                        builder.sharedSubscription(TopicPermission.SharedSubscription.ALL).sharedGroup("#");
-                    } else {
-                        builder.sharedSubscription(TopicPermission.SharedSubscription.NOT_SHARED);
-                    }
+                    permissions.add(allow(right.topicFilter(), TopicPermission.MqttActivity.PUBLISH).build());
+                    continue;
                 }
-                return builder.build();
-            }).toList();
+                switch (right.sharing()) {
+                    case OWN_GROUP_ONLY -> permissions.add(shared(right));
+                    // two permissions: HiveMQ's SharedSubscription.ALL would accept the plain subscription, but
+                    // then in any group as well
+                    case OWN_GROUP_OR_NOT_SHARED -> {
+                        permissions.add(shared(right));
+                        permissions.add(notShared(right));
+                    }
+                    default -> permissions.add(notShared(right));
+                }
+            }
+            return List.copyOf(permissions);
+        }
+
+        private static TopicPermission shared(BrokerRole.Right right) {
+            return allow(right.topicFilter(), TopicPermission.MqttActivity.SUBSCRIBE)
+                    .sharedSubscription(TopicPermission.SharedSubscription.SHARED)
+                    .sharedGroup(Objects.requireNonNull(right.shareGroup(), "share group"))
+                    .build();
+        }
+
+        private static TopicPermission notShared(BrokerRole.Right right) {
+            return allow(right.topicFilter(), TopicPermission.MqttActivity.SUBSCRIBE)
+                    .sharedSubscription(TopicPermission.SharedSubscription.NOT_SHARED)
+                    .build();
+        }
+
+        private static com.hivemq.extension.sdk.api.services.builder.TopicPermissionBuilder allow(
+                String topicFilter, TopicPermission.MqttActivity activity) {
+            return Builders.topicPermission()
+                    .topicFilter(topicFilter)
+                    .type(TopicPermission.PermissionType.ALLOW)
+                    .activity(activity);
         }
 
         private static String utf8(ByteBuffer buffer) {

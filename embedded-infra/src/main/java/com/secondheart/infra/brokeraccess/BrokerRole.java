@@ -12,29 +12,34 @@ public enum BrokerRole {
     /** A boot unit: publishes only its own status, events, telemetry and replies; subscribes only to its own commands. */
     UNIT,
     /**
-     * device-gateway: shared subscriptions over every unit's status, events, telemetry and replies; publishes
-     * commands to units and the fleet hand-off tree.
+     * device-gateway: shared subscriptions, in its own share group only, over every unit's status, events, telemetry
+     * and replies; publishes commands to units and the fleet hand-off tree.
      */
     GATEWAY,
     /**
-     * telemetry-service, booking-service: subscriptions over the fleet hand-off tree (shared for the event stream,
-     * plain for retained presence), nothing else.
+     * telemetry-service, booking-service, ops-dashboard: subscriptions over the fleet hand-off tree (shared, in the
+     * account's own share group, for the event stream; plain for retained presence), nothing else.
      */
     FLEET_CONSUMER,
     /**
      * A person watching the traffic (a debugging wiretap, and the end-to-end test's): subscribes to everything under
-     * {@code sh/v1/}, publishes nothing. No service uses it.
+     * {@code sh/v1/} with plain subscriptions only (a shared one would take messages away from their owner),
+     * publishes nothing. No service uses it.
      */
     OBSERVER;
 
     /** What a topic right allows. */
     public enum Activity { PUBLISH, SUBSCRIBE }
 
-    /** How a subscription right may be used. */
-    public enum Sharing { SHARED_ONLY, NOT_SHARED_ONLY, SHARED_OR_NOT, NOT_A_SUBSCRIPTION }
+    /**
+     * How a subscription right may be used. A shared subscription is allowed only in the share group named after
+     * the account ({@code $share/<username>/...}): nobody joins another account's group and takes part of its stream
+     * away (docs/security.md, "Attacks").
+     */
+    public enum Sharing { OWN_GROUP_ONLY, NOT_SHARED_ONLY, OWN_GROUP_OR_NOT_SHARED, NOT_A_SUBSCRIPTION }
 
-    /** One allowed topic filter. */
-    public record Right(String topicFilter, Activity activity, Sharing sharing) {
+    /** One allowed topic filter; {@code shareGroup} is the only share group it may be used in (null: none). */
+    public record Right(String topicFilter, Activity activity, Sharing sharing, String shareGroup) {
     }
 
     static final List<String> UNIT_TO_CLOUD = List.of("status", "events", "telemetry", "replies");
@@ -46,22 +51,22 @@ public enum BrokerRole {
                 requireUnitId(username);
                 var rights = new java.util.ArrayList<Right>();
                 for (var kind : UNIT_TO_CLOUD) {
-                    rights.add(new Right("sh/v1/units/" + username + "/" + kind, Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
+                    rights.add(new Right("sh/v1/units/" + username + "/" + kind, Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION, null));
                 }
-                rights.add(new Right("sh/v1/units/" + username + "/commands", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY));
+                rights.add(new Right("sh/v1/units/" + username + "/commands", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY, null));
                 yield List.copyOf(rights);
             }
             case GATEWAY -> {
                 var rights = new java.util.ArrayList<Right>();
                 for (var kind : UNIT_TO_CLOUD) {
-                    rights.add(new Right("sh/v1/units/+/" + kind, Activity.SUBSCRIBE, Sharing.SHARED_ONLY));
+                    rights.add(new Right("sh/v1/units/+/" + kind, Activity.SUBSCRIBE, Sharing.OWN_GROUP_ONLY, username));
                 }
-                rights.add(new Right("sh/v1/units/+/commands", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
-                rights.add(new Right("sh/v1/fleet/#", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
+                rights.add(new Right("sh/v1/units/+/commands", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION, null));
+                rights.add(new Right("sh/v1/fleet/#", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION, null));
                 yield List.copyOf(rights);
             }
-            case FLEET_CONSUMER -> List.of(new Right("sh/v1/fleet/#", Activity.SUBSCRIBE, Sharing.SHARED_OR_NOT));
-            case OBSERVER -> List.of(new Right("sh/v1/#", Activity.SUBSCRIBE, Sharing.SHARED_OR_NOT));
+            case FLEET_CONSUMER -> List.of(new Right("sh/v1/fleet/#", Activity.SUBSCRIBE, Sharing.OWN_GROUP_OR_NOT_SHARED, username));
+            case OBSERVER -> List.of(new Right("sh/v1/#", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY, null));
         };
     }
 

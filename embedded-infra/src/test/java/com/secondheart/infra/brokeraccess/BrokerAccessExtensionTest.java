@@ -56,8 +56,8 @@ class BrokerAccessExtensionTest {
     @Test
     void aUnitsOwnEventsReachTheGatewayAndTheGatewaysCommandsReachTheUnit() {
         var gatewayInbox = new CopyOnWriteArrayList<String>();
-        var gateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
-        assertGranted(subscribe(gateway, "$share/g/sh/v1/units/+/events"));
+        var gateway = connected("device-gateway", "device-gateway-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
+        assertGranted(subscribe(gateway, "$share/device-gateway/sh/v1/units/+/events"));
         var unitInbox = new CopyOnWriteArrayList<String>();
         var unit = connected("unit-a", "unit-a", "password-a", unitInbox);
         assertGranted(subscribe(unit, "sh/v1/units/unit-a/commands"));
@@ -74,8 +74,8 @@ class BrokerAccessExtensionTest {
     @Test
     void aUnitPublishingUnderAnotherUnitsIdGetsNothingThrough() {
         var gatewayInbox = new CopyOnWriteArrayList<String>();
-        var gateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
-        gateway.subscribeWith().topicFilter("$share/g/sh/v1/units/+/events").qos(MqttQos.AT_LEAST_ONCE).send();
+        var gateway = connected("device-gateway", "device-gateway-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
+        gateway.subscribeWith().topicFilter("$share/device-gateway/sh/v1/units/+/events").qos(MqttQos.AT_LEAST_ONCE).send();
         var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
 
         publishQuietly(unit, "sh/v1/units/unit-b/events", "forged");
@@ -103,7 +103,7 @@ class BrokerAccessExtensionTest {
     void aWrongPasswordAnUnknownUserAnAnonymousClientAndABorrowedClientIdCannotConnect() {
         assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-a", "unit-a", "password-b");
         assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-z", "unit-z", "password-a");
-        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "device-gateway", "gw", "wrong");
+        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "device-gateway", "device-gateway-1", "wrong");
         assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, null, "anonymous", null);
         assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "unit-a", "unit-b", "password-a");
     }
@@ -111,9 +111,9 @@ class BrokerAccessExtensionTest {
     @Test
     void aServiceAccountCannotPublishAsAUnitNorReadTheUnitsTopics() {
         var gatewayInbox = new CopyOnWriteArrayList<String>();
-        var gateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
-        gateway.subscribeWith().topicFilter("$share/g/sh/v1/units/+/events").qos(MqttQos.AT_LEAST_ONCE).send();
-        var telemetry = connected("telemetry-service", "tel-" + UUID.randomUUID(), "telemetry-secret",
+        var gateway = connected("device-gateway", "device-gateway-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
+        gateway.subscribeWith().topicFilter("$share/device-gateway/sh/v1/units/+/events").qos(MqttQos.AT_LEAST_ONCE).send();
+        var telemetry = connected("telemetry-service", "telemetry-service-" + UUID.randomUUID(), "telemetry-secret",
                 new CopyOnWriteArrayList<>());
         assertGranted(telemetry.subscribeWith().topicFilter("$share/telemetry-service/sh/v1/fleet/clinics/+/units/+/events")
                 .qos(MqttQos.AT_LEAST_ONCE).send().getReasonCodes());
@@ -122,7 +122,7 @@ class BrokerAccessExtensionTest {
                 "the gateway reads unit topics only through its shared subscription");
 
         publishQuietly(telemetry, "sh/v1/units/unit-a/events", "forged-by-telemetry");
-        var otherGateway = connected("device-gateway", "gw-" + UUID.randomUUID(), GATEWAY_PASSWORD, new CopyOnWriteArrayList<>());
+        var otherGateway = connected("device-gateway", "device-gateway-" + UUID.randomUUID(), GATEWAY_PASSWORD, new CopyOnWriteArrayList<>());
         publishQuietly(otherGateway, "sh/v1/units/unit-a/events", "forged-by-gateway");
         var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
         publish(unit, "sh/v1/units/unit-a/events", "marker");
@@ -131,6 +131,38 @@ class BrokerAccessExtensionTest {
         assertEquals(List.of("sh/v1/units/unit-a/events=marker"), List.copyOf(gatewayInbox));
         unit.disconnect();
         gateway.disconnect();
+    }
+
+    @Test
+    void shareGroupsBelongToTheirAccountAndTheObserverMayNotShareAtAll() {
+        var observer = connected("observer", "observer-" + UUID.randomUUID(), "observer-secret", new CopyOnWriteArrayList<>());
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(observer, "$share/device-gateway/sh/v1/units/+/events"));
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(observer, "$share/observer/sh/v1/#"));
+        assertGranted(subscribe(observer, "sh/v1/units/+/events"));
+        var telemetry = connected("telemetry-service", "telemetry-service-" + UUID.randomUUID(), "telemetry-secret",
+                new CopyOnWriteArrayList<>());
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED),
+                subscribe(telemetry, "$share/booking-service/sh/v1/fleet/clinics/+/units/+/events"));
+        assertGranted(subscribe(telemetry, "$share/telemetry-service/sh/v1/fleet/clinics/+/units/+/events"));
+        assertGranted(subscribe(telemetry, "sh/v1/fleet/clinics/+/units/+/presence"));
+        var gateway = connected("device-gateway", "device-gateway-" + UUID.randomUUID(), GATEWAY_PASSWORD,
+                new CopyOnWriteArrayList<>());
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(gateway, "$share/g/sh/v1/units/+/events"));
+        assertGranted(subscribe(gateway, "$share/device-gateway/sh/v1/units/+/events"));
+        observer.disconnect();
+        telemetry.disconnect();
+        gateway.disconnect();
+    }
+
+    @Test
+    void aServiceAccountCannotConnectWithAUnitsOrAnotherServicesClientId() {
+        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "telemetry-service", "unit-a", "telemetry-secret");
+        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "device-gateway", "unit-a", GATEWAY_PASSWORD);
+        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "observer", "unit-b", "observer-secret");
+        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "telemetry-service", "device-gateway-0", "telemetry-secret");
+        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "device-gateway", "gw", GATEWAY_PASSWORD);
+        connected("device-gateway", "device-gateway-0", GATEWAY_PASSWORD, new CopyOnWriteArrayList<>()).disconnect();
+        connected("telemetry-service", "telemetry-service", "telemetry-secret", new CopyOnWriteArrayList<>()).disconnect();
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.secondheart.protocol.ProtocolCodec;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,9 @@ public final class FleetSubscription implements AutoCloseable {
                         }))
                 .buildAsync();
         holder[0] = client;
-        var connect = client.connectWith().cleanStart(true);
+        // the broker drops anything bigger than the contract allows instead of handing it over
+        var connect = client.connectWith().cleanStart(true)
+                .restrictions().maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES).applyRestrictions();
         broker.username().filter(name -> !name.isBlank()).ifPresent(name -> connect.simpleAuth().username(name)
                 .password(broker.password().orElse("").getBytes(StandardCharsets.UTF_8)).applySimpleAuth());
         connect.send().whenComplete((ack, failure) -> {

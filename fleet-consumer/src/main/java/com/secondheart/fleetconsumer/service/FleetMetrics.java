@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code sh_<service>_messages_rejected_total{reason}}: fleet messages that could not be read;</li>
  *   <li>{@code sh_<service>_events_applied_total{source}}: events that had an effect (source push or journal);</li>
  *   <li>{@code sh_<service>_events_duplicate_total{source}}: events already applied, so ignored;</li>
+ *   <li>{@code sh_<service>_events_ignored_total{reason}}: events read but deliberately without effect (a unit
+ *   naming another unit's session or booking);</li>
  *   <li>{@code sh_<service>_journal_reads_failed_total}: journal reads that failed (gateway down, timeout);</li>
  *   <li>{@code sh_<service>_journal_cursor}: the journal position up to which every event is applied.</li>
  * </ul>
@@ -51,6 +53,22 @@ public class FleetMetrics {
                     source.description(), reason.label(), detail);
         } else {
             LOG.debugf("a fleet event %s was refused (%s): %s", source.description(), reason.label(), detail);
+        }
+    }
+
+    /**
+     * Counts an event that was read but deliberately changes nothing ({@code events.ignored{reason}}), e.g. a unit
+     * naming another unit's session or booking, and logs the first one of each reason.
+     */
+    public void ignored(String reason, String detail) {
+        Counter.builder(prefix + "events.ignored")
+                .description("Fleet events that were read but change nothing, by reason")
+                .tag("reason", reason)
+                .register(registry).increment();
+        if (logged.size() < MAX_REMEMBERED && logged.add("ignored|" + reason)) {
+            LOG.warnf("a fleet event was ignored (%s): %s; further ones of this kind are only counted", reason, detail);
+        } else {
+            LOG.debugf("a fleet event was ignored (%s): %s", reason, detail);
         }
     }
 

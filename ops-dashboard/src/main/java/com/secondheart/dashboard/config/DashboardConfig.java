@@ -41,6 +41,31 @@ public interface DashboardConfig {
         /** How long a token issued at sign-in is valid; the page returns to the sign-in form when it expires. */
         @WithDefault("8h")
         Duration tokenLifetime();
+
+        /** How failed sign-ins are slowed (docs/security.md, "Attacks"; {@code SignInThrottle}). */
+        Throttle throttle();
+    }
+
+    interface Throttle {
+
+        /** Failed attempts in a row for one account from one address before each further attempt has to wait. */
+        @WithDefault("5")
+        int freeFailures();
+
+        /** The first wait; it doubles with every further failure. */
+        @WithDefault("2s")
+        Duration firstDelay();
+
+        /** The longest wait for one account from one address. */
+        @WithDefault("15m")
+        Duration maxDelay();
+
+        /** Failed attempts from one address, whatever the accounts, allowed within {@link #addressWindow()}. */
+        @WithDefault("30")
+        int addressFailures();
+
+        @WithDefault("10m")
+        Duration addressWindow();
     }
 
     interface Live {

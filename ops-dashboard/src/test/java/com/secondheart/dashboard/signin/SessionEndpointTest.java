@@ -94,6 +94,24 @@ class SessionEndpointTest {
         given().when().get("/api/page-config").then().statusCode(200).body("signInEnabled", is(true));
     }
 
+    @Test
+    void guessingAPasswordIsAnswered429WithRetryAfterBeforeAnyPasswordIsChecked() {
+        // an account of its own, so that no other test's sign-ins from this address wait behind it
+        var guessed = "guessed-" + java.util.UUID.randomUUID();
+        for (int i = 0; i < 6; i++) {
+            refused(guessed, "guess-" + i); // five free failures, the sixth starts the wait
+        }
+        var throttled = given().contentType(ContentType.JSON).body(Map.of("username", guessed, "password", "guess-6"))
+                .when().post("/api/session")
+                .then().statusCode(429).contentType(startsWith("application/problem+json"))
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"))
+                .body("status", is(429))
+                .extract().jsonPath();
+        assertThat(throttled.getString("detail"), startsWith("Too many failed sign-ins"));
+        // the other accounts at this address still sign in
+        signIn(TestUsers.OPS, TestUsers.password(TestUsers.OPS));
+    }
+
     private static JsonPath signIn(String username, String password) {
         return given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
                 .when().post("/api/session")

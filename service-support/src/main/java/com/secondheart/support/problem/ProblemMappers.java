@@ -75,13 +75,52 @@ public class ProblemMappers {
         return respond(Problem.of(status, title, detail));
     }
 
-    /** Throwable, not Exception: Vert.x fails some requests with a NoStackTraceThrowable, which is neither. */
+    /**
+     * Throwable, not Exception: Vert.x fails some requests with a NoStackTraceThrowable, which is neither.
+     *
+     * <p>A database refusal of class 22 (data exception: a NUL character in a text, a date or number out of the
+     * column's range, a negative offset) comes from a value the caller sent that passed the service's own checks:
+     * a 400 that says so, never a 500 (docs/security.md, "Attacks").
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        var sqlState = sqlState(e);
+        if (sqlState != null && sqlState.startsWith("22")) {
+            LOG.infof("request refused by the database as a data exception (SQLSTATE %s): %s", sqlState, clip(String.valueOf(e.getMessage())));
+            return respond(Problem.of(400, "Bad request",
+                    "A value in the request cannot be stored or searched for: it is out of range, too long, or contains"
+                            + " a character that is not allowed (such as a NUL)."));
+        }
         var reference = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected failure, reference %s", reference);
         return respond(Problem.of(500, "Internal error",
                 "The service failed to answer. Quote reference " + reference + " when reporting it."));
+    }
+
+    /**
+     * The SQLSTATE of the first database error in the cause chain (the reactive PostgreSQL client's
+     * {@code PgException#getSqlState}, JDBC's {@code SQLException#getSQLState}); null when there is none. By
+     * reflection, so that this library depends on neither client.
+     */
+    static String sqlState(Throwable e) {
+        var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Throwable, Boolean>());
+        for (var t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+            try {
+                var method = t.getClass().getMethod("getSqlState");
+                if (method.getReturnType() == String.class) {
+                    var state = (String) method.invoke(t);
+                    if (state != null) {
+                        return state;
+                    }
+                }
+            } catch (ReflectiveOperationException | RuntimeException notADatabaseError) {
+                // keep walking the chain
+            }
+        }
+        return null;
     }
 
     private static Response respond(Problem problem) {

@@ -110,6 +110,25 @@ class AggregatesApiTest {
     }
 
     @Test
+    void aPageNear2To31ADateAtTheEndOfTimeAndANulInAFilterAreBadRequestsNotServerErrors() {
+        given().queryParam("page", Integer.MAX_VALUE).when().get("/sessions").then()
+                .statusCode(400).contentType("application/problem+json");
+        given().queryParam("page", Integer.MAX_VALUE).when().get("/outcomes").then()
+                .statusCode(400).contentType("application/problem+json");
+        for (var date : java.util.List.of("+999999999-12-31", "-999999999-01-01")) {
+            given().queryParam("from", "2026-11-24").queryParam("to", date).when().get("/aggregates").then()
+                    .statusCode(400).contentType("application/problem+json");
+            given().queryParam("from", date).queryParam("to", "2026-11-24").when().get("/aggregates").then()
+                    .statusCode(400).contentType("application/problem+json");
+        }
+        given().queryParam("clinicId", CLINIC + "\u0000").queryParam("from", "2026-11-24").queryParam("to", "2026-11-24")
+                .when().get("/aggregates").then()
+                .statusCode(org.hamcrest.Matchers.lessThan(500)).contentType("application/problem+json");
+        given().queryParam("unitId", "u\u0000").when().get("/sessions").then()
+                .statusCode(org.hamcrest.Matchers.lessThan(500)).contentType("application/problem+json");
+    }
+
+    @Test
     void aClinicsDayAddsUpItsSessionsRunMinutesUtilizationAndRates() {
         day().when().get("/aggregates").then()
                 .statusCode(200)

@@ -4,6 +4,7 @@ import com.secondheart.protocol.device.ProgramMode;
 import com.secondheart.telemetry.testing.Api;
 import com.secondheart.telemetry.testing.FleetBroker;
 import com.secondheart.telemetry.testing.FleetEvents;
+import com.secondheart.telemetry.testing.Meters;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,9 @@ class SessionLifecycleTest {
     private static final Instant NINE = Instant.parse("2026-11-24T09:00:00Z");
 
     private FleetBroker broker;
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @BeforeAll
     static void asOperations() {
@@ -89,6 +93,42 @@ class SessionLifecycleTest {
                 .statusCode(200)
                 .body("rows", hasSize(1))
                 .body("rows[0].key", equalTo("PULSE"));
+    }
+
+    @Test
+    void anotherUnitsStartOrEndNamingASessionLeavesItUntouchedAndIsCounted() {
+        var riverside = FleetEvents.forNewUnit();
+        var harbour = FleetEvents.forNewUnit();
+        var completedSession = newSession();
+        var runningSession = newSession();
+        broker.publish(riverside.started(completedSession, NINE, ProgramMode.PULSE, 1200));
+        broker.publish(riverside.completed(completedSession, NINE.plusSeconds(1200), 1200));
+        broker.publish(riverside.started(runningSession, NINE.plusSeconds(1300), ProgramMode.PULSE, 1200));
+        await().atMost(PATIENCE).untilAsserted(() -> when().get("/sessions/{id}", completedSession).then()
+                .statusCode(200).body("outcome", equalTo("COMPLETED")));
+        await().atMost(PATIENCE).untilAsserted(() -> when().get("/sessions/{id}", runningSession).then().statusCode(200));
+        var ignoredBefore = Meters.count(meters, "sh.telemetry.events.ignored", "reason", "foreign_session");
+
+        // Harbour's unit names Riverside's sessions: a take-over of the completed one, an end of the running one
+        broker.publish(harbour.started(completedSession, NINE.plusSeconds(2000), ProgramMode.GRADIENT_SEQUENTIAL, 1200));
+        broker.publish(harbour.faulted(runningSession, NINE.plusSeconds(2100), 60));
+        var marker = newSession();
+        broker.publish(harbour.started(marker, NINE.plusSeconds(2200), ProgramMode.GRADIENT_SEQUENTIAL, 1200));
+        await().atMost(PATIENCE).untilAsserted(() -> when().get("/sessions/{id}", marker).then().statusCode(200));
+        await().atMost(PATIENCE).until(() ->
+                Meters.count(meters, "sh.telemetry.events.ignored", "reason", "foreign_session") - ignoredBefore >= 2);
+
+        when().get("/sessions/{id}", completedSession).then()
+                .statusCode(200)
+                .body("unitId", equalTo(riverside.unitId()))
+                .body("clinicId", equalTo(riverside.clinicId()))
+                .body("outcome", equalTo("COMPLETED"))
+                .body("mode", equalTo("PULSE"))
+                .body("startedAt", equalTo("2026-11-24T09:00:00Z"));
+        when().get("/sessions/{id}", runningSession).then()
+                .statusCode(200)
+                .body("unitId", equalTo(riverside.unitId()))
+                .body("outcome", equalTo("RUNNING"));
     }
 
     @Test

@@ -123,7 +123,7 @@ class SessionsApiTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("errors.field", contains("page"))
-                .body("detail", equalTo("page must be 0 or more"));
+                .body("detail", equalTo("page must be between 0 and 100000"));
     }
 
     @Test

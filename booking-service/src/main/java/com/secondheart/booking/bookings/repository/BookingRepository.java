@@ -40,6 +40,7 @@ public class BookingRepository implements PanacheRepositoryBase<Booking, UUID> {
                    checked_in_at = coalesce(checked_in_at, :startedAt),
                    updated_at = now(), version = version + 1
              where booking_id = :bookingId and status in ('BOOKED', 'CHECKED_IN', 'IN_SESSION')
+               and resource_id in (select resource_id from resources where unit_id = :unitId)
             """;
 
     private static final String SESSION_ENDED = """
@@ -47,18 +48,27 @@ public class BookingRepository implements PanacheRepositoryBase<Booking, UUID> {
                set status = 'COMPLETED', session_outcome = :outcome, abort_reason = :abortReason,
                    finished_at = :endedAt, updated_at = now(), version = version + 1
              where session_id = :sessionId and status in ('BOOKED', 'CHECKED_IN', 'IN_SESSION')
+               and resource_id in (select resource_id from resources where unit_id = :unitId)
             """;
 
-    private static final String SESSION_KNOWN = "select count(*) from bookings where session_id = :sessionId";
+    private static final String SESSION_KNOWN = """
+            select count(*) from bookings
+             where session_id = :sessionId and resource_id in (select resource_id from resources where unit_id = :unitId)
+            """;
+
+    private static final String BOOKING_UNIT = """
+            select r.unit_id from bookings b join resources r on r.resource_id = b.resource_id
+             where b.booking_id = :bookingId
+            """;
 
     private static final String REMEMBER_END = """
-            insert into unmatched_session_end (session_id, outcome, abort_reason, ended_at)
-            values (:sessionId, :outcome, :abortReason, :endedAt)
-            on conflict (session_id) do nothing
+            insert into unmatched_session_end (session_id, unit_id, outcome, abort_reason, ended_at)
+            values (:sessionId, :unitId, :outcome, :abortReason, :endedAt)
+            on conflict (session_id, unit_id) do nothing
             """;
 
     private static final String TAKE_END = """
-            delete from unmatched_session_end where session_id = :sessionId
+            delete from unmatched_session_end where session_id = :sessionId and unit_id = :unitId
             returning outcome, abort_reason, ended_at
             """;
 
@@ -98,33 +108,46 @@ public class BookingRepository implements PanacheRepositoryBase<Booking, UUID> {
                 .executeUpdate());
     }
 
-    public Uni<Integer> sessionStarted(UUID bookingId, String sessionId, Instant startedAt) {
+    /** Moves the booking into its session, if the booking's resource is this unit; how many rows (0 or 1). */
+    public Uni<Integer> sessionStarted(UUID bookingId, String unitId, String sessionId, Instant startedAt) {
         return Panache.getSession().chain(session -> session.createNativeQuery(SESSION_STARTED)
                 .setParameter("bookingId", bookingId)
+                .setParameter("unitId", unitId)
                 .setParameter("sessionId", sessionId)
                 .setParameter("startedAt", startedAt)
                 .executeUpdate());
     }
 
-    public Uni<Integer> sessionEnded(String sessionId, String outcome, String abortReason, Instant endedAt) {
+    public Uni<Integer> sessionEnded(String sessionId, String unitId, String outcome, String abortReason, Instant endedAt) {
         return Panache.getSession().chain(session -> session.createNativeQuery(SESSION_ENDED)
                 .setParameter("sessionId", sessionId)
+                .setParameter("unitId", unitId)
                 .setParameter("outcome", outcome)
                 .setParameter("abortReason", abortReason)
                 .setParameter("endedAt", endedAt)
                 .executeUpdate());
     }
 
-    public Uni<Boolean> sessionKnown(String sessionId) {
+    /** Whether a booking on this unit's resource knows the session. */
+    public Uni<Boolean> sessionKnown(String sessionId, String unitId) {
         return Panache.getSession().chain(session -> session.createNativeQuery(SESSION_KNOWN, Long.class)
                 .setParameter("sessionId", sessionId)
+                .setParameter("unitId", unitId)
                 .getSingleResult()).map(count -> count > 0);
     }
 
+    /** The unit of the booking's resource; null for a booking that does not exist or has no unit. */
+    public Uni<String> bookingUnit(UUID bookingId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(BOOKING_UNIT, String.class)
+                .setParameter("bookingId", bookingId)
+                .getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
     /** Keeps an end whose start has not arrived yet. */
-    public Uni<Void> rememberEnd(String sessionId, String outcome, String abortReason, Instant endedAt) {
+    public Uni<Void> rememberEnd(String sessionId, String unitId, String outcome, String abortReason, Instant endedAt) {
         return Panache.getSession().chain(session -> session.createNativeQuery(REMEMBER_END)
                 .setParameter("sessionId", sessionId)
+                .setParameter("unitId", unitId)
                 .setParameter("outcome", outcome)
                 .setParameter("abortReason", abortReason)
                 .setParameter("endedAt", endedAt)
@@ -132,9 +155,10 @@ public class BookingRepository implements PanacheRepositoryBase<Booking, UUID> {
     }
 
     /** The remembered end of a session, removed as it is taken; null when there is none. */
-    public Uni<Object[]> takeEnd(String sessionId) {
+    public Uni<Object[]> takeEnd(String sessionId, String unitId) {
         return Panache.getSession().chain(session -> session.createNativeQuery(TAKE_END, Object[].class)
                 .setParameter("sessionId", sessionId)
+                .setParameter("unitId", unitId)
                 .getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
     }
 

@@ -2,6 +2,7 @@ package com.secondheart.gateway.registry.repository;
 
 import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.protocol.fleet.UnitState;
+import com.secondheart.support.problem.Paging;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
@@ -40,7 +41,7 @@ public class UnitRepository implements PanacheRepositoryBase<UnitEntity, String>
         return getSession().chain(session -> {
             var q = session.createSelectionQuery(query, Object[].class);
             params.map().forEach(q::setParameter);
-            return q.setFirstResult(page * size).setMaxResults(size).getResultList();
+            return q.setFirstResult(Paging.offset(page, size)).setMaxResults(size).getResultList();
         }).map(rows -> rows.stream()
                 .map(row -> new UnitWithPresence((UnitEntity) row[0], (PresenceEntity) row[1]))
                 .toList());

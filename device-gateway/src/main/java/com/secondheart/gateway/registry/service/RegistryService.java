@@ -9,7 +9,9 @@ import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.repository.UnitEntity;
 import com.secondheart.gateway.registry.repository.UnitRepository;
 import com.secondheart.gateway.support.SqlErrors;
+import com.secondheart.protocol.Ids;
 import com.secondheart.protocol.fleet.UnitState;
+import com.secondheart.support.problem.Paging;
 import com.secondheart.support.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -58,6 +60,12 @@ public class RegistryService {
      * the registry cache never remembers an unknown unit, so every replica hears the new unit at once.
      */
     public Uni<RegisteredUnit> register(NewUnit request) {
+        // before the broker is touched: a unit named like a service account would replace that account
+        var notAUnitId = Ids.whyNotAUnitId(request.unitId());
+        if (notAUnitId != null) {
+            return Uni.createFrom().failure(Ids.isValid(request.unitId())
+                    ? ProblemException.conflict(notAUnitId) : ProblemException.badRequest(notAUnitId));
+        }
         return VertxContextSupport.executeBlocking(() -> credentials.issue(request.unitId()))
                 .chain(issued -> Panache.withTransaction(() -> units.findById(request.unitId())
                                 .chain(existing -> {
@@ -130,12 +138,7 @@ public class RegistryService {
     /** A page of units, ordered by unit id; {@code state} is a {@link UnitState} name or null. */
     @WithSession
     public Uni<List<UnitView>> list(String clinicId, String state, ClinicScope scope, int page, int size) {
-        if (page < 0) {
-            throw ProblemException.badRequest("page must be 0 or more, was " + page + ".");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw ProblemException.badRequest("size must be between 1 and " + MAX_PAGE_SIZE + ", was " + size + ".");
-        }
+        Paging.check(page, size, MAX_PAGE_SIZE);
         var stateFilter = parseState(state);
         if (!scope.everyClinic() && scope.clinics().isEmpty()) {
             return Uni.createFrom().item(List.of());

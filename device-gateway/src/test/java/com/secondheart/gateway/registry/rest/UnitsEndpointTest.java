@@ -147,6 +147,31 @@ class UnitsEndpointTest {
                 .body("detail", startsWith("unitId must be 1-64 letters"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"device-gateway", "device-gateway-0", "telemetry-service",
+            "booking-service-1", "ops-dashboard", "observer", "admin", "device-gateway-accounts"})
+    void a_unit_id_reserved_for_a_broker_account_is_a_conflict(String unitId) {
+        given().contentType(ContentType.JSON).body(unit(unitId, "clinic-a"))
+                .post("/units")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("is reserved for the broker account"));
+        given().get("/units/{id}", unitId).then().statusCode(404);
+    }
+
+    @Test
+    void a_page_near_2_to_31_and_a_nul_in_a_text_field_are_bad_requests_not_server_errors() {
+        given().queryParam("page", Integer.MAX_VALUE).queryParam("size", 200).get("/units")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().queryParam("page", 21_474_837).queryParam("size", 100).get("/units")
+                .then().statusCode(400).contentType("application/problem+json");
+        var body = unit(FakeUnit.newUnitId("nul"), "clinic-a");
+        body.put("firmware", "1.4\u00000");
+        given().contentType(ContentType.JSON).body(body).post("/units")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().get("/units/{id}", body.get("unitId")).then().statusCode(404);
+    }
+
     @Test
     void an_unknown_unit_is_not_found_as_a_problem() {
         given().get("/units/{id}", FakeUnit.newUnitId("nobody"))

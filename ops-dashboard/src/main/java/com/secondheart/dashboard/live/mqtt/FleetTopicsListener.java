@@ -86,7 +86,9 @@ public class FleetTopicsListener {
                 })
                 .buildAsync();
         client.publishes(MqttGlobalPublishFilter.ALL, this::accept);
-        var connect = client.connectWith().cleanStart(true);
+        // the broker drops anything bigger than the contract allows instead of handing it over
+        var connect = client.connectWith().cleanStart(true)
+                .restrictions().maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES).applyRestrictions();
         username.ifPresent(name -> connect.simpleAuth()
                 .username(name)
                 .password(password.orElse("").getBytes(StandardCharsets.UTF_8))

@@ -1,8 +1,10 @@
 package com.secondheart.dashboard.signin.rest;
 
 import com.secondheart.dashboard.signin.service.SignInService;
+import com.secondheart.support.problem.Problem;
 import com.secondheart.support.security.Caller;
 import com.secondheart.support.security.Roles;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -10,7 +12,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.NoCache;
 
 import java.util.List;
@@ -34,13 +38,27 @@ public class SessionEndpoint {
         this.caller = caller;
     }
 
-    /** Runs on a worker thread: checking a password is deliberately slow. */
+    /**
+     * Runs on a worker thread: checking a password is deliberately slow. Too many failures from the caller's address
+     * answer 429 with Retry-After before any password is checked.
+     */
     @POST
     @PermitAll
     @NoCache
     @Consumes(MediaType.APPLICATION_JSON)
-    public SignInService.Signed signIn(SignInRequest request) {
-        return request == null ? signIn.signIn(null, null) : signIn.signIn(request.username(), request.password());
+    public Response signIn(SignInRequest request, @Context HttpServerRequest http) {
+        var address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+        try {
+            var signed = request == null ? signIn.signIn(null, null, address)
+                    : signIn.signIn(request.username(), request.password(), address);
+            return Response.ok(signed).build();
+        } catch (SignInService.Throttled throttled) {
+            long seconds = Math.max(1, (throttled.retryAfter().toMillis() + 999) / 1000);
+            return Response.status(429).type(Problem.MEDIA_TYPE).header("Retry-After", Long.toString(seconds))
+                    .entity(Problem.of(429, "Too many requests", "Too many failed sign-ins from your address; try again in "
+                            + seconds + " seconds."))
+                    .build();
+        }
     }
 
     @GET

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -47,11 +48,15 @@ public class SignInService {
     private final SecurityConfig security;
     private final Optional<UsersFile> users;
     private final Clock clock = Clock.systemUTC();
+    private final SignInThrottle throttle;
     private volatile PrivateKey key;
 
     SignInService(DashboardConfig config, SecurityConfig security) {
         this.config = config.signIn();
         this.security = security;
+        var limits = this.config.throttle();
+        this.throttle = new SignInThrottle(new SignInThrottle.Settings(limits.freeFailures(), limits.firstDelay(),
+                limits.maxDelay(), limits.addressFailures(), limits.addressWindow()), clock);
         this.users = this.config.usersFile().map(path -> new UsersFile(Path.of(path), DASHBOARD_ROLES));
         users.ifPresentOrElse(
                 file -> LOG.infof("Sign-in with a password is on: users from %s (%d now)", file.path(), file.size()),
@@ -63,13 +68,47 @@ public class SignInService {
         return users.isPresent();
     }
 
-    /** Blocking (PBKDF2): call it on a worker thread. */
-    public Signed signIn(String username, String password) {
+    /** Too many failed sign-ins from this address (for this account, or for any): try again after {@code retryAfter}. */
+    public static final class Throttled extends RuntimeException {
+        private final Duration retryAfter;
+
+        Throttled(Duration retryAfter) {
+            super("too many failed sign-ins; retry after " + retryAfter, null, false, false);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    /**
+     * Blocking (PBKDF2): call it on a worker thread. {@code address} is the caller's address as the HTTP layer sees it;
+     * failed attempts are throttled per account and address and per address ({@link SignInThrottle}).
+     */
+    public Signed signIn(String username, String password, String address) {
         var file = users.orElseThrow(() -> ProblemException.notFound(
                 "Signing in with a password is not enabled on this dashboard; sign in through your organisation's identity provider."));
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {
             throw ProblemException.badRequest("Give both a username and a password.");
         }
+        var refusal = throttle.refusal(username, address);
+        if (refusal.isPresent()) {
+            throw new Throttled(refusal.get());
+        }
+        try {
+            var signed = check(file, username, password);
+            throttle.succeeded(username, address);
+            return signed;
+        } catch (ProblemException refused) {
+            if (refused.status() == 401) {
+                throttle.failed(username, address);
+            }
+            throw refused;
+        }
+    }
+
+    private Signed check(UsersFile file, String username, String password) {
         var user = file.find(username.strip());
         boolean matches;
         if (user.isPresent()) {

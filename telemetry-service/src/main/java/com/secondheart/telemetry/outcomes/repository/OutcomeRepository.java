@@ -1,5 +1,6 @@
 package com.secondheart.telemetry.outcomes.repository;
 
+import com.secondheart.support.problem.Paging;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -166,7 +167,7 @@ public class OutcomeRepository {
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery(sql, Object[].class)
                     .setParameter("size", size)
-                    .setParameter("offset", page * size);
+                    .setParameter("offset", Paging.offset(page, size));
             if (clinicId != null) {
                 query.setParameter("clinicId", clinicId);
             }

@@ -1,5 +1,6 @@
 package com.secondheart.telemetry.outcomes.rest;
 
+import com.secondheart.support.problem.Paging;
 import com.secondheart.support.problem.ProblemException;
 import com.secondheart.support.security.Caller;
 import com.secondheart.support.security.Roles;
@@ -80,7 +81,8 @@ public class OutcomesEndpoint {
             @QueryParam("clinicId") String clinicId,
             @QueryParam("clientId") String clientId,
             @QueryParam("sessionId") String sessionId,
-            @QueryParam("page") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int page,
+            @QueryParam("page") @DefaultValue("0") @Min(value = 0, message = "must be between 0 and 100000")
+            @Max(value = Paging.MAX_PAGE, message = "must be between 0 and 100000") int page,
             @QueryParam("size") @DefaultValue("50")
             @Min(value = 1, message = "must be between 1 and 200") @Max(value = 200, message = "must be between 1 and 200")
             int size) {

@@ -21,7 +21,9 @@ import java.util.TreeSet;
 public class SessionRepository implements PanacheRepositoryBase<SessionRecord, String> {
 
     /**
-     * A start fills in the session's program, whatever arrived before it, and leaves the outcome alone. Its local
+     * A start fills in the session's program, whatever arrived before it, and leaves the outcome alone. Only the
+     * unit that the row already names may change it: session ids are predictable, and another unit's start naming
+     * this session changes nothing (0 rows; docs/security.md, "Attacks"). Its local
      * day (in the clinic's zone) wins over the one an earlier-arrived end gave the row. Returns the row's clinic and
      * the local days of its start and end, so that the caller refreshes those rollup rows.
      */
@@ -47,11 +49,13 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 boot_seq = excluded.boot_seq,
                 local_day = excluded.local_day,
                 updated_at = now()
+            where s.unit_id = excluded.unit_id
             returning clinic_id, unit_id, clinic_local_day(clinic_id, started_at), clinic_local_day(clinic_id, ended_at)
             """;
 
     /**
-     * An end sets the terminal outcome once; a second, contradicting end changes nothing (0 rows). The one exception
+     * An end sets the terminal outcome once; a second, contradicting end changes nothing (0 rows), nor does an end
+     * from another unit than the session's. The one exception
      * is an outcome the platform inferred (UNIT_LOST, UNIT_RESTARTED): the unit's own end replaces it. The zones go
      * in as text: the reactive client would write a Java string bound to a jsonb parameter as a JSON string.
      */
@@ -73,7 +77,7 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 end_event_id = excluded.end_event_id,
                 closed_by_platform = false,
                 updated_at = now()
-            where s.outcome = 'RUNNING' or s.closed_by_platform
+            where (s.outcome = 'RUNNING' or s.closed_by_platform) and s.unit_id = excluded.unit_id
             returning clinic_id, unit_id, clinic_local_day(clinic_id, started_at), clinic_local_day(clinic_id, ended_at)
             """;
 
@@ -139,7 +143,10 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
     public record Filter(String clinicId, String unitId, SessionOutcome outcome, Set<String> clinicScope) {
     }
 
-    /** Merges a start into its session row; the item says which rollup rows changed. */
+    /**
+     * Merges a start into its session row; the item says which rollup rows changed, null when the session belongs to
+     * another unit (nothing changed).
+     */
     public Uni<Touched> recordStart(Start start) {
         return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_START, Object[].class)
                         .setParameter("sessionId", start.sessionId())
@@ -155,8 +162,8 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                         .setParameter("receivedAt", start.receivedAt())
                         .setParameter("eventId", start.eventId())
                         .setParameter("bootSeq", start.bootSeq())
-                        .getSingleResult())
-                .map(SessionRepository::touched);
+                        .getResultList())
+                .map(rows -> rows.isEmpty() ? null : touched(rows.get(0)));
     }
 
     /** Merges an end into its session row; null when the session had already ended (nothing changed). */
@@ -176,6 +183,15 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                         .setParameter("eventId", end.eventId())
                         .getResultList())
                 .map(rows -> rows.isEmpty() ? null : touched(rows.get(0)));
+    }
+
+    /** The unit a session row names; null when there is no such row. */
+    public Uni<String> unitOf(String sessionId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                                "select unit_id from sessions where session_id = :sessionId", String.class)
+                        .setParameter("sessionId", sessionId)
+                        .getResultList())
+                .map(rows -> rows.isEmpty() ? null : rows.get(0));
     }
 
     /** Closes the unit's sessions still running from an earlier boot as UNIT_RESTARTED. */

@@ -1,5 +1,6 @@
 package com.secondheart.telemetry.sessions.rest;
 
+import com.secondheart.support.problem.Paging;
 import com.secondheart.support.problem.ProblemException;
 import com.secondheart.support.security.Caller;
 import com.secondheart.support.security.Roles;
@@ -49,7 +50,8 @@ public class SessionsEndpoint {
             @QueryParam("outcome")
             @Pattern(regexp = "RUNNING|COMPLETED|ABORTED", message = "must be RUNNING, COMPLETED or ABORTED")
             String outcome,
-            @QueryParam("page") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int page,
+            @QueryParam("page") @DefaultValue("0") @Min(value = 0, message = "must be between 0 and 100000")
+            @Max(value = Paging.MAX_PAGE, message = "must be between 0 and 100000") int page,
             @QueryParam("size") @DefaultValue("50")
             @Min(value = 1, message = "must be between 1 and 200") @Max(value = 200, message = "must be between 1 and 200")
             int size) {

@@ -7,6 +7,7 @@ import com.secondheart.protocol.device.EventData.SessionStarted;
 import com.secondheart.protocol.device.EventData.ZoneStat;
 import com.secondheart.protocol.fleet.FleetEvent;
 import com.secondheart.fleetconsumer.service.FleetEventHandler;
+import com.secondheart.fleetconsumer.service.FleetMetrics;
 import com.secondheart.telemetry.sessions.repository.SessionOutcome;
 import com.secondheart.telemetry.sessions.repository.SessionRepository;
 import com.secondheart.telemetry.sessions.repository.SessionRepository.End;
@@ -22,6 +23,8 @@ import java.util.List;
  * outcome and results, and an end that arrives first still makes a correct record that the start completes later.
  * Every change also recomputes the session's rows of the daily rollup ({@link DailyRollup}) in the same transaction.
  * A start from a unit with a higher boot sequence closes what the unit still had running (UNIT_RESTARTED).
+ * A unit only starts and ends its own sessions: an event naming another unit's session changes nothing and is
+ * counted as {@code sh_telemetry_events_ignored_total{reason="foreign_session"}} (session ids are predictable).
  * Runs inside the fleet consumer's transaction (see {@link com.secondheart.fleetconsumer.service.FleetEventApplier}).
  */
 @ApplicationScoped
@@ -32,10 +35,12 @@ public class SessionRecorder implements FleetEventHandler {
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final SessionRepository sessions;
     private final DailyRollup rollups;
+    private final FleetMetrics metrics;
 
-    public SessionRecorder(SessionRepository sessions, DailyRollup rollups) {
+    public SessionRecorder(SessionRepository sessions, DailyRollup rollups, FleetMetrics metrics) {
         this.sessions = sessions;
         this.rollups = rollups;
+        this.metrics = metrics;
     }
 
     @Override
@@ -54,11 +59,12 @@ public class SessionRecorder implements FleetEventHandler {
                     started.zonesPerLeg(), started.plannedSeconds(), event.deviceTime(), fleetEvent.receiveTime(),
                     event.eventId(), event.bootSeq());
             return sessions.recordStart(start)
-                    .chain(rollups::refresh)
-                    .chain(() -> sessions.closeRestarted(start))
-                    .invoke(closed -> closed.forEach(touched -> LOG.infof(
-                            "a session of unit %s still running from an earlier boot is closed as UNIT_RESTARTED", touched.unitId())))
-                    .chain(rollups::refreshAll);
+                    .chain(touched -> {
+                        if (touched == null) {
+                            return foreign(fleetEvent, started.sessionId());
+                        }
+                        return rollups.refresh(touched).chain(() -> closeRestarted(start));
+                    });
         }
         if (data instanceof SessionCompleted completed) {
             return end(fleetEvent, new End(completed.sessionId(), event.unitId(), fleetEvent.clinicId(),
@@ -74,12 +80,31 @@ public class SessionRecorder implements FleetEventHandler {
         return Uni.createFrom().voidItem();
     }
 
+    private Uni<Void> closeRestarted(Start start) {
+        return sessions.closeRestarted(start)
+                    .invoke(closed -> closed.forEach(touched -> LOG.infof(
+                            "a session of unit %s still running from an earlier boot is closed as UNIT_RESTARTED", touched.unitId())))
+                    .chain(rollups::refreshAll);
+    }
+
+    /** Another unit's session: the event changes nothing and is counted ({@code foreign_session}). */
+    private Uni<Void> foreign(FleetEvent fleetEvent, String sessionId) {
+        metrics.ignored("foreign_session", "unit " + fleetEvent.event().unitId() + " sent " + fleetEvent.event().eventId()
+                + " naming session " + sessionId + ", which belongs to another unit");
+        return Uni.createFrom().voidItem();
+    }
+
     private Uni<Void> end(FleetEvent fleetEvent, End end) {
         return sessions.recordEnd(end).chain(touched -> {
             if (touched == null) {
-                LOG.warnf("session %s had already ended; event %s (%s) does not change it",
-                        end.sessionId(), fleetEvent.event().eventId(), end.outcome());
-                return Uni.createFrom().voidItem();
+                return sessions.unitOf(end.sessionId()).chain(owner -> {
+                    if (owner != null && !owner.equals(end.unitId())) {
+                        return foreign(fleetEvent, end.sessionId());
+                    }
+                    LOG.warnf("session %s had already ended; event %s (%s) does not change it",
+                            end.sessionId(), fleetEvent.event().eventId(), end.outcome());
+                    return Uni.createFrom().voidItem();
+                });
             }
             return rollups.refresh(touched);
         });

@@ -26,17 +26,25 @@ public class TraceRepository {
                            int samples, double[] setPoint, double[] mean, double[] max) {
     }
 
+    /**
+     * A unit traces only its own sessions (session ids are predictable): a row is not written for a session that
+     * belongs to another unit, and rows of another unit than the session's are never read (docs/security.md).
+     */
     private static final String INSERT = """
             insert into pressure_trace (session_id, sample_time, unit_id, clinic_id, zones_per_leg, samples, set_point,
                                         mean_mmhg, max_mmhg)
-            values (:sessionId, :sampleTime, :unitId, :clinicId, :zonesPerLeg, :samples, cast(cast(:setPoint as text) as real[]),
-                    cast(cast(:mean as text) as real[]), cast(cast(:max as text) as real[]))
+            select :sessionId, :sampleTime, :unitId, :clinicId, :zonesPerLeg, :samples, cast(cast(:setPoint as text) as real[]),
+                   cast(cast(:mean as text) as real[]), cast(cast(:max as text) as real[])
+             where not exists (select 1 from sessions where session_id = :sessionId and unit_id <> :unitId)
             on conflict (session_id, sample_time) do nothing
             """;
 
     private static final String READ = """
             select sample_time, zones_per_leg, samples, cast(set_point as text), cast(mean_mmhg as text), cast(max_mmhg as text)
-              from pressure_trace where session_id = :sessionId order by sample_time
+              from pressure_trace t
+             where t.session_id = :sessionId
+               and not exists (select 1 from sessions s where s.session_id = t.session_id and s.unit_id <> t.unit_id)
+             order by sample_time
             """;
 
     public Uni<Void> insert(TraceRow row) {
