@@ -12,7 +12,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -307,11 +306,7 @@ class FleetAcceptanceIT {
         await("the tiles show the gateway's states").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
                 .ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
                     var gateway = gatewayStates(clinicId);
-                    var shown = new HashMap<String, String>();
-                    for (var tile : browser.findElements(By.cssSelector("article[data-unit-id]"))) {
-                        shown.put(tile.getAttribute("data-unit-id"), tile.getAttribute("data-state"));
-                    }
-                    assertEquals(gateway, shown);
+                    assertEquals(gateway, tileStates(browser));
                     var running = gateway.values().stream().filter("IN_SESSION"::equals).count();
                     assertEquals(String.valueOf(running), text(browser, "[data-testid='fleet-state-IN_SESSION']"),
                             "the running count is the gateway's");
@@ -333,15 +328,26 @@ class FleetAcceptanceIT {
     private static void harbourDeskSeesHarbourOnly() {
         for (var tab : deskTabs) {
             deskBrowser.switchTo().window(tab);
-            for (WebElement tile : deskBrowser.findElements(By.cssSelector("article[data-unit-id]"))) {
-                assertTrue(HARBOUR_UNITS.contains(tile.getAttribute("data-unit-id")), "harbour.desk sees " + tile.getAttribute("data-unit-id"));
+            for (var unitId : tileStates(deskBrowser).keySet()) {
+                assertTrue(HARBOUR_UNITS.contains(unitId), "harbour.desk sees " + unitId);
             }
-            for (WebElement clinic : deskBrowser.findElements(By.cssSelector("section[data-clinic-id]"))) {
-                assertEquals("harbour", clinic.getAttribute("data-clinic-id"));
-            }
+            var clinics = (List<String>) ((JavascriptExecutor) deskBrowser).executeScript(
+                    "return Array.from(document.querySelectorAll('section[data-clinic-id]')).map(function (n) { return n.getAttribute('data-clinic-id'); });");
+            clinics.forEach(clinic -> assertEquals("harbour", clinic, "harbour.desk sees clinic " + clinic));
             var pressures = (Map<String, Object>) ((JavascriptExecutor) deskBrowser).executeScript("return window.shLive.pressureClinics;");
             pressures.forEach((unit, clinic) -> assertEquals("harbour", clinic, "harbour.desk was sent " + unit + "'s pressures"));
         }
+    }
+
+    /** Every tile's unit and state, read in one go: the page redraws itself while the test looks. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> tileStates(WebDriver browser) {
+        var pairs = (List<List<String>>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('article[data-unit-id]')).map(function (n) {"
+                        + " return [n.getAttribute('data-unit-id'), n.getAttribute('data-state')]; });");
+        var states = new HashMap<String, String>();
+        pairs.forEach(pair -> states.put(pair.get(0), pair.get(1)));
+        return states;
     }
 
     private static String text(WebDriver browser, String css) {
