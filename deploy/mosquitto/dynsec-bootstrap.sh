@@ -53,6 +53,7 @@ commands="$commands"$(role device-gateway \
   "$(acl subscribePattern '$share/+/sh/v1/units/+/telemetry')" \
   "$(acl subscribePattern '$share/+/sh/v1/units/+/replies')" \
   "$(acl publishClientSend 'sh/v1/units/+/commands')" \
+  "$(acl publishClientSend 'sh/v1/units/+/receipts')" \
   "$(acl publishClientSend 'sh/v1/fleet/#')")
 commands="$commands"$(role fleet-consumer \
   "$(acl subscribePattern '$share/+/sh/v1/fleet/#')" \

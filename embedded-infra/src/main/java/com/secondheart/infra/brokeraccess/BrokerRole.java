@@ -9,11 +9,11 @@ import java.util.Locale;
  */
 public enum BrokerRole {
 
-    /** A boot unit: publishes only its own status, events, telemetry and replies; subscribes only to its own commands. */
+    /** A boot unit: publishes only its own status, events, telemetry and replies; subscribes only to its own commands and journal receipts. */
     UNIT,
     /**
      * device-gateway: shared subscriptions over every unit's status, events, telemetry and replies; publishes
-     * commands to units and the fleet hand-off tree.
+     * commands and journal receipts to units and the fleet hand-off tree.
      */
     GATEWAY,
     /**
@@ -49,6 +49,7 @@ public enum BrokerRole {
                     rights.add(new Right("sh/v1/units/" + username + "/" + kind, Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
                 }
                 rights.add(new Right("sh/v1/units/" + username + "/commands", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY));
+                rights.add(new Right("sh/v1/units/" + username + "/receipts", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY));
                 yield List.copyOf(rights);
             }
             case GATEWAY -> {
@@ -57,6 +58,7 @@ public enum BrokerRole {
                     rights.add(new Right("sh/v1/units/+/" + kind, Activity.SUBSCRIBE, Sharing.SHARED_ONLY));
                 }
                 rights.add(new Right("sh/v1/units/+/commands", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
+                rights.add(new Right("sh/v1/units/+/receipts", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
                 rights.add(new Right("sh/v1/fleet/#", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION));
                 yield List.copyOf(rights);
             }
