@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * the gateway's receipt says it is in the journal ({@link #receipt}): a PUBACK only moves the publisher on to the
  * next event. A broker may still drop a message it acknowledged (a full queue, a crash, a share-group thief), so
  * when no receipt has moved for {@code receiptTimeout} while events wait unconfirmed, everything unconfirmed is sent
- * again from the oldest (the gateway deduplicates by event id). Without receipts (an older gateway, or a broker that
+ * again from the oldest (the gateway deduplicates by event id); each re-send that brings no receipt doubles the wait
+ * before the next (up to 8 times the timeout), so a fleet facing an absent gateway does not flood the broker. Without receipts (an older gateway, or a broker that
  * refuses the receipts subscription: {@link #confirmOnPuback()}) the PUBACK deletes the event, as before.
  *
  * <p>All state changes run on the unit's reporting executor (single thread), so no locking is needed.
@@ -85,6 +86,13 @@ public final class OutboxPublisher {
     /** Receipt mode: since when (nanoTime) events wait unconfirmed without a receipt moving; 0 when none wait. */
     private long unconfirmedSince;
     private long highestReceipt;
+    /**
+     * The wait before the next re-send: the receipt timeout, doubled after each re-send that brought no receipt (the
+     * gateway is away, or drowning), up to {@link #MAX_BACKOFF} times; back to the timeout as soon as a receipt moves.
+     * Without it a fleet whose gateway is down would send its whole outbox again every few seconds.
+     */
+    private long waitNanos;
+    private static final int MAX_BACKOFF = 8;
     private ScheduledFuture<?> receiptCheck;
 
     /** Deletes each event on its PUBACK (no journal receipts). */
@@ -108,6 +116,7 @@ public final class OutboxPublisher {
         this.listener = listener;
         this.receiptTimeout = receiptTimeout;
         this.receipts = receiptTimeout != null;
+        this.waitNanos = receiptTimeout == null ? 0 : receiptTimeout.toNanos();
         if (receipts) {
             var period = Math.max(50, receiptTimeout.toMillis() / 4);
             receiptCheck = scheduler.scheduleWithFixedDelay(() -> executor.execute(this::checkReceipts), period,
@@ -169,6 +178,7 @@ public final class OutboxPublisher {
             if (removed > 0 || receipt.journaledThrough() > highestReceipt) {
                 highestReceipt = Math.max(highestReceipt, receipt.journaledThrough());
                 unconfirmedSince = hasUnconfirmed() ? System.nanoTime() : 0;
+                waitNanos = receiptTimeout.toNanos();
             }
             if (removed > 0) {
                 listener.confirmed(removed);
@@ -191,7 +201,7 @@ public final class OutboxPublisher {
             unconfirmedSince = 0;
             return;
         }
-        if (System.nanoTime() - unconfirmedSince < receiptTimeout.toNanos()) {
+        if (System.nanoTime() - unconfirmedSince < waitNanos) {
             return;
         }
         var unconfirmed = outbox.depth();
@@ -200,6 +210,7 @@ public final class OutboxPublisher {
         sentThrough = outbox.oldestSeq() - 1;
         round++;
         unconfirmedSince = System.nanoTime();
+        waitNanos = Math.min(waitNanos * 2, receiptTimeout.toNanos() * MAX_BACKOFF);
         listener.resent(unconfirmed);
         sendNext();
     }

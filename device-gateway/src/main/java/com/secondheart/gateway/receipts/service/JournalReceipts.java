@@ -1,6 +1,5 @@
 package com.secondheart.gateway.receipts.service;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.mqtt.GatewayMqttClient;
 import com.secondheart.gateway.receipts.repository.FrontierRepository;
@@ -31,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * Journal receipts to units (docs/architecture.md, step 6). The ingest lanes only note, after each commit, which
  * units have settled events ({@link #settled}); one round every {@code sh.gateway.receipts.interval} (200 ms) reads
  * the frontier of all those units from the journal in one statement, raises {@code unit_journal_frontier} and
- * publishes one {@link JournalReceipt} per unit at QoS 1 on {@code sh/v1/units/{unit}/receipts}. A redelivered or
+ * publishes one {@link JournalReceipt} per unit at QoS 1 on {@code sh/v1/units/{unit}/receipts}, over the gateway's
+ * second MQTT connection so that receipts never queue behind the fleet hand-off ({@link GatewayMqttClient}). A redelivered or
  * re-sent event (a unit whose receipt got lost) makes the unit due again, so it always gets an answer. Receipts are
  * computed from the journal after the commit, never from what this replica alone has seen: a second replica's
  * commits count as well, and what one replica's round misses the next round (of either) finds.
@@ -175,7 +175,7 @@ public class JournalReceipts {
             return; // nothing settled from the start yet (events 1.. not all in): no receipt to give
         }
         var receipt = JournalReceipt.of(unitId, frontier.bootSeq(), frontier.through(), clock.instant());
-        mqtt.publish(Topics.receipts(unitId), codec.encode(receipt), MqttQos.AT_LEAST_ONCE, false)
+        mqtt.publishReceipt(Topics.receipts(unitId), codec.encode(receipt))
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
                         registry.counter(GatewayMetrics.RECEIPTS_SENT).increment();
