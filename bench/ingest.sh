@@ -10,7 +10,7 @@
 # included), and the journal's rows and distinct events (lost = events - distinct, doubled = rows - distinct; the
 # test fails unless both are 0). Then the server's fsync and synchronous_commit.
 #
-# Usage: bench/ingest.sh [--skip-build]
+# Usage: bench/ingest.sh [--skip-build]   (--skip-build: use device-gateway/target/quarkus-app as it is)
 # Environment:
 #   SH_TEST_PG_HOST/PORT/USER/PASSWORD   the PostgreSQL server (default: an embedded one, fsync and synchronous_commit on)
 #   SH_TEST_MQTT_HOST/PORT               the broker (default: an embedded HiveMQ CE; Mosquitto prints its drop count)
@@ -36,7 +36,9 @@ if [ "$BUILD" = true ]; then
     -Dit.test=IngestBurstIT -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" | tee /tmp/sh-bench-ingest.log
 else
-  mvn -q -B -ntp -pl system-tests verify -Dit.test=IngestBurstIT -Dfailsafe.failIfNoSpecifiedTests=false \
+  # the gateway's fast-jar as it is in device-gateway/target; the agent's classes and the test from this tree
+  mvn -q -B -ntp -pl device-protocol,edge-agent,system-tests verify -Dtest=none \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=IngestBurstIT -Dfailsafe.failIfNoSpecifiedTests=false \
     -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" | tee /tmp/sh-bench-ingest.log
 fi
 grep '^IngestBurstIT:' /tmp/sh-bench-ingest.log || true

@@ -51,9 +51,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * receipt confirmed, and every event must end up in the journal exactly once, with every unit's outbox empty. Before
  * receipts, a unit deleted an event on the PUBACK and everything the broker dropped was lost.
  *
- * <p>Size: {@code sh.burst.units} units x {@code sh.burst.events} events (default 200 x 100 = 20,000 events: what
- * this shared 2-core CI machine runs in about a minute beside the rest of the suite; {@code bench/ingest.sh} runs
- * the 1,000 x 100 variant). Time budget: 3 minutes for the burst to settle.
+ * <p>Size: {@code sh.burst.units} units x {@code sh.burst.events} events, default 100 x 100 = 10,000 events, ten times
+ * what the broker keeps for the absent gateway: scaled down from the issue's 1,000 x 100 so that the whole class
+ * (gateway start, registrations, burst, recovery) stays near 3 minutes on the shared 2-core CI machine (200 x 100
+ * took 217 s there, docs/benchmarks.md); {@code bench/ingest.sh} runs 1,000 x 100. Each phase has a 3-minute budget.
  */
 class IngestBurstIT {
 
@@ -61,7 +62,7 @@ class IngestBurstIT {
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration BUDGET = Duration.ofMinutes(3);
-    private static final int UNITS = Integer.getInteger("sh.burst.units", 200);
+    private static final int UNITS = Integer.getInteger("sh.burst.units", 100);
     private static final int EVENTS = Integer.getInteger("sh.burst.events", 100);
     private static final Duration RECEIPT_TIMEOUT = Duration.ofSeconds(5);
     private static final long BOOT = 1;

@@ -263,6 +263,7 @@ public class JournalBatcher {
                                         outcomes.clear();
                                         changedPresence.clear();
                                         var firstSeen = new HashMap<String, Boolean>();
+                                        var handedOn = new HashMap<String, FleetEvent>();
                                         for (var pending : batch) {
                                             var event = pending.event();
                                             var fresh = positions.containsKey(event.eventId())
@@ -277,8 +278,14 @@ public class JournalBatcher {
                                                             PresenceService.snapshot(pending.unit(), copy(row)));
                                                 }
                                             }
-                                            outcomes.add(new Outcome(pending, fleetEvent(pending, positions,
-                                                    existing), !fresh));
+                                            // a second copy in the same batch is handed on as the first one
+                                            var handOff = fresh ? fleetEvent(pending, positions, existing)
+                                                    : handedOn.computeIfAbsent(event.eventId(),
+                                                            id -> fleetEvent(pending, positions, existing));
+                                            if (fresh) {
+                                                handedOn.put(event.eventId(), handOff);
+                                            }
+                                            outcomes.add(new Outcome(pending, handOff, !fresh));
                                         }
                                         return batches.writePresence(connection, presences.values());
                                     }));
