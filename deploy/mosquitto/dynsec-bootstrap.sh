@@ -71,6 +71,7 @@ commands="$commands"$(role device-gateway \
   "$(acl subscribePattern '$share/device-gateway/sh/v1/units/+/telemetry')" \
   "$(acl subscribePattern '$share/device-gateway/sh/v1/units/+/replies')" \
   "$(acl publishClientSend 'sh/v1/units/+/commands')" \
+  "$(acl publishClientSend 'sh/v1/units/+/receipts')" \
   "$(acl publishClientSend 'sh/v1/fleet/#')" \
   "$(deny publishClientReceive 'sh/v1/units/+/commands')" \
   "$(deny publishClientReceive 'sh/v1/units/+/receipts')")

@@ -16,6 +16,7 @@ import com.secondheart.protocol.device.CommandReply;
 import com.secondheart.protocol.device.CommandType;
 import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.device.EventType;
+import com.secondheart.protocol.device.JournalReceipt;
 import com.secondheart.protocol.device.TelemetrySummary;
 import com.secondheart.protocol.device.UnitCommand;
 import com.secondheart.protocol.device.UnitEvent;
@@ -99,6 +100,10 @@ public final class ProtocolCodec {
 
     public Decoded<CommandReply> decodeReply(byte[] payload) {
         return decode(payload, CommandReply.class);
+    }
+
+    public Decoded<JournalReceipt> decodeReceipt(byte[] payload) {
+        return decode(payload, JournalReceipt.class);
     }
 
     public Decoded<UnitPresence> decodePresence(byte[] payload) {

@@ -9,7 +9,9 @@ public enum RejectReason {
     UNKNOWN_TYPE("unknown_type"),
     TOPIC_MISMATCH("topic_mismatch"),
     UNKNOWN_UNIT("unknown_unit"),
-    DECOMMISSIONED_UNIT("decommissioned_unit");
+    DECOMMISSIONED_UNIT("decommissioned_unit"),
+    /** Valid by the contract, but the database refused its content (SQLSTATE class 22 or 23, e.g. a NUL character). */
+    REFUSED_BY_DATABASE("refused_by_database");
 
     private final String label;
 

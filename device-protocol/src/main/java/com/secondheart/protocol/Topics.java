@@ -19,6 +19,8 @@ public final class Topics {
     public static final String COMMANDS = "commands";
     public static final String REPLIES = "replies";
     public static final String PRESENCE = "presence";
+    /** Gateway to unit: which of the unit's events are in the journal (see {@code JournalReceipt}). */
+    public static final String RECEIPTS = "receipts";
 
     /** The shared-subscription group that gateway replicas join so each message goes to one of them. */
     public static final String GATEWAY_SHARE_GROUP = "device-gateway";
@@ -46,6 +48,11 @@ public final class Topics {
 
     public static String replies(String unitId) {
         return unitTopic(unitId, REPLIES);
+    }
+
+    /** Journal receipts to a unit, written by the gateway; the unit may subscribe to its own only. */
+    public static String receipts(String unitId) {
+        return unitTopic(unitId, RECEIPTS);
     }
 
     /** Filter over one kind of message from every unit, e.g. {@code sh/v1/units/+/events}. */

@@ -201,9 +201,50 @@ class ProtocolCodecTest {
 
     @Test
     void aBirthWithoutItsProgramCatalogueIsRejected() {
-        var status = new UnitStatus(1, "unit-1", UnitStatus.Presence.ONLINE, 1, "1.0", "SH", 5, List.of(), Instant.EPOCH);
+        var status = new UnitStatus(1, "unit-1", UnitStatus.Presence.ONLINE, 1, "1.0", "SH", 5, List.of(), Instant.EPOCH, null, null);
 
         assertFalse(codec.decodeStatus(codec.encode(status)).isValid());
+    }
+
+    @Test
+    void readsTheGoldenJournalReceiptAndWritesItBackUnchanged() throws Exception {
+        var decoded = codec.decodeReceipt(GoldenPayloads.bytes("receipt.json"));
+
+        assertTrue(decoded.isValid(), () -> "rejected: " + decoded);
+        var receipt = decoded.message();
+        assertEquals("unit-0001", receipt.unitId());
+        assertEquals(7, receipt.bootSeq());
+        assertEquals(46, receipt.journaledThrough());
+        assertEquals(codec.mapper().readTree(GoldenPayloads.bytes("receipt.json")),
+                codec.mapper().readTree(codec.encode(receipt)));
+    }
+
+    @Test
+    void aReceiptCoversEventsUpToItsFrontierOfItsBootOrEarlierOnly() {
+        var receipt = codec.decodeReceipt(GoldenPayloads.bytes("receipt.json")).message();
+
+        assertTrue(receipt.covers(46, 7));
+        assertTrue(receipt.covers(12, 3), "an earlier boot's event below the frontier");
+        assertFalse(receipt.covers(47, 7), "above the frontier");
+        assertFalse(receipt.covers(5, 8), "a later boot whose numbering started over is not covered");
+    }
+
+    @Test
+    void rejectsAReceiptWithoutAFrontier() {
+        var decoded = codec.decodeReceipt("{\"v\":1,\"unitId\":\"unit-0001\",\"bootSeq\":7,\"time\":\"2026-11-24T09:05:00Z\"}"
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertRejected(decoded, RejectReason.INVALID_FIELD, "journaledThrough");
+    }
+
+    @Test
+    void aBirthCarriesTheLastSequenceNumberAndTheOldestUnconfirmedOne() {
+        var birth = codec.decodeStatus(GoldenPayloads.bytes("status-birth.json")).message();
+
+        assertEquals(40L, birth.lastSeq());
+        assertEquals(38L, birth.unconfirmedFrom());
+        var olderAgent = codec.decodeStatus(GoldenPayloads.bytes("status-death.json")).message();
+        assertEquals(null, olderAgent.lastSeq(), "optional: a death and an older agent's birth carry neither");
     }
 
     private static void assertRejected(Decoded<?> decoded, RejectReason reason, String detailFragment) {

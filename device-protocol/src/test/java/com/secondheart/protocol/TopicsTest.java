@@ -14,6 +14,7 @@ class TopicsTest {
         assertEquals("sh/v1/units/unit-7/events", Topics.events("unit-7"));
         assertEquals("sh/v1/units/unit-7/status", Topics.status("unit-7"));
         assertEquals("sh/v1/units/unit-7/commands", Topics.commands("unit-7"));
+        assertEquals("sh/v1/units/unit-7/receipts", Topics.receipts("unit-7"));
         assertEquals("$share/device-gateway/sh/v1/units/+/events",
                 Topics.sharedAllUnits(Topics.GATEWAY_SHARE_GROUP, Topics.EVENTS));
     }

@@ -113,6 +113,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", HOST)
                     .setServerConfig("max_connections", "300")
+                    // zonky turns synchronous_commit off: a commit the gateway confirmed to a unit could then vanish
+                    // in a crash, and with journal receipts the unit deletes the event on that confirmation. Durable
+                    // like any deployed PostgreSQL: both on, set explicitly.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     // not zonky's hook: it would race with close() deleting a temporary data directory
                     .setRegisterShutdownHook(false);
             switch (user) {

@@ -45,6 +45,23 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
+    void aCommitIsDurableBecauseFsyncAndSynchronousCommitAreOn() throws Exception {
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.startTemporary(0);
+             Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.superuser(), "");
+             Statement s = c.createStatement()) {
+            assertEquals("on", show(s, "fsync"));
+            assertEquals("on", show(s, "synchronous_commit"), "zonky's default (off) would let a confirmed commit vanish");
+        }
+    }
+
+    private static String show(Statement s, String setting) throws Exception {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            assertTrue(rs.next());
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void aRoleCreatedTwiceCanLogInWithItsLatestPasswordAndOwnADatabase() throws Exception {
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.startTemporary(0)) {
             pg.createRole("secondheart", "first");

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each unit gets a client (username = client id = unit id, so no unit can take over another's session) and a
  * role {@code unit-<unitId>} that allows publishing its own status, events, telemetry and replies and subscribing to
- * its own commands: Mosquitto 2.0's dynamic-security ACLs do not substitute {@code %u}, hence a role per unit.
+ * its own commands and journal receipts: Mosquitto 2.0's dynamic-security ACLs do not substitute {@code %u}, hence a role per unit.
  * A registration replaces whatever client and role had that name (a retried registration is harmless);
  * decommissioning disables the client, which also closes its connection.
  *
@@ -94,6 +94,7 @@ final class MosquittoDynsecAccounts implements BrokerAccounts, AutoCloseable {
             acls.add(acl("publishClientSend", "sh/v1/units/" + unitId + "/" + kind));
         }
         acls.add(acl("subscribeLiteral", "sh/v1/units/" + unitId + "/commands"));
+        acls.add(acl("subscribeLiteral", "sh/v1/units/" + unitId + "/receipts"));
         commands.add(createRole);
         var createClient = command("createClient").put("username", unitId).put("password", unitPassword)
                 .put("clientid", unitId).put("textname", "boot unit " + unitId);

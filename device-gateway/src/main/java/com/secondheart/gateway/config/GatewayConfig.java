@@ -22,6 +22,31 @@ public interface GatewayConfig {
 
     Metrics metrics();
 
+    Receipts receipts();
+
+    interface Receipts {
+
+        /**
+         * How often journal receipts go out: every unit with events settled since the last round gets one receipt per
+         * round (so at most one per unit per interval, whatever its event rate), computed for all of them at once.
+         */
+        @WithDefault("200ms")
+        Duration interval();
+
+        /**
+         * How long a unit's events may be missing from the journal (a sequence number known, from a later event or a
+         * birth's lastSeq, with an earlier one neither journaled nor refused) before it counts as EVENTS_MISSING in
+         * {@code sh_gateway_units_events_missing} and the alarm. Longer than the agents' receipt timeout (10 s), so a
+         * unit re-sending what a broker dropped fills the gap first.
+         */
+        @WithDefault("60s")
+        Duration missingAfter();
+
+        /** How often the shared database is asked which units have events missing (one indexed query). */
+        @WithDefault("5s")
+        String missingCheck();
+    }
+
     interface Mqtt {
 
         /** MQTT client id; pin it per replica (SH_GATEWAY_MQTT_CLIENT_ID) so a restart resumes the persistent session. */
@@ -69,11 +94,28 @@ public interface GatewayConfig {
         @WithDefault("4")
         int lanes();
 
+        /**
+         * Most events journaled in one transaction (group commit): the committer takes whatever has queued up to
+         * this many, so batches are small when the load is light and large under a burst.
+         */
+        @WithDefault("1000")
+        int batchMax();
+
+        /**
+         * Most admitted events waiting for their journal commit; when full, the lanes wait (and with them the MQTT
+         * client's window, so the broker holds the rest). Nothing in it is acknowledged yet.
+         */
+        @WithDefault("20000")
+        int batchQueue();
+
         /** Telemetry (QoS 0) is dropped when a lane has more than this many messages waiting. */
         @WithDefault("1000")
         int telemetryBacklogLimit();
 
-        /** Attempts for a message whose processing failed for a reason other than its content (database down, ...). */
+        /**
+         * Attempts after which a message whose processing keeps failing for a reason other than its content (database
+         * down, ...) is logged as an error and counted; the lane goes on trying (it never drops or acknowledges it).
+         */
         @WithDefault("8")
         int maxAttempts();
 

@@ -60,6 +60,13 @@ public class GatewayMqttClient {
     GatewayMetrics metrics;
 
     private volatile Mqtt5AsyncClient client;
+    /**
+     * A second connection for journal receipts only. The broker lets a client have only so many QoS 1 publishes
+     * unacknowledged (Mosquitto's default receive maximum is 20), so on the main connection a receipt would queue
+     * behind thousands of fleet hand-offs after a burst, arrive after the units' receipt timeout and make every unit
+     * send its outbox again. Publish only, no subscriptions, a clean session.
+     */
+    private volatile Mqtt5AsyncClient receiptsClient;
     private volatile boolean subscribed;
     private volatile CompletableFuture<Void> firstSubscription = new CompletableFuture<>();
 
@@ -123,6 +130,27 @@ public class GatewayMqttClient {
                         LOG.infof("MQTT session %s (session present: %s)", mqtt.clientId(), connAck.isSessionPresent());
                     }
                 });
+        receiptsClient = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(mqtt.clientId() + "-receipts")
+                .serverHost(server.host())
+                .serverPort(server.port())
+                .automaticReconnect()
+                .initialDelay(250, TimeUnit.MILLISECONDS)
+                .maxDelay(mqtt.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .buildAsync();
+        var receiptsConnect = receiptsClient.connectWith();
+        server.username().ifPresent(username -> receiptsConnect.simpleAuth()
+                .username(username)
+                .password(server.password().orElse("").getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth());
+        receiptsConnect.cleanStart(true).send().whenComplete((connAck, failure) -> {
+            if (failure != null) {
+                LOG.warnf("MQTT receipts connection to %s:%d not up yet (%s); retrying in the background",
+                        server.host(), server.port(), failure.getMessage());
+            }
+        });
         try {
             firstSubscription.get(mqtt.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -161,6 +189,15 @@ public class GatewayMqttClient {
     }
 
     synchronized void stop() {
+        var receipts = receiptsClient;
+        receiptsClient = null;
+        if (receipts != null && receipts.getState() != MqttClientState.DISCONNECTED) {
+            try {
+                receipts.disconnect().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debugf("MQTT receipts disconnect: %s", e.getMessage());
+            }
+        }
         var current = client;
         client = null;
         subscribed = false;
@@ -203,6 +240,22 @@ public class GatewayMqttClient {
                 .payload(payload)
                 .qos(qos)
                 .retain(retain)
+                .contentType("application/json")
+                .send()
+                .orTimeout(config.mqtt().publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(GatewayMqttClient::checked);
+    }
+
+    /** A journal receipt, on the receipts connection (QoS 1, not retained); completes as {@link #publish} does. */
+    public CompletableFuture<Void> publishReceipt(String topic, byte[] payload) {
+        var current = receiptsClient;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the MQTT client is stopped"));
+        }
+        return current.publishWith()
+                .topic(topic)
+                .payload(payload)
+                .qos(MqttQos.AT_LEAST_ONCE)
                 .contentType("application/json")
                 .send()
                 .orTimeout(config.mqtt().publishTimeout().toMillis(), TimeUnit.MILLISECONDS)

@@ -35,6 +35,8 @@ public class GatewayMetrics {
     public static final String HANDED_ON = "sh.gateway.events.handed.on";
     public static final String DUPLICATES = "sh.gateway.events.duplicate";
     public static final String HANDOFF_FAILED = "sh.gateway.handoff.failed";
+    /** Counter {@code sh_gateway_receipts_sent_total}: journal receipts the broker acknowledged. */
+    public static final String RECEIPTS_SENT = "sh.gateway.receipts.sent";
     public static final String STALE_STATUS = "sh.gateway.presence.stale.status";
     public static final String UNMATCHED_REPLIES = "sh.gateway.replies.unmatched";
     public static final String INGEST_LAG = "sh.gateway.ingest.lag";
@@ -86,6 +88,7 @@ public class GatewayMetrics {
         }
         registry.counter(HANDED_ON);
         registry.counter(DUPLICATES);
+        registry.counter(RECEIPTS_SENT);
         registry.counter(REGISTRY_LOOKUPS, "result", "hit");
         registry.counter(REGISTRY_LOOKUPS, "result", "miss");
         ingestLag = Timer.builder(INGEST_LAG)

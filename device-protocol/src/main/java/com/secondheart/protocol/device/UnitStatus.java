@@ -9,6 +9,11 @@ import java.util.List;
 /**
  * Birth and death on {@code sh/v1/units/{unitId}/status}, retained. The death is the MQTT Will, so it
  * carries the boot sequence of the connection it belongs to: a death older than the newest birth is stale.
+ * A birth carries {@code lastSeq}, the highest event sequence number the unit has handed out (0: none yet), so the
+ * gateway sees events lost at the end of a stream (a session's end, then silence), and {@code unconfirmedFrom}, the
+ * lowest sequence number the unit still holds unconfirmed in its outbox ({@code lastSeq + 1} when it holds none):
+ * everything below is settled from the unit's side, so a gap there can never be filled and the gateway's journal
+ * receipts move past it (and count it missing). Both optional: older agents omit them.
  */
 public record UnitStatus(
         int v,
@@ -19,7 +24,9 @@ public record UnitStatus(
         String model,
         Integer zonesPerLeg,
         List<ProgramMode> programs,
-        Instant deviceTime) implements Validatable {
+        Instant deviceTime,
+        Long lastSeq,
+        Long unconfirmedFrom) implements Validatable {
 
     public enum Presence {
         ONLINE, OFFLINE
@@ -27,11 +34,17 @@ public record UnitStatus(
 
     public static UnitStatus birth(String unitId, long bootSeq, String firmware, String model, int zonesPerLeg,
             List<ProgramMode> programs, Instant deviceTime) {
-        return new UnitStatus(1, unitId, Presence.ONLINE, bootSeq, firmware, model, zonesPerLeg, programs, deviceTime);
+        return birth(unitId, bootSeq, firmware, model, zonesPerLeg, programs, deviceTime, null, null);
+    }
+
+    public static UnitStatus birth(String unitId, long bootSeq, String firmware, String model, int zonesPerLeg,
+            List<ProgramMode> programs, Instant deviceTime, Long lastSeq, Long unconfirmedFrom) {
+        return new UnitStatus(1, unitId, Presence.ONLINE, bootSeq, firmware, model, zonesPerLeg, programs, deviceTime,
+                lastSeq, unconfirmedFrom);
     }
 
     public static UnitStatus death(String unitId, long bootSeq, String firmware, Instant deviceTime) {
-        return new UnitStatus(1, unitId, Presence.OFFLINE, bootSeq, firmware, null, null, null, deviceTime);
+        return new UnitStatus(1, unitId, Presence.OFFLINE, bootSeq, firmware, null, null, null, deviceTime, null, null);
     }
 
     @Override
@@ -42,6 +55,14 @@ public record UnitStatus(
                 .positive("bootSeq", bootSeq)
                 .text("firmware", firmware, 64)
                 .present("deviceTime", deviceTime);
+        if (lastSeq != null) {
+            check.rule(lastSeq >= 0, "field 'lastSeq' must be 0 or a positive number, was " + lastSeq);
+        }
+        if (unconfirmedFrom != null) {
+            check.positive("unconfirmedFrom", unconfirmedFrom);
+            check.rule(lastSeq == null || unconfirmedFrom <= lastSeq + 1,
+                    "field 'unconfirmedFrom' must not be above lastSeq + 1");
+        }
         if (state == Presence.ONLINE) {
             check.text("model", model, 64)
                     .present("zonesPerLeg", zonesPerLeg)

@@ -50,6 +50,14 @@ public interface AgentConfig {
     @WithDefault("true")
     boolean fsync();
 
+    /**
+     * Events leave a unit's outbox only on the gateway's journal receipt; when no receipt moves for this long while
+     * events wait unconfirmed, they are sent again (the gateway deduplicates). 0 deletes on the broker's PUBACK
+     * instead, for a gateway that sends no receipts (one that may lose what a broker drops).
+     */
+    @WithDefault("10s")
+    java.time.Duration receiptTimeout();
+
     /** How many recent command ids (with their replies) each unit remembers to answer redeliveries without acting twice. */
     @WithDefault("256")
     int commandMemory();

@@ -76,7 +76,8 @@ public class FleetLifecycle {
             var unitMqtt = passwords.containsKey(id) ? mqttSettings.withPassword(passwords.get(id)) : mqttSettings;
             result.add(new UnitSettings(id, root.resolve(id), unitMqtt, config.firmware(), config.model(),
                     config.zonesPerLeg(), config.timeScale(), runner, config.fleet().seed() + i, config.fsync(),
-                    config.commandMemory(), Duration.ofSeconds(1)));
+                    config.commandMemory(), Duration.ofSeconds(1),
+                    config.receiptTimeout().isZero() ? null : config.receiptTimeout()));
         }
         return result;
     }

@@ -45,6 +45,10 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
 
         default void disconnected(Throwable cause) {
         }
+
+        /** The broker refused the subscription to the unit's journal receipts (its access rules predate them). */
+        default void receiptsRefused() {
+        }
     }
 
     private final String unitId;
@@ -55,6 +59,7 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
     private final AtomicLong connections = new AtomicLong();
     private final Listener listener;
     private final Consumer<InboundCommand> commands;
+    private final Consumer<byte[]> receipts;
     private final byte[] death;
     private volatile boolean closed;
 
@@ -64,6 +69,15 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
      */
     public MqttUnitLink(String unitId, MqttSettings settings, Supplier<byte[]> birth, byte[] death,
             Consumer<InboundCommand> commands, Listener listener) {
+        this(unitId, settings, birth, death, commands, null, listener);
+    }
+
+    /**
+     * @param receipts the unit's journal receipts as they arrive (null: the link does not subscribe to them)
+     */
+    public MqttUnitLink(String unitId, MqttSettings settings, Supplier<byte[]> birth, byte[] death,
+            Consumer<InboundCommand> commands, Consumer<byte[]> receipts, Listener listener) {
+        this.receipts = receipts;
         this.unitId = unitId;
         this.settings = settings;
         this.birth = birth;
@@ -222,17 +236,24 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
         if (subscribed.compareAndSet(false, true)) {
             // The persistent session keeps the subscription across reconnects; the client renews it if the
             // session expired meanwhile.
-            client.subscribeWith()
+            var subscribe = client.subscribeWith()
                     .topicFilter(Topics.commands(unitId))
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .send()
-                    .whenComplete((subAck, error) -> {
-                        if (error != null) {
-                            subscribed.set(false);
-                            LOG.warnf("unit %s: subscribing to its commands failed (%s); retrying on next connect",
-                                    unitId, error.getMessage());
-                        }
-                    });
+                    .qos(MqttQos.AT_LEAST_ONCE);
+            var send = receipts == null ? subscribe.send()
+                    : subscribe.addSubscription().topicFilter(Topics.receipts(unitId)).qos(MqttQos.AT_LEAST_ONCE)
+                    .applySubscription().send();
+            send.whenComplete((subAck, error) -> {
+                if (error != null) {
+                    subscribed.set(false);
+                    LOG.warnf("unit %s: subscribing to its commands failed (%s); retrying on next connect",
+                            unitId, error.getMessage());
+                } else if (receipts != null && subAck.getReasonCodes().size() > 1
+                        && subAck.getReasonCodes().get(1).isError()) {
+                    LOG.warnf("unit %s: the broker refused its journal receipts (%s)", unitId,
+                            subAck.getReasonCodes().get(1));
+                    listener.receiptsRefused();
+                }
+            });
         }
         listener.connected(count > 1);
     }
@@ -243,6 +264,15 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
 
     private void onPublish(Mqtt5Publish publish) {
         var topic = publish.getTopic().toString();
+        if (receipts != null && topic.equals(Topics.receipts(unitId))) {
+            // A lost receipt is superseded by the next one (or by the re-send it leads to), so no manual ack.
+            try {
+                receipts.accept(publish.getPayloadAsBytes());
+            } finally {
+                publish.acknowledge();
+            }
+            return;
+        }
         if (!topic.equals(Topics.commands(unitId))) {
             publish.acknowledge();
             return;

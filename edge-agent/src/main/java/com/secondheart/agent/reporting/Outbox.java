@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
 
 /**
- * The unit's durable queue of events not yet acknowledged by the broker. One file per event, named by its
- * sequence number (zero-padded so that name order is sequence order), written durably before it is published
- * and deleted on PUBACK. Reopening the directory after a crash yields the same entries in the same order.
+ * The unit's durable queue of events not yet confirmed. One file per event, named by its sequence number
+ * (zero-padded so that name order is sequence order), written durably before it is published and deleted when the
+ * gateway's journal receipt covers it ({@link #settle}), or on PUBACK where no receipts are read. Reopening the
+ * directory after a crash yields the same entries in the same order.
  *
  * <p>Thread-safe; the agent nevertheless touches one unit's outbox from that unit's reporting thread only.
  */
@@ -22,6 +23,7 @@ public final class Outbox {
 
     private static final Pattern ENTRY = Pattern.compile("^(\\d{19})\\.json$");
     private static final String DEAD_LETTERS = "rejected";
+    private static final Pattern BOOT_SEQ = Pattern.compile("\"bootSeq\"\\s*:\\s*(\\d+)");
 
     /** One event waiting for its PUBACK. */
     public record Entry(long seq, byte[] payload) {
@@ -94,6 +96,60 @@ public final class Outbox {
                 throw new UncheckedIOException("cannot read outbox entry " + first.getValue(), e);
             }
         }
+    }
+
+    /** The oldest event with a sequence number above {@code seq} (the next one not yet sent, in receipt mode). */
+    public Optional<Entry> oldestAfter(long seq) {
+        while (true) {
+            var next = entries.higherEntry(seq);
+            if (next == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Entry(next.getKey(), Files.readAllBytes(next.getValue())));
+            } catch (NoSuchFileException e) {
+                entries.remove(next.getKey(), next.getValue());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read outbox entry " + next.getValue(), e);
+            }
+        }
+    }
+
+    /** The lowest sequence number waiting, or 0 when the outbox is empty. */
+    public long oldestSeq() {
+        var first = entries.firstEntry();
+        return first == null ? 0 : first.getKey();
+    }
+
+    /**
+     * Deletes every event a journal receipt covers: sequence number up to {@code through}, numbered in boot
+     * {@code bootSeq} or an earlier one (an event of a later boot with a low number means the numbering started over;
+     * the receipt is not about it). Returns how many were deleted.
+     */
+    public int settle(long through, long bootSeq) {
+        var removed = 0;
+        for (var entry : entries.headMap(through, true).entrySet()) {
+            long entryBoot;
+            try {
+                entryBoot = bootSeqOf(Files.readAllBytes(entry.getValue()));
+            } catch (NoSuchFileException e) {
+                entries.remove(entry.getKey(), entry.getValue());
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read outbox entry " + entry.getValue(), e);
+            }
+            if (entryBoot <= bootSeq) {
+                remove(entry.getKey());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static long bootSeqOf(byte[] payload) {
+        var matcher = BOOT_SEQ.matcher(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        // an entry without a readable boot (never written by this code) is settled by sequence number alone
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     /** Every waiting event, oldest first. */

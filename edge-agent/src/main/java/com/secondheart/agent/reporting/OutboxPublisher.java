@@ -1,19 +1,28 @@
 package com.secondheart.agent.reporting;
 
+import com.secondheart.protocol.device.JournalReceipt;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drains one unit's outbox to the broker strictly in order: one event in flight at a time, removed on its
- * PUBACK, then the next. While the link is down nothing is sent; {@link #kick()} on (re)connect resumes with
- * the oldest entry, so events produced offline or before a restart go out once each and in sequence order.
- * An event in flight when the connection drops is re-sent by the MQTT client's session after the reconnect
- * (QoS 1 is at-least-once: consumers deduplicate by event id).
+ * Drains one unit's outbox to the broker strictly in order, one event in flight at a time. While the link is down
+ * nothing is sent; {@link #kick()} on (re)connect resumes, so events produced offline or before a restart go out in
+ * sequence order. An event in flight when the connection drops is re-sent by the MQTT client's session after the
+ * reconnect (QoS 1 is at-least-once: consumers deduplicate by event id).
+ *
+ * <p>When does an event leave the outbox? With journal receipts (the default, {@code receiptTimeout} set) only when
+ * the gateway's receipt says it is in the journal ({@link #receipt}): a PUBACK only moves the publisher on to the
+ * next event. A broker may still drop a message it acknowledged (a full queue, a crash, a share-group thief), so
+ * when no receipt has moved for {@code receiptTimeout} while events wait unconfirmed, everything unconfirmed is sent
+ * again from the oldest (the gateway deduplicates by event id); each re-send that brings no receipt doubles the wait
+ * before the next (up to 8 times the timeout), so a fleet facing an absent gateway does not flood the broker. Without receipts (an older gateway, or a broker that
+ * refuses the receipts subscription: {@link #confirmOnPuback()}) the PUBACK deletes the event, as before.
  *
  * <p>All state changes run on the unit's reporting executor (single thread), so no locking is needed.
  */
@@ -47,6 +56,14 @@ public final class OutboxPublisher {
 
         default void failed(long seq, Throwable error) {
         }
+
+        /** A journal receipt deleted {@code count} events from the outbox. */
+        default void confirmed(int count) {
+        }
+
+        /** No receipt came in time: {@code count} unconfirmed events go out again from the oldest. */
+        default void resent(int count) {
+        }
     }
 
     private final String unitId;
@@ -56,13 +73,40 @@ public final class OutboxPublisher {
     private final ScheduledExecutorService scheduler;
     private final Duration retryDelay;
     private final Listener listener;
+    private final Duration receiptTimeout;
 
     private boolean inFlight;
     private boolean retryScheduled;
     private volatile boolean stopped;
+    private volatile boolean receipts;
+    /** Receipt mode: highest sequence number the broker acknowledged since the last rewind. */
+    private long sentThrough;
+    /** Bumped by a rewind, so that a PUBACK of the old round does not move {@link #sentThrough} past it. */
+    private long round;
+    /** Receipt mode: since when (nanoTime) events wait unconfirmed without a receipt moving; 0 when none wait. */
+    private long unconfirmedSince;
+    private long highestReceipt;
+    /**
+     * The wait before the next re-send: the receipt timeout, doubled after each re-send that brought no receipt (the
+     * gateway is away, or drowning), up to {@link #MAX_BACKOFF} times; back to the timeout as soon as a receipt moves.
+     * Without it a fleet whose gateway is down would send its whole outbox again every few seconds.
+     */
+    private long waitNanos;
+    private static final int MAX_BACKOFF = 8;
+    private ScheduledFuture<?> receiptCheck;
 
+    /** Deletes each event on its PUBACK (no journal receipts). */
     public OutboxPublisher(String unitId, Outbox outbox, Transport transport, Executor executor,
             ScheduledExecutorService scheduler, Duration retryDelay, Listener listener) {
+        this(unitId, outbox, transport, executor, scheduler, retryDelay, listener, null);
+    }
+
+    /**
+     * @param receiptTimeout with a value: events are deleted on the gateway's journal receipt, and re-sent when no
+     *                       receipt moved for this long; null: deleted on PUBACK
+     */
+    public OutboxPublisher(String unitId, Outbox outbox, Transport transport, Executor executor,
+            ScheduledExecutorService scheduler, Duration retryDelay, Listener listener, Duration receiptTimeout) {
         this.unitId = unitId;
         this.outbox = outbox;
         this.transport = transport;
@@ -70,6 +114,14 @@ public final class OutboxPublisher {
         this.scheduler = scheduler;
         this.retryDelay = retryDelay;
         this.listener = listener;
+        this.receiptTimeout = receiptTimeout;
+        this.receipts = receiptTimeout != null;
+        this.waitNanos = receiptTimeout == null ? 0 : receiptTimeout.toNanos();
+        if (receipts) {
+            var period = Math.max(50, receiptTimeout.toMillis() / 4);
+            receiptCheck = scheduler.scheduleWithFixedDelay(() -> executor.execute(this::checkReceipts), period,
+                    period, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Starts sending if there is something to send, the link is up and nothing is in flight. Any thread. */
@@ -81,6 +133,9 @@ public final class OutboxPublisher {
 
     public void stop() {
         stopped = true;
+        if (receiptCheck != null) {
+            receiptCheck.cancel(false);
+        }
     }
 
     /** For tests and the health check: true while an event is waiting for its PUBACK. */
@@ -88,26 +143,100 @@ public final class OutboxPublisher {
         return inFlight;
     }
 
+    /** True while events leave the outbox only on a journal receipt. */
+    public boolean confirmsByReceipt() {
+        return receipts;
+    }
+
+    /**
+     * Falls back to deleting on PUBACK, e.g. when the broker refused the receipts subscription (a broker whose access
+     * rules predate receipts): events would otherwise never leave the outbox. Any thread.
+     */
+    public void confirmOnPuback() {
+        executor.execute(() -> {
+            if (!receipts) {
+                return;
+            }
+            receipts = false;
+            if (receiptCheck != null) {
+                receiptCheck.cancel(false);
+            }
+            // what the broker already acknowledged is deleted now, as it would have been on its PUBACK
+            outbox.settle(sentThrough, Long.MAX_VALUE);
+            LOG.warnf("unit %s: no journal receipts; events now leave the outbox on the broker's PUBACK", unitId);
+            sendNext();
+        });
+    }
+
+    /** A journal receipt from the gateway. Any thread. */
+    public void receipt(JournalReceipt receipt) {
+        executor.execute(() -> {
+            if (!receipts || stopped) {
+                return;
+            }
+            var removed = outbox.settle(receipt.journaledThrough(), receipt.bootSeq());
+            if (removed > 0 || receipt.journaledThrough() > highestReceipt) {
+                highestReceipt = Math.max(highestReceipt, receipt.journaledThrough());
+                unconfirmedSince = hasUnconfirmed() ? System.nanoTime() : 0;
+                waitNanos = receiptTimeout.toNanos();
+            }
+            if (removed > 0) {
+                listener.confirmed(removed);
+            }
+            sendNext();
+        });
+    }
+
+    private boolean hasUnconfirmed() {
+        var oldest = outbox.oldestSeq();
+        return oldest != 0 && oldest <= sentThrough;
+    }
+
+    /** Re-sends what waits unconfirmed when no receipt moved for the timeout (a broker dropped it, or the receipt). */
+    private void checkReceipts() {
+        if (!receipts || stopped || unconfirmedSince == 0) {
+            return;
+        }
+        if (!hasUnconfirmed()) {
+            unconfirmedSince = 0;
+            return;
+        }
+        if (System.nanoTime() - unconfirmedSince < waitNanos) {
+            return;
+        }
+        var unconfirmed = outbox.depth();
+        LOG.debugf("unit %s: no journal receipt for %s; sending %d unconfirmed events again from %d", unitId,
+                receiptTimeout, unconfirmed, outbox.oldestSeq());
+        sentThrough = outbox.oldestSeq() - 1;
+        round++;
+        unconfirmedSince = System.nanoTime();
+        waitNanos = Math.min(waitNanos * 2, receiptTimeout.toNanos() * MAX_BACKOFF);
+        listener.resent(unconfirmed);
+        sendNext();
+    }
+
     private void sendNext() {
         if (stopped || inFlight || !transport.isConnected()) {
             return;
         }
-        var next = outbox.oldest();
+        var next = receipts ? outbox.oldestAfter(sentThrough) : outbox.oldest();
         if (next.isEmpty()) {
             return;
         }
         var entry = next.get();
         inFlight = true;
+        var sentInRound = round;
         CompletableFuture<Outcome> sent;
         try {
             sent = transport.publishEvent(entry.payload());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        sent.whenComplete((outcome, error) -> executor.execute(() -> completed(entry.seq(), outcome, error)));
+        sent.whenComplete((outcome, error) -> executor.execute(() -> completed(entry.seq(), sentInRound, outcome,
+                error)));
     }
 
-    private void completed(long seq, Outcome outcome, Throwable error) {
+    private void completed(long seq, long sentInRound, Outcome outcome, Throwable error) {
         inFlight = false;
         if (error != null) {
             listener.failed(seq, error);
@@ -121,6 +250,14 @@ public final class OutboxPublisher {
                     + "event is sent", unitId, seq, outbox.directory());
             outbox.setAside(seq);
             listener.refused(seq);
+        } else if (receipts) {
+            if (sentInRound == round) {
+                sentThrough = Math.max(sentThrough, seq);
+            }
+            if (unconfirmedSince == 0) {
+                unconfirmedSince = System.nanoTime();
+            }
+            listener.published(seq);
         } else {
             outbox.remove(seq);
             listener.published(seq);

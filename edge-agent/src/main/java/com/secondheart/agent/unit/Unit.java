@@ -78,6 +78,7 @@ public final class Unit implements AutoCloseable {
     private final UnitMetrics metrics;
 
     private long bootSeq;
+    private SequenceStore eventSeq;
     private SerialExecutor executor;
     private Outbox outbox;
     private RunningSessionStore runningStore;
@@ -120,7 +121,7 @@ public final class Unit implements AutoCloseable {
         }
         var fsync = settings.fsync();
         bootSeq = SequenceStore.open(dir.resolve("boot-seq"), fsync).next();
-        var eventSeq = SequenceStore.open(dir.resolve("event-seq"), fsync);
+        eventSeq = SequenceStore.open(dir.resolve("event-seq"), fsync);
         outbox = Outbox.open(dir.resolve("outbox"), fsync);
         runningStore = new RunningSessionStore(dir.resolve("running-session.json"), fsync);
         executor = new SerialExecutor("unit " + unitId, shared.reportingPool());
@@ -128,7 +129,13 @@ public final class Unit implements AutoCloseable {
         var death = shared.codec().encode(UnitStatus.death(unitId, bootSeq, settings.firmware(),
                 shared.wallClock().instant()));
         link = new MqttUnitLink(unitId, settings.mqtt(), this::birth, death, this::onCommand,
+                settings.receiptTimeout() == null ? null : this::onReceipt,
                 new MqttUnitLink.Listener() {
+                    @Override
+                    public void receiptsRefused() {
+                        publisher.confirmOnPuback();
+                    }
+
                     @Override
                     public void connected(boolean reconnect) {
                         if (reconnect) {
@@ -144,7 +151,7 @@ public final class Unit implements AutoCloseable {
                     }
                 });
         publisher = new OutboxPublisher(unitId, outbox, link, executor, shared.scheduler(),
-                settings.outboxRetryDelay(), metrics);
+                settings.outboxRetryDelay(), metrics, settings.receiptTimeout());
         reporter = new EventReporter(unitId, bootSeq, eventSeq, outbox, publisher, shared.codec());
         if (outbox.depth() > 0) {
             LOG.infof("unit %s: %d events from a previous run wait in the outbox; they go out first, in order",
@@ -186,8 +193,19 @@ public final class Unit implements AutoCloseable {
     }
 
     private byte[] birth() {
+        // lastSeq lets the gateway see events lost at the end of a stream (a session's end, then silence)
         return shared.codec().encode(UnitStatus.birth(unitId, bootSeq, settings.firmware(), settings.model(),
-                settings.zonesPerLeg(), List.of(ProgramMode.values()), shared.wallClock().instant()));
+                settings.zonesPerLeg(), List.of(ProgramMode.values()), shared.wallClock().instant(),
+                eventSeq.current(), outbox.isEmpty() ? eventSeq.current() + 1 : outbox.oldestSeq()));
+    }
+
+    private void onReceipt(byte[] payload) {
+        var decoded = shared.codec().decodeReceipt(payload);
+        if (!decoded.isValid() || !decoded.message().unitId().equals(unitId)) {
+            LOG.warnf("unit %s: ignored a journal receipt that is not valid for it: %s", unitId, decoded);
+            return;
+        }
+        publisher.receipt(decoded.message());
     }
 
     private void onCommand(MqttUnitLink.InboundCommand inbound) {

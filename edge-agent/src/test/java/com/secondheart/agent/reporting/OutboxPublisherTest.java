@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutboxPublisherTest {
 
@@ -135,5 +136,107 @@ class OutboxPublisherTest {
 
         await().until(() -> outbox.depth() == 0 && transport.published.size() == 2);
         assertEquals(List.of(1L), refused);
+    }
+
+    private static com.secondheart.protocol.device.JournalReceipt receipt(long bootSeq, long through) {
+        return com.secondheart.protocol.device.JournalReceipt.of("unit-0001", bootSeq, through, Instant.now());
+    }
+
+    @Test
+    void with_receipts_a_puback_keeps_the_event_and_only_a_receipt_deletes_it_up_to_its_frontier() {
+        var transport = new FakeTransport();
+        transport.connected = true;
+        var outbox = Outbox.open(dir.resolve("outbox"), true);
+        var confirmed = new java.util.concurrent.atomic.AtomicInteger();
+        var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler, Duration.ofMillis(50),
+                new OutboxPublisher.Listener() {
+                    @Override
+                    public void confirmed(int count) {
+                        confirmed.addAndGet(count);
+                    }
+                }, Duration.ofMinutes(5));
+        var reporter = reporter(transport, outbox, publisher);
+        for (int cycle = 1; cycle <= 5; cycle++) {
+            var data = phase(cycle);
+            executor.execute(() -> reporter.report(data, Instant.now()));
+        }
+        await().until(() -> transport.published.size() == 5);
+        assertEquals(5, outbox.depth(), "every event was acknowledged by the broker and is still kept");
+
+        publisher.receipt(receipt(7, 3));
+        await().until(() -> outbox.depth() == 2);
+        assertEquals(4, outbox.oldestSeq());
+        assertEquals(3, confirmed.get());
+
+        publisher.receipt(receipt(7, 2)); // an older receipt (another replica's, or redelivered) changes nothing
+        publisher.receipt(receipt(7, 5));
+        await().until(() -> outbox.isEmpty());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), transport.published, "each sent once while receipts kept coming");
+    }
+
+    @Test
+    void with_receipts_events_the_broker_acknowledged_but_never_delivered_are_sent_again_after_the_timeout() {
+        var transport = new FakeTransport();
+        transport.connected = true;
+        var outbox = Outbox.open(dir.resolve("outbox"), true);
+        var resent = new java.util.concurrent.atomic.AtomicInteger();
+        var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler, Duration.ofMillis(50),
+                new OutboxPublisher.Listener() {
+                    @Override
+                    public void resent(int count) {
+                        resent.incrementAndGet();
+                    }
+                }, Duration.ofMillis(300));
+        var reporter = reporter(transport, outbox, publisher);
+        for (int cycle = 1; cycle <= 4; cycle++) {
+            var data = phase(cycle);
+            executor.execute(() -> reporter.report(data, Instant.now()));
+        }
+        await().until(() -> transport.published.size() == 4);
+        publisher.receipt(receipt(7, 1)); // the gateway journaled 1; the broker dropped 2 to 4
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.published.size() >= 7);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 2L, 3L, 4L), transport.published.subList(0, 7),
+                "what stayed unconfirmed went out again, oldest first");
+        publisher.receipt(receipt(7, 4));
+        await().until(outbox::isEmpty);
+        assertTrue(resent.get() >= 1);
+    }
+
+    @Test
+    void a_receipt_of_an_earlier_numbering_does_not_delete_a_later_boots_events_with_the_same_numbers() {
+        var transport = new FakeTransport();
+        transport.connected = true;
+        var outbox = Outbox.open(dir.resolve("outbox"), true);
+        var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler, Duration.ofMillis(50),
+                new OutboxPublisher.Listener() { }, Duration.ofMinutes(5));
+        var reporter = reporter(transport, outbox, publisher); // boot 7
+        executor.execute(() -> reporter.report(phase(1), Instant.now()));
+        await().until(() -> transport.published.size() == 1);
+
+        publisher.receipt(receipt(6, 40)); // the journal's frontier is of boot 6, numbered before the counter was lost
+        CompletableFuture.runAsync(() -> { }, executor).join(); // the receipt has been handled
+        assertEquals(1, outbox.depth(), "event 1 of boot 7 is not the journal's event 1");
+
+        publisher.receipt(receipt(7, 1));
+        await().until(outbox::isEmpty);
+    }
+
+    @Test
+    void without_a_receipts_subscription_the_publisher_falls_back_to_deleting_on_puback() {
+        var transport = new FakeTransport();
+        transport.connected = true;
+        var outbox = Outbox.open(dir.resolve("outbox"), true);
+        var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler, Duration.ofMillis(50),
+                new OutboxPublisher.Listener() { }, Duration.ofMinutes(5));
+        var reporter = reporter(transport, outbox, publisher);
+        executor.execute(() -> reporter.report(phase(1), Instant.now()));
+        await().until(() -> transport.published.size() == 1);
+        assertEquals(1, outbox.depth());
+
+        publisher.confirmOnPuback();
+        executor.execute(() -> reporter.report(phase(2), Instant.now()));
+        await().until(outbox::isEmpty);
+        assertEquals(List.of(1L, 2L), transport.published);
     }
 }

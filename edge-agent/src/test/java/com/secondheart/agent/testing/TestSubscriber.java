@@ -36,8 +36,14 @@ public final class TestSubscriber implements AutoCloseable {
             subscriber.client.subscribeWith()
                     .topicFilter(Topics.UNITS + "/" + unitId + "/#")
                     .qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(publish -> subscriber.received.add(new Received(publish.getTopic().toString(),
-                            publish.getPayloadAsBytes(), publish.isRetain())))
+                    .callback(publish -> {
+                        var message = new Received(publish.getTopic().toString(), publish.getPayloadAsBytes(),
+                                publish.isRetain());
+                        subscriber.received.add(message);
+                        if (message.kind().equals(Topics.EVENTS)) {
+                            subscriber.confirm(unitId, message.payload());
+                        }
+                    })
                     .send().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("test subscriber cannot reach the broker at " + TestBroker.host() + ":"
@@ -45,6 +51,35 @@ public final class TestSubscriber implements AutoCloseable {
         }
         return subscriber;
     }
+
+    /**
+     * Plays the gateway's journal: answers each event with a journal receipt for the contiguous run of event numbers
+     * seen from 1, as the gateway does after its commit, so the unit's outbox drains the way it does in the fleet.
+     */
+    private synchronized void confirm(String unitId, byte[] payload) {
+        var decoded = com.secondheart.protocol.ProtocolCodec.shared().decodeEvent(payload);
+        if (!decoded.isValid()) {
+            return;
+        }
+        var event = decoded.message();
+        journaled.put(event.seq(), event.bootSeq());
+        while (journaled.containsKey(through + 1)) {
+            through++;
+            throughBoot = Math.max(throughBoot, journaled.get(through));
+        }
+        if (through > 0) {
+            // not waiting for the PUBACK: this runs on the client's own callback thread
+            client.publishWith().topic(Topics.receipts(unitId)).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(com.secondheart.protocol.ProtocolCodec.shared().encode(
+                            com.secondheart.protocol.device.JournalReceipt.of(unitId, throughBoot, through,
+                                    java.time.Instant.now())))
+                    .send();
+        }
+    }
+
+    private final java.util.Map<Long, Long> journaled = new java.util.HashMap<>();
+    private long through;
+    private long throughBoot;
 
     public List<Received> all() {
         return List.copyOf(received);

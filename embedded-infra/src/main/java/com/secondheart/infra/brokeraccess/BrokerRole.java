@@ -9,11 +9,11 @@ import java.util.Locale;
  */
 public enum BrokerRole {
 
-    /** A boot unit: publishes only its own status, events, telemetry and replies; subscribes only to its own commands. */
+    /** A boot unit: publishes only its own status, events, telemetry and replies; subscribes only to its own commands and journal receipts. */
     UNIT,
     /**
      * device-gateway: shared subscriptions, in its own share group only, over every unit's status, events, telemetry
-     * and replies; publishes commands to units and the fleet hand-off tree.
+     * and replies; publishes commands and journal receipts to units and the fleet hand-off tree.
      */
     GATEWAY,
     /**
@@ -54,6 +54,7 @@ public enum BrokerRole {
                     rights.add(new Right("sh/v1/units/" + username + "/" + kind, Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION, null));
                 }
                 rights.add(new Right("sh/v1/units/" + username + "/commands", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY, null));
+                rights.add(new Right("sh/v1/units/" + username + "/receipts", Activity.SUBSCRIBE, Sharing.NOT_SHARED_ONLY, null));
                 yield List.copyOf(rights);
             }
             case GATEWAY -> {
@@ -62,6 +63,7 @@ public enum BrokerRole {
                     rights.add(new Right("sh/v1/units/+/" + kind, Activity.SUBSCRIBE, Sharing.OWN_GROUP_ONLY, username));
                 }
                 rights.add(new Right("sh/v1/units/+/commands", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION, null));
+                rights.add(new Right("sh/v1/units/+/receipts", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION, null));
                 rights.add(new Right("sh/v1/fleet/#", Activity.PUBLISH, Sharing.NOT_A_SUBSCRIPTION, null));
                 yield List.copyOf(rights);
             }

@@ -61,12 +61,15 @@ class BrokerAccessExtensionTest {
         var unitInbox = new CopyOnWriteArrayList<String>();
         var unit = connected("unit-a", "unit-a", "password-a", unitInbox);
         assertGranted(subscribe(unit, "sh/v1/units/unit-a/commands"));
+        assertGranted(subscribe(unit, "sh/v1/units/unit-a/receipts"));
 
         publish(unit, "sh/v1/units/unit-a/events", "own");
         publish(gateway, "sh/v1/units/unit-a/commands", "start");
+        publish(gateway, "sh/v1/units/unit-a/receipts", "journaled");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> gatewayInbox.contains("sh/v1/units/unit-a/events=own")
-                && unitInbox.contains("sh/v1/units/unit-a/commands=start"));
+                && unitInbox.contains("sh/v1/units/unit-a/commands=start")
+                && unitInbox.contains("sh/v1/units/unit-a/receipts=journaled"));
         unit.disconnect();
         gateway.disconnect();
     }
@@ -96,6 +99,7 @@ class BrokerAccessExtensionTest {
         assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), codes);
         var wildcard = subscribe(unit, "sh/v1/units/+/commands");
         assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), wildcard);
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(unit, "sh/v1/units/unit-b/receipts"));
         unit.disconnect();
     }
 

@@ -2,7 +2,7 @@ package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.protocol.RejectReason;
 
-/** What handling a message decided. Either way the message is acknowledged afterwards. */
+/** What handling a message decided: acknowledged afterwards by the lane, or (deferred) by the group commit. */
 public sealed interface Disposition {
 
     /** Accepted and committed; {@code afterAck} (hand-off publishing, command dispatch) runs after the PUBACK. */
@@ -11,6 +11,17 @@ public sealed interface Disposition {
 
     /** Refused for its content or origin: counted, logged once per unit and reason, acknowledged so it won't loop. */
     record Rejected(RejectReason reason, String detail) implements Disposition {
+    }
+
+    /**
+     * Handed to the journal's group commit, which acknowledges it after its batch commits (or rejects it): the lane
+     * acknowledges nothing and goes on with its next message.
+     */
+    record Deferred() implements Disposition {
+    }
+
+    static Disposition deferred() {
+        return new Deferred();
     }
 
     static Disposition accepted(Runnable afterAck) {

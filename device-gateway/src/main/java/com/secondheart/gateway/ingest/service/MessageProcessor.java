@@ -1,7 +1,9 @@
 package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.config.GatewayConfig;
+import com.secondheart.gateway.journal.service.JournalBatcher;
 import com.secondheart.gateway.support.GatewayMetrics;
+import com.secondheart.gateway.support.SqlErrors;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.RejectReason;
 import com.secondheart.protocol.Topics;
@@ -14,12 +16,18 @@ import org.jboss.logging.Logger;
  * goes on with the next message.
  *
  * <ul>
+ *   <li>Events: decoded and admitted here, then handed to the journal's group commit ({@link JournalBatcher}), which
+ *       acknowledges them after their batch commits; the lane goes on at once. A status or reply message waits
+ *       until the unit's earlier events are committed, so a unit's messages still take effect in order.</li>
  *   <li>Accepted: acknowledged after the commit, then the after-commit work (hand-off) runs.</li>
  *   <li>Rejected for its content or origin: counted, logged once per (unit, reason), acknowledged so that the broker
  *       does not deliver it again.</li>
- *   <li>Failed for another reason (database unreachable, a bug): retried on the lane with a growing pause. When the
- *       attempts run out it is left unacknowledged: the broker delivers it again after the next reconnect, so
- *       nothing is lost, and the other messages carry on (the client acknowledges each message on its own).</li>
+ *   <li>Refused by the database for its content (SQLSTATE class 22 or 23: a NUL character, a value longer than its
+ *       column): the same as a rejection (reason {@code refused_by_database}): sending it again would fail again.</li>
+ *   <li>Failed for another reason (a lost connection, a timeout, a deadlock, a bug): nothing is acknowledged; the
+ *       lane waits and tries again with a growing pause (up to {@code sh.gateway.ingest.retry-max-delay}) for as long
+ *       as it takes, so nothing is lost and the unit's order is kept; after {@code max-attempts} it is logged as an
+ *       error and counted in {@code sh_gateway_messages_failed_total}.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -43,6 +51,9 @@ public class MessageProcessor {
     RejectionRecorder rejections;
 
     @Inject
+    JournalBatcher batcher;
+
+    @Inject
     GatewayMetrics metrics;
 
     @Inject
@@ -55,21 +66,28 @@ public class MessageProcessor {
             try {
                 disposition = decide(message);
             } catch (RuntimeException | Error e) {
-                if (attempt >= maxAttempts || Thread.currentThread().isInterrupted()) {
-                    metrics.failed(message.kind());
-                    LOG.errorf(e, "Gave up on a %s message from unit %s after %d attempts; left unacknowledged so "
-                            + "the broker delivers it again after the next reconnect", message.kind(),
-                            message.unitId(), attempt);
-                    return;
+                if (SqlErrors.contentRefusal(e).isPresent()) {
+                    disposition = Disposition.rejected(RejectReason.REFUSED_BY_DATABASE, SqlErrors.describe(e));
+                } else {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return; // shutting down: unacknowledged, the broker delivers it again
+                    }
+                    if (attempt == 1) {
+                        LOG.warnf("Processing a %s message from unit %s failed (%s); retrying", message.kind(),
+                                message.unitId(), describe(e));
+                    } else if (attempt == maxAttempts) {
+                        metrics.failed(message.kind());
+                        LOG.errorf(e, "A %s message from unit %s still fails after %d attempts; not acknowledged, "
+                                + "the lane keeps trying", message.kind(), message.unitId(), attempt);
+                    }
+                    if (!pause(attempt)) {
+                        return;
+                    }
+                    continue;
                 }
-                if (attempt == 1) {
-                    LOG.warnf("Processing a %s message from unit %s failed (%s); retrying", message.kind(),
-                            message.unitId(), describe(e));
-                }
-                if (!pause(attempt)) {
-                    return;
-                }
-                continue;
+            }
+            if (disposition instanceof Disposition.Deferred) {
+                return; // the journal's group commit acknowledges it after the commit
             }
             acknowledge(message);
             if (disposition instanceof Disposition.Rejected rejected) {
@@ -96,8 +114,14 @@ public class MessageProcessor {
         }
         return switch (message.kind()) {
             case Topics.EVENTS -> events.handle(message);
-            case Topics.STATUS -> status.handle(message);
-            case Topics.REPLIES -> replies.handle(message);
+            case Topics.STATUS -> {
+                batcher.awaitUnit(message.unitId()); // after the events the unit sent before it
+                yield status.handle(message);
+            }
+            case Topics.REPLIES -> {
+                batcher.awaitUnit(message.unitId());
+                yield replies.handle(message);
+            }
             case Topics.TELEMETRY -> telemetry.handle(message);
             default -> Disposition.rejected(RejectReason.TOPIC_MISMATCH,
                     "topic '" + message.topic() + "' is not one the gateway reads");

@@ -2,6 +2,7 @@ package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.gateway.presence.service.PresenceService;
+import com.secondheart.gateway.receipts.service.JournalReceipts;
 import com.secondheart.gateway.registry.repository.UnitRepository;
 import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.Blocking;
@@ -35,6 +36,9 @@ public class StatusIngestService {
     @Inject
     RegistryCache registry;
 
+    @Inject
+    JournalReceipts receipts;
+
     private final ProtocolCodec codec = ProtocolCodec.shared();
 
     public Disposition handle(InboundMessage message) {
@@ -56,6 +60,9 @@ public class StatusIngestService {
             return rejected;
         }
         var result = (PresenceService.StatusApplied) applied;
+        if (status.state() == UnitStatus.Presence.ONLINE) {
+            receipts.birth(status.unitId(), status.bootSeq(), status.lastSeq(), status.unconfirmedFrom());
+        }
         if (result.firmwareChanged()) {
             // committed: the registry cache must not hand out the old firmware in presence snapshots
             registry.invalidate(status.unitId());

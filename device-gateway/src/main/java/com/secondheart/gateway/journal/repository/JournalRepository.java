@@ -10,8 +10,10 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * The event journal, table {@code unit_event}. Native SQL: the append needs {@code ON CONFLICT DO NOTHING RETURNING}
- * and a transaction-scoped advisory lock, and the feed reads the jsonb payload as text.
+ * The event journal, table {@code unit_event}: the feed's reads (native SQL, the jsonb payload as text). Appends are
+ * the group commit's ({@link JournalBatchRepository}): many rows per statement, {@code ON CONFLICT DO NOTHING}, under
+ * the transaction-scoped advisory lock {@link #APPEND_LOCK}, so positions become visible in increasing order and a
+ * reader resuming "after position N" never skips a row committed later with a smaller position.
  */
 @ApplicationScoped
 public class JournalRepository {
@@ -21,44 +23,6 @@ public class JournalRepository {
 
     /** One journal row as the feed and the hand-off need it. */
     public record Entry(long position, String clinicId, Instant receiveTime, String payload) {
-    }
-
-    /** What an append did: the new row, or the row already there for this event id. */
-    public record Appended(Entry entry, boolean duplicate) {
-    }
-
-    /**
-     * Appends an event in the current transaction unless its event id is already journaled. Appends take an advisory
-     * lock held to commit, so positions become visible in increasing order: a reader that saw position N will never
-     * later find a smaller position appear (which a plain bigserial under concurrent writers would allow).
-     */
-    public Uni<Appended> append(String eventId, String unitId, String clinicId, long seq, long bootSeq, String type,
-            Instant deviceTime, Instant receiveTime, String payload) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(:key)) AS locked", Long.class)
-                .setParameter("key", APPEND_LOCK)
-                .getSingleResult()
-                .chain(locked -> session.createNativeQuery("""
-                                INSERT INTO unit_event (event_id, unit_id, clinic_id, seq, boot_seq, type, device_time,
-                                                        receive_time, payload)
-                                VALUES (:eventId, :unitId, :clinicId, :seq, :bootSeq, :type, :deviceTime,
-                                        :receiveTime, CAST(CAST(:payload AS text) AS jsonb))
-                                ON CONFLICT (event_id) DO NOTHING
-                                RETURNING position""", Long.class)
-                        .setParameter("eventId", eventId)
-                        .setParameter("unitId", unitId)
-                        .setParameter("clinicId", clinicId)
-                        .setParameter("seq", seq)
-                        .setParameter("bootSeq", bootSeq)
-                        .setParameter("type", type)
-                        .setParameter("deviceTime", OffsetDateTime.ofInstant(deviceTime, java.time.ZoneOffset.UTC))
-                        .setParameter("receiveTime", OffsetDateTime.ofInstant(receiveTime, java.time.ZoneOffset.UTC))
-                        .setParameter("payload", payload)
-                        .getResultList())
-                .chain(inserted -> inserted.isEmpty()
-                        ? findByEventId(eventId).map(existing -> new Appended(existing, true))
-                        : Uni.createFrom().item(new Appended(
-                                new Entry(inserted.get(0), clinicId, receiveTime, payload), false))));
     }
 
     public Uni<Entry> findByEventId(String eventId) {

@@ -1,0 +1,198 @@
+package com.secondheart.gateway.receipts.service;
+
+import com.secondheart.gateway.config.GatewayConfig;
+import com.secondheart.gateway.mqtt.GatewayMqttClient;
+import com.secondheart.gateway.receipts.repository.FrontierRepository;
+import com.secondheart.gateway.support.GatewayMetrics;
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.Topics;
+import com.secondheart.protocol.device.JournalReceipt;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Journal receipts to units (docs/architecture.md, step 6). The ingest lanes only note, after each commit, which
+ * units have settled events ({@link #settled}); one round every {@code sh.gateway.receipts.interval} (200 ms) reads
+ * the frontier of all those units from the journal in one statement, raises {@code unit_journal_frontier} and
+ * publishes one {@link JournalReceipt} per unit at QoS 1 on {@code sh/v1/units/{unit}/receipts}, over the gateway's
+ * second MQTT connection so that receipts never queue behind the fleet hand-off ({@link GatewayMqttClient}). A redelivered or
+ * re-sent event (a unit whose receipt got lost) makes the unit due again, so it always gets an answer. Receipts are
+ * computed from the journal after the commit, never from what this replica alone has seen: a second replica's
+ * commits count as well, and what one replica's round misses the next round (of either) finds.
+ *
+ * <p>A unit that does not read receipts (an older agent) is not affected: the broker has no subscriber for them.
+ */
+@ApplicationScoped
+public class JournalReceipts {
+
+    private static final Logger LOG = Logger.getLogger(JournalReceipts.class);
+
+    @Inject
+    FrontierRepository frontiers;
+
+    @Inject
+    GatewayMqttClient mqtt;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Clock clock = Clock.systemUTC();
+
+    private final ProtocolCodec codec = ProtocolCodec.shared();
+    private final Map<String, Boolean> due = new ConcurrentHashMap<>();
+    private final Map<String, Birth> births = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<FrontierRepository.Refused> refused = new ConcurrentLinkedQueue<>();
+    private ScheduledExecutorService rounds;
+
+    /** What a birth said about the unit's own outbox. */
+    record Birth(long bootSeq, Long lastSeq, Long unconfirmedFrom) {
+    }
+
+    @PostConstruct
+    void start() {
+        rounds = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "gateway-receipts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        var interval = Math.max(10, config.receipts().interval().toMillis());
+        rounds.scheduleWithFixedDelay(this::roundSafely, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        rounds.shutdownNow();
+    }
+
+    /** The unit has events settled (journaled now, or already): it is owed a receipt. Any thread, no I/O. */
+    public void settled(String unitId) {
+        due.put(unitId, Boolean.TRUE);
+    }
+
+    /** An event acknowledged without journaling (its content was refused): settled for the receipts. */
+    public void refused(String unitId, long seq, long bootSeq, String reason) {
+        if (seq > 0 && bootSeq > 0) {
+            refused.add(new FrontierRepository.Refused(unitId, seq, bootSeq, reason));
+            due.put(unitId, Boolean.TRUE);
+        }
+    }
+
+    /** A birth: the unit's last sequence number and the oldest it still holds unconfirmed (both may be null). */
+    public void birth(String unitId, long bootSeq, Long lastSeq, Long unconfirmedFrom) {
+        if (lastSeq == null && unconfirmedFrom == null) {
+            return;
+        }
+        births.merge(unitId, new Birth(bootSeq, lastSeq, unconfirmedFrom), (a, b) -> new Birth(
+                Math.max(a.bootSeq(), b.bootSeq()), max(a.lastSeq(), b.lastSeq()),
+                max(a.unconfirmedFrom(), b.unconfirmedFrom())));
+        due.put(unitId, Boolean.TRUE);
+    }
+
+    private static Long max(Long a, Long b) {
+        return a == null ? b : b == null ? a : Long.valueOf(Math.max(a, b));
+    }
+
+    private void roundSafely() {
+        try {
+            round();
+        } catch (RuntimeException e) {
+            // The units stay due; the next round tries again.
+            LOG.warnf("A journal receipt round failed (%s); retrying in the next round", e.getMessage());
+        }
+    }
+
+    /** One round: remember refusals, raise the frontiers of every due unit, publish their receipts. */
+    void round() {
+        if (due.isEmpty()) {
+            return;
+        }
+        var units = new ArrayList<String>(due.keySet());
+        units.forEach(due::remove);
+        var roundBirths = new HashMap<String, Birth>();
+        for (var unit : units) {
+            var birth = births.remove(unit);
+            if (birth != null) {
+                roundBirths.put(unit, birth);
+            }
+        }
+        var refusals = new ArrayList<FrontierRepository.Refused>();
+        for (FrontierRepository.Refused r; (r = refused.poll()) != null; ) {
+            refusals.add(r);
+        }
+        var timeout = Duration.ofSeconds(30);
+        try {
+            var now = FrontierRepository.utc(clock.instant());
+            frontiers.remember(refusals, now).await().atMost(timeout);
+            var scans = frontiers.scan(units).await().atMost(timeout);
+            var raised = new HashMap<String, Frontier>();
+            var highest = new HashMap<String, Long>();
+            scans.forEach((unit, scan) -> {
+                var frontier = scan.stored();
+                var birth = roundBirths.get(unit);
+                if (birth != null && birth.unconfirmedFrom() != null) {
+                    frontier = frontier.floor(birth.unconfirmedFrom(), birth.bootSeq());
+                }
+                frontier = frontier.advance(scan.above());
+                raised.put(unit, frontier);
+                var high = scan.above().isEmpty() ? 0L : scan.above().get(scan.above().size() - 1).seq();
+                if (birth != null && birth.lastSeq() != null) {
+                    high = Math.max(high, birth.lastSeq());
+                }
+                highest.put(unit, high);
+            });
+            var stored = frontiers.raise(raised, highest, now).await().atMost(timeout);
+            stored.forEach((unit, row) -> publish(unit, row.frontier()));
+        } catch (RuntimeException e) {
+            // Put everything back: nothing a unit is owed may be forgotten.
+            units.forEach(unit -> due.put(unit, Boolean.TRUE));
+            roundBirths.forEach((unit, birth) -> births.merge(unit, birth, (a, b) -> a));
+            refused.addAll(refusals);
+            throw e;
+        }
+    }
+
+    private void publish(String unitId, Frontier frontier) {
+        if (frontier.through() <= 0 || frontier.bootSeq() <= 0) {
+            return; // nothing settled from the start yet (events 1.. not all in): no receipt to give
+        }
+        var receipt = JournalReceipt.of(unitId, frontier.bootSeq(), frontier.through(), clock.instant());
+        mqtt.publishReceipt(Topics.receipts(unitId), codec.encode(receipt))
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        registry.counter(GatewayMetrics.RECEIPTS_SENT).increment();
+                    } else {
+                        // The unit re-sends what stays unconfirmed, which makes it due again.
+                        registry.counter(GatewayMetrics.HANDOFF_FAILED, "what", "receipt").increment();
+                    }
+                });
+    }
+
+    /** For tests: units still owed a receipt round. */
+    public int dueCount() {
+        return due.size();
+    }
+
+    /** For tests. */
+    public List<String> dueUnits() {
+        return List.copyOf(due.keySet());
+    }
+}

@@ -1,0 +1,219 @@
+package com.secondheart.gateway.ingest;
+
+import com.secondheart.gateway.testing.FakeUnit;
+import com.secondheart.gateway.testing.Gateway;
+import com.secondheart.protocol.ProtocolCodec;
+import com.secondheart.protocol.Topics;
+import com.secondheart.protocol.device.CommandReply;
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.device.JournalReceipt;
+import com.secondheart.protocol.device.UnitEvent;
+import com.secondheart.protocol.golden.GoldenPayloads;
+import com.secondheart.testsupport.RealServersResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import jakarta.inject.Inject;
+import com.secondheart.gateway.receipts.repository.FrontierRepository;
+import com.secondheart.gateway.receipts.service.MissingEvents;
+import java.util.Optional;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Journal receipts (the contiguous frontier, not the highest event) and what the database refuses (SQLSTATE 22/23:
+ * rejected with a reason, acknowledged, settled for the receipts, and the unit's stream goes on).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ReceiptsAndRefusalsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String REJECTED = "sh_gateway_messages_rejected_total";
+
+    @BeforeEach
+    void callAsFleetAdmin() {
+        Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
+    }
+
+    private static byte[] phase(String unitId, long seq, long boot) {
+        return ProtocolCodec.shared().encode(UnitEvent.of(unitId, seq, boot, Instant.now(),
+                new EventData.SessionPhase(unitId + "-" + boot + "-1", EventData.SessionPhase.Phase.HOLDING, (int) seq)));
+    }
+
+    private static List<JournalReceipt> receipts(FakeUnit unit) {
+        return unit.receivedOn(Topics.receipts(unit.unitId())).stream()
+                .map(m -> ProtocolCodec.shared().decodeReceipt(m.payload().getBytes(StandardCharsets.UTF_8)).message())
+                .toList();
+    }
+
+    private static long highestReceipt(FakeUnit unit) {
+        return receipts(unit).stream().mapToLong(JournalReceipt::journaledThrough).max().orElse(0);
+    }
+
+    @Test
+    void a_receipt_names_the_contiguous_frontier_and_moves_on_only_when_the_hole_is_filled() {
+        var unitId = FakeUnit.newUnitId("rcpt");
+        Gateway.register(unitId, "clinic-rcpt");
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            for (long seq : new long[] {1, 2, 3, 5, 6}) {
+                unit.publish(Topics.EVENTS, phase(unitId, seq, 2));
+            }
+            await().atMost(PATIENCE).until(() -> Gateway.journalOf(unitId).size() == 5);
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 3);
+            assertTrue(receipts(unit).stream().allMatch(r -> r.journaledThrough() <= 3 && r.bootSeq() == 2),
+                    "never beyond the hole at 4: " + receipts(unit));
+
+            unit.publish(Topics.EVENTS, phase(unitId, 4, 2));
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 6);
+        }
+    }
+
+    @Test
+    void a_redelivered_event_gets_a_receipt_again_so_a_unit_whose_receipt_was_lost_hears_back() {
+        var unitId = FakeUnit.newUnitId("rcpt");
+        Gateway.register(unitId, "clinic-rcpt");
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 1));
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 1);
+            var before = receipts(unit).size();
+
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 1)); // the unit re-sends: no receipt reached it
+            await().atMost(PATIENCE).until(() -> receipts(unit).size() > before);
+            assertEquals(1, Gateway.journalOf(unitId).size(), "journaled once");
+        }
+    }
+
+    @Test
+    void a_birth_saying_what_the_unit_no_longer_holds_moves_the_frontier_past_a_hole_that_cannot_fill() {
+        var unitId = FakeUnit.newUnitId("rcpt");
+        Gateway.register(unitId, "clinic-rcpt");
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 3));
+            unit.publish(Topics.EVENTS, phase(unitId, 3, 3));
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 1);
+
+            // event 2 was lost before receipts (deleted on PUBACK); the unit's outbox starts at 3
+            unit.publish(Topics.STATUS, GoldenPayloads.text("status-birth.json").replace("unit-0001", unitId)
+                    .replace("\"bootSeq\":7", "\"bootSeq\":3")
+                    .replace("\"lastSeq\":40,\"unconfirmedFrom\":38", "\"lastSeq\":3,\"unconfirmedFrom\":3")
+                    .getBytes(StandardCharsets.UTF_8));
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 3);
+        }
+    }
+
+    @Test
+    void an_event_with_a_nul_character_the_database_refuses_is_rejected_counted_acknowledged_and_settled() {
+        var unitId = FakeUnit.newUnitId("nul");
+        Gateway.register(unitId, "clinic-nul");
+        var before = Gateway.metric(REJECTED, "kind=events", "reason=refused_by_database");
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 1));
+            var golden = (EventData.FaultRaised) ProtocolCodec.shared()
+                    .decodeEvent(GoldenPayloads.bytes("event-fault-raised.json")).message().data();
+            var fault = UnitEvent.of(unitId, 2, 1, Instant.now(), new EventData.FaultRaised("OVER\u0000PRESSURE",
+                    golden.detail(), golden.sessionId(), golden.leg(), golden.zone(), golden.pressures()));
+            unit.publish(Topics.EVENTS, ProtocolCodec.shared().encode(fault));
+            unit.publish(Topics.EVENTS, phase(unitId, 3, 1));
+
+            var started = System.nanoTime();
+            await().atMost(PATIENCE).until(() -> Gateway.journalOf(unitId).size() == 2);
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 10,
+                    "the lane did not retry the refused event for seconds before going on");
+            assertEquals(List.of(1L, 3L), Gateway.journalOf(unitId).stream().map(e -> e.event().seq()).toList());
+            await().atMost(PATIENCE).until(
+                    () -> Gateway.metric(REJECTED, "kind=events", "reason=refused_by_database") >= before + 1);
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 3);
+        }
+    }
+
+    @Test
+    void a_reply_whose_reason_is_longer_than_its_column_is_rejected_and_the_units_next_reply_still_lands() {
+        var unitId = FakeUnit.newUnitId("long");
+        Gateway.register(unitId, "clinic-long");
+        var before = Gateway.metric(REJECTED, "kind=replies", "reason=refused_by_database");
+        try (var unit = FakeUnit.connect(unitId).listenToCommands()) {
+            unit.publishGolden(Topics.STATUS, "status-birth.json");
+            await().atMost(PATIENCE).until(() -> "ONLINE".equals(Gateway.state(unitId)));
+            var first = command(unitId);
+            var second = command(unitId);
+
+            unit.publish(Topics.REPLIES, ProtocolCodec.shared().encode(
+                    CommandReply.rejected(first, unitId, "x".repeat(600), Instant.now())));
+            unit.publish(Topics.REPLIES, ProtocolCodec.shared().encode(
+                    CommandReply.rejected(second, unitId, "a fault is latched", Instant.now())));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/commands/{id}", second)
+                    .then().statusCode(200).body("state", equalTo("REJECTED")));
+            await().atMost(PATIENCE).until(
+                    () -> Gateway.metric(REJECTED, "kind=replies", "reason=refused_by_database") >= before + 1);
+        }
+    }
+
+    @Inject
+    MissingEvents missing;
+
+    private Optional<FrontierRepository.Missing> missingOf(String unitId) {
+        return missing.current().stream().filter(m -> m.unitId().equals(unitId)).findFirst();
+    }
+
+    @Test
+    void a_hole_that_does_not_fill_is_events_missing_until_the_unit_sends_what_was_missing() {
+        var unitId = FakeUnit.newUnitId("gap");
+        Gateway.register(unitId, "clinic-gap");
+        try (var unit = FakeUnit.connect(unitId)) {
+            for (long seq : new long[] {1, 2, 4}) {
+                unit.publish(Topics.EVENTS, phase(unitId, seq, 1));
+            }
+            await().atMost(PATIENCE).until(() -> missingOf(unitId).isPresent());
+            assertEquals(2, missingOf(unitId).get().through());
+            assertEquals(4, missingOf(unitId).get().highest());
+            assertTrue(Gateway.metric("sh_gateway_units_events_missing") >= 1);
+
+            unit.publish(Topics.EVENTS, phase(unitId, 3, 1)); // the unit's re-send fills it
+            await().atMost(PATIENCE).until(() -> missingOf(unitId).isEmpty());
+        }
+    }
+
+    @Test
+    void events_lost_at_the_end_of_a_stream_are_seen_through_the_last_sequence_number_of_the_next_birth() {
+        var unitId = FakeUnit.newUnitId("tail");
+        Gateway.register(unitId, "clinic-gap");
+        try (var unit = FakeUnit.connect(unitId)) {
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 1));
+            unit.publish(Topics.EVENTS, phase(unitId, 2, 1));
+            // events 3 and 4 (the session's end) never arrived; the unit, now in boot 2, says it numbered up to 4
+            // and still holds them from 3 on
+            unit.publish(Topics.STATUS, GoldenPayloads.text("status-birth.json").replace("unit-0001", unitId)
+                    .replace("\"bootSeq\":7", "\"bootSeq\":2")
+                    .replace("\"lastSeq\":40,\"unconfirmedFrom\":38", "\"lastSeq\":4,\"unconfirmedFrom\":3")
+                    .getBytes(StandardCharsets.UTF_8));
+
+            await().atMost(PATIENCE).until(() -> missingOf(unitId).isPresent());
+            assertEquals(2, missingOf(unitId).get().through());
+            assertEquals(4, missingOf(unitId).get().highest());
+        }
+    }
+
+    private static String command(String unitId) {
+        return given().contentType(ContentType.JSON).body(Map.of("type", "stop-session"))
+                .post("/units/{id}/commands", unitId)
+                .then().statusCode(202)
+                .extract().path("commandId");
+    }
+}

@@ -1,0 +1,44 @@
+package com.secondheart.protocol.device;
+
+import com.secondheart.protocol.Validatable;
+import com.secondheart.protocol.Violations;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A journal receipt on {@code sh/v1/units/{unitId}/receipts}, gateway to unit, QoS 1: every event the unit numbered
+ * {@code 1..journaledThrough} is settled in the gateway's journal (journaled, or refused for its content with a
+ * reason and counted at the gateway), so the unit may delete those events from its outbox. It is the contiguous
+ * frontier, never the highest event seen: two gateway replicas journal out of order, and a maximum would let a unit
+ * delete an event that was never stored. The unit's sequence survives restarts, so the frontier spans boots;
+ * {@code bootSeq} is the boot that numbered event {@code journaledThrough}, so a unit whose numbering started over
+ * (a lost sequence file) never takes a receipt of its old numbering for its new events: it deletes only entries of
+ * that boot or older. Sent batched (at most every few hundred milliseconds per unit) after the journal commit.
+ */
+public record JournalReceipt(
+        int v,
+        String unitId,
+        long bootSeq,
+        long journaledThrough,
+        Instant time) implements Validatable {
+
+    public static JournalReceipt of(String unitId, long bootSeq, long journaledThrough, Instant time) {
+        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time);
+    }
+
+    /** True when this receipt settles an outbox entry of sequence {@code seq} numbered in boot {@code entryBootSeq}. */
+    public boolean covers(long seq, long entryBootSeq) {
+        return seq <= journaledThrough && entryBootSeq <= bootSeq;
+    }
+
+    @Override
+    public List<String> violations() {
+        return Violations.check()
+                .id("unitId", unitId)
+                .positive("bootSeq", bootSeq)
+                .positive("journaledThrough", journaledThrough)
+                .present("time", time)
+                .list();
+    }
+}
