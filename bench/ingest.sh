@@ -14,7 +14,7 @@
 # Environment:
 #   SH_TEST_PG_HOST/PORT/USER/PASSWORD   the PostgreSQL server (default: an embedded one, fsync and synchronous_commit on)
 #   SH_TEST_MQTT_HOST/PORT               the broker (default: an embedded HiveMQ CE; Mosquitto prints its drop count)
-#   SH_BENCH_UNITS (1000), SH_BENCH_EVENTS (100)
+#   SH_BENCH_UNITS (1000), SH_BENCH_EVENTS (100), SH_BENCH_BUDGET (900: seconds allowed per phase)
 # Builds with `mvn package`-like phases into target/ directories only (never `install`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,12 +34,14 @@ if [ "$BUILD" = true ]; then
   # the gateway's fast-jar plus everything system-tests compiles against; no upstream tests
   mvn -q -B -ntp -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=IngestBurstIT -Dfailsafe.failIfNoSpecifiedTests=false \
-    -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" | tee /tmp/sh-bench-ingest.log
+    -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" -Dsh.burst.budget-seconds="${SH_BENCH_BUDGET:-900}" \
+    | tee /tmp/sh-bench-ingest.log
 else
   # the gateway's fast-jar as it is in device-gateway/target; the agent's classes and the test from this tree
   mvn -q -B -ntp -pl device-protocol,edge-agent,system-tests verify -Dtest=none \
     -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=IngestBurstIT -Dfailsafe.failIfNoSpecifiedTests=false \
-    -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" | tee /tmp/sh-bench-ingest.log
+    -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" -Dsh.burst.budget-seconds="${SH_BENCH_BUDGET:-900}" \
+    | tee /tmp/sh-bench-ingest.log
 fi
 grep '^IngestBurstIT:' /tmp/sh-bench-ingest.log || true
 if [ -n "${SH_TEST_PG_HOST:-}" ] && command -v psql >/dev/null; then

@@ -108,6 +108,13 @@ public interface GatewayConfig {
         @WithDefault("20000")
         int batchQueue();
 
+        /**
+         * Most fleet event pushes waiting for the broker's acknowledgement; past it a push is skipped and counted
+         * (the services catch up from the journal), so a burst cannot fill the heap with waiting publishes.
+         */
+        @WithDefault("2000")
+        int handoffMaxPending();
+
         /** Telemetry (QoS 0) is dropped when a lane has more than this many messages waiting. */
         @WithDefault("1000")
         int telemetryBacklogLimit();

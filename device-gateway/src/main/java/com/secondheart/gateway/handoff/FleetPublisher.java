@@ -31,11 +31,27 @@ public class FleetPublisher {
     @Inject
     GatewayMetrics metrics;
 
-    private final ProtocolCodec codec = ProtocolCodec.shared();
+    @Inject
+    com.secondheart.gateway.config.GatewayConfig config;
 
+    private final ProtocolCodec codec = ProtocolCodec.shared();
+    private final java.util.concurrent.atomic.AtomicInteger pendingEvents = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Pushes an event unless {@code sh.gateway.ingest.handoff-max-pending} pushes already wait for the broker: after a
+     * burst the broker takes only a small window of unacknowledged publishes per client (Mosquitto: 20), and every
+     * waiting push holds memory (a 1,000-unit burst ran the gateway out of a 256 MB heap). A push skipped here is
+     * counted ({@code sh_gateway_handoff_failed_total{what="event-skipped"}}); the services read it from the journal.
+     */
     public CompletableFuture<Void> event(FleetEvent event) {
+        if (pendingEvents.incrementAndGet() > config.ingest().handoffMaxPending()) {
+            pendingEvents.decrementAndGet();
+            metrics.handoffFailed("event-skipped");
+            return CompletableFuture.completedFuture(null);
+        }
         var topic = Topics.fleetEvents(event.clinicId(), event.event().unitId());
         return mqtt.publish(topic, codec.encode(event), MqttQos.AT_LEAST_ONCE, false)
+                .whenComplete((ok, failure) -> pendingEvents.decrementAndGet())
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
                         metrics.handedOn();
