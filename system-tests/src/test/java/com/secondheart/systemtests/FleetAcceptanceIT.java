@@ -133,37 +133,32 @@ class FleetAcceptanceIT {
                 .ignoreExceptions().untilAsserted(() -> tilesAgreeWithTheGateway(opsBrowser, null));
     }
 
-    /** Checked every ten seconds for the whole of {@code duration}: one failed check fails the test. */
+    /** Checked every ten seconds for the whole of {@code duration}: the first failed check fails the test. */
     private static void everythingHoldsFor(Duration duration) {
+        var end = Instant.now().plus(duration);
         var checks = new java.util.concurrent.atomic.AtomicInteger();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         await("every page live, every tile the gateway's, harbour.desk seeing Harbour only")
-                .during(duration).atMost(duration.plusSeconds(20)).pollInterval(Duration.ofSeconds(10))
-                .conditionEvaluationListener(condition -> checks.incrementAndGet())
-                .untilAsserted(() -> {
-                    everyPageIsLive();
-                    tilesAgreeWithTheGateway(opsBrowser, null);
-                    harbourDeskSeesHarbourOnly();
-                });
-        assertTrue(checks.get() >= 2, "checked " + checks.get() + " times");
-    }
-
-    @Test
-    @Order(3)
-    void bookingsTodayAndUtilizationAreFilledInAndAreBookingsOwn() {
-        await("today's figures as booking-service has them").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
-                .untilAsserted(() -> {
-                    for (var clinic : ZONES.keySet()) {
-                        var shown = text(opsBrowser, "[data-testid='today-bookings-" + clinic + "']");
-                        assertEquals(String.valueOf(bookingsToday(clinic)), shown.replace(",", ""), "bookings today at " + clinic);
-                        if (!"alpine".equals(clinic)) {
-                            // Alpine is left to people: nothing runs there unless someone books by hand.
-                            var utilization = text(opsBrowser, "[data-testid='today-utilization-" + clinic + "']");
-                            assertTrue(utilization.endsWith("%"), "utilization at " + clinic + " is filled in: " + utilization);
-                        }
+                .atMost(duration.plusMinutes(3)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(10))
+                .until(() -> {
+                    try {
+                        everyPageIsLive();
+                        tilesAgreeWithTheGateway(opsBrowser, null);
+                        harbourDeskSeesHarbourOnly();
+                        checks.incrementAndGet();
+                    } catch (AssertionError | RuntimeException failed) {
+                        failure.set(failed);
+                        return true;
                     }
+                    return Instant.now().isAfter(end);
                 });
-        var anyBooked = ZONES.keySet().stream().mapToLong(FleetAcceptanceIT::bookingsTodayUnchecked).sum();
-        assertTrue(anyBooked > 0, "the demo desk booked clients today");
+        if (failure.get() instanceof AssertionError failed) {
+            throw failed;
+        }
+        if (failure.get() instanceof RuntimeException failed) {
+            throw failed;
+        }
+        assertTrue(checks.get() >= 2, "checked " + checks.get() + " times");
     }
 
     @Test
