@@ -111,8 +111,12 @@ public final class FleetLauncher {
         // line, without the stack trace it would add after 2 s (the fleet's logs stay free of stack traces).
         common.put("QUARKUS_VERTX_WARNING_EXCEPTION_TIME", "60s");
 
-        var gateway = startService("device-gateway", s.gatewayPort(),
-                withBroker(with(common, "SH_DB_NAME", "sh_gateway"), brokerAccess, "device-gateway"), logs);
+        // One client id for the gateway across restarts, as docker-compose.yml and k8s/ pin it per replica: a
+        // restarted gateway resumes its persistent session (and what the broker queued for it) instead of leaving
+        // an orphaned session behind in the share group.
+        var gatewayEnv = withBroker(with(common, "SH_DB_NAME", "sh_gateway"), brokerAccess, "device-gateway");
+        gatewayEnv.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-0");
+        var gateway = startService("device-gateway", s.gatewayPort(), gatewayEnv, logs);
         var telemetry = startService("telemetry-service", s.telemetryPort(),
                 withBroker(with(common, "SH_DB_NAME", "sh_telemetry"), brokerAccess, "telemetry-service"), logs);
         var bookingEnv = withBroker(with(common, "SH_DB_NAME", "sh_booking"), brokerAccess, "booking-service");
