@@ -138,12 +138,17 @@ class RoleMatrixTest {
     }
 
     @Test
-    void clinic_staff_may_stop_a_session_on_their_own_units_and_nothing_more() {
+    void clinic_staff_may_stop_or_emergency_stop_their_own_units_and_nothing_more() {
         walk(matrix(401, 403, 403, 202, 403, 202, 202), spec -> spec
                 .body(Map.of("type", "stop-session")).post("/units/" + unitA + "/commands"));
         walk(matrix(401, 403, 403, 403, 403, 202, 202), spec -> spec
                 .body(Map.of("type", "set-config", "config", Map.of("rest-seconds", "30")))
                 .post("/units/" + unitA + "/commands"));
+        // the emergency stop is a desk's to press too (issue 16): staff of the unit's clinic and fleet admins
+        walk(matrix(401, 403, 403, 202, 403, 202, 202), spec -> spec
+                .body(Map.of("type", "emergency-stop")).post("/units/" + unitA + "/commands"));
+        as(TestTokens.clinicStaff(clinicB)).body(Map.of("type", "emergency-stop"))
+                .post("/units/" + unitA + "/commands").then().statusCode(403);
 
         var otherClinics = as(TestTokens.clinicStaff(clinicB)).body(Map.of("type", "stop-session"))
                 .post("/units/" + unitA + "/commands");

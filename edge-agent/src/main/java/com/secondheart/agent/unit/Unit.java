@@ -210,7 +210,10 @@ public final class Unit implements AutoCloseable {
 
     private void onCommand(MqttUnitLink.InboundCommand inbound) {
         // An emergency stop vents now, not after whatever the executor has queued; handle() answers it later.
-        commands.preemptEmergencyStop(inbound.payload());
+        long arrived = System.nanoTime();
+        if (commands.preemptEmergencyStop(inbound.payload())) {
+            metrics.emergencyStopped(false, System.nanoTime() - arrived);
+        }
         executor.execute(() -> {
             try {
                 var reply = commands.handle(inbound.payload());
@@ -337,6 +340,21 @@ public final class Unit implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debugf("unit %s: jitter sample failed: %s", unitId, e);
         }
+    }
+
+    /**
+     * The unit's own emergency-stop button (on the simulator: the agent's panel endpoint): vents every zone from the
+     * caller's thread and latches EMERGENCY_STOP, whatever the network is doing; the fault.raised event and a running
+     * session's abort reach the platform through the outbox like any other. Staff clear it with acknowledge-fault
+     * once every zone is below the safe residual. @return whether a session was running
+     */
+    public boolean pressEmergencyStop() {
+        long pressed = System.nanoTime();
+        boolean wasRunning = control.emergencyStop();
+        metrics.emergencyStopped(true, System.nanoTime() - pressed);
+        LOG.warnf("unit %s: emergency-stop button pressed; every zone vented%s", unitId,
+                wasRunning ? ", session aborted" : "");
+        return wasRunning;
     }
 
     /** Demo: acknowledge a latched fault after this long (wall time), clearing injected plant faults. */

@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -31,6 +33,8 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
     private final Counter reconnects;
     private final Counter telemetrySent;
     private final Counter telemetryDropped;
+    private final Timer emergencyStopByCommand;
+    private final Timer emergencyStopByPanel;
 
     private volatile double jitterP99Seconds;
     private volatile double jitterMaxSeconds;
@@ -45,6 +49,22 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
         reconnects = registry.counter("sh.agent.mqtt.reconnects");
         telemetrySent = registry.counter("sh.agent.telemetry.published");
         telemetryDropped = registry.counter("sh.agent.telemetry.dropped");
+        emergencyStopByCommand = emergencyStopTimer(registry, "command");
+        emergencyStopByPanel = emergencyStopTimer(registry, "panel");
+    }
+
+    /**
+     * From an emergency stop reaching the unit (the MQTT client handing over the command, or the panel's request)
+     * to every exhaust valve commanded open; fleet-wide, tagged by source. The brief allows 100 ms: that bound is a
+     * service-level objective bucket, and the 99th percentile is published for bench/estop-latency.sh.
+     */
+    private static Timer emergencyStopTimer(MeterRegistry registry, String source) {
+        return Timer.builder("sh.agent.emergency.stop")
+                .description("emergency stop: arrival at the unit until every zone's exhaust valve is open")
+                .tag("source", source)
+                .publishPercentiles(0.5, 0.99, 0.999)
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100))
+                .register(registry);
     }
 
     /** Registers the gauges that read live state of the unit. */
@@ -76,6 +96,10 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
     void jitterWindow(double p99Seconds, double maxSeconds) {
         jitterP99Seconds = p99Seconds;
         jitterMaxSeconds = maxSeconds;
+    }
+
+    void emergencyStopped(boolean fromPanel, long nanos) {
+        (fromPanel ? emergencyStopByPanel : emergencyStopByCommand).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void written() {

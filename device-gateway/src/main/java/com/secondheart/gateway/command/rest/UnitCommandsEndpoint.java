@@ -35,8 +35,9 @@ public class UnitCommandsEndpoint {
 
     /** 202 with the command's id and state: SENT when the unit is online, else PENDING until its birth. */
     /**
-     * Fleet admins and services send any command. Clinic staff may stop a session or acknowledge a fault on a unit
-     * of their own clinics (the safe actions a desk needs); for any other unit they get the 403 a missing unit gets.
+     * Fleet admins and services send any command. Clinic staff may stop a session, emergency-stop or acknowledge a
+     * fault on a unit of their own clinics (the safe actions a desk needs); for any other unit they get the 403 a
+     * missing unit gets.
      */
     @POST
     @RolesAllowed({FLEET_ADMIN, SERVICE, CLINIC_STAFF})
@@ -45,7 +46,7 @@ public class UnitCommandsEndpoint {
         var scope = caller.scope();
         if (!scope.everyClinic() && !CommandService.DESK_COMMANDS.contains(request == null ? null : request.type())) {
             throw new ProblemException(403, "Forbidden",
-                    "Clinic staff may send only " + String.join(" and ", CommandService.DESK_COMMANDS) + " commands.");
+                    "Clinic staff may send only " + String.join(", ", CommandService.DESK_COMMANDS) + " commands.");
         }
         return commands.issue(unitId, request, scope)
                 .onItem().ifNull().failWith(() -> scope.everyClinic()

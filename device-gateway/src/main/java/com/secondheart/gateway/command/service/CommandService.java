@@ -66,7 +66,7 @@ public class CommandService {
 
     /** What clinic staff may send to a unit of their own clinic. */
     public static final List<String> DESK_COMMANDS = List.of(CommandType.STOP_SESSION.wireName(),
-            CommandType.ACKNOWLEDGE_FAULT.wireName());
+            CommandType.ACKNOWLEDGE_FAULT.wireName(), CommandType.EMERGENCY_STOP.wireName());
 
     /**
      * Stores the command and sends it if the unit is online. Empty item when the unit is unknown or outside
