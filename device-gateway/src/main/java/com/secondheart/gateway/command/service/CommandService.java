@@ -76,6 +76,16 @@ public class CommandService {
         var now = now();
         var commandId = UUID.randomUUID();
         var command = toUnitCommand(request, commandId, now);
+        // Once begun, storing and sending run to their end even if the caller hangs up (booking-service's 3 s
+        // timeout while this gateway is still starting): a cancellation in the middle of a Hibernate Reactive commit
+        // ends in a NullPointerException that Mutiny can only drop and log as an ERROR, and it would leave the
+        // command stored but unsent until the sweep. The caller learns the outcome from GET /commands/{id}.
+        return Uni.createFrom().emitter(emitter -> storeAndSend(unitId, commandId, command, scope, now)
+                .subscribe().with(emitter::complete, emitter::fail));
+    }
+
+    private Uni<CommandIssued> storeAndSend(String unitId, UUID commandId, UnitCommand command, ClinicScope scope,
+                                            Instant now) {
         return Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
             if (unit == null || !scope.allows(unit.clinicId)) {
                 return Uni.createFrom().<Stored>nullItem();
