@@ -6,7 +6,8 @@
 #      what the kernel alone gives a periodic thread here;
 #   2. the Java control loop (module benchmarks): 1 unit, then 200 units, each a SimulatedPlant + ControlLoop +
 #      RealTimeRunner at 50 Hz running real sessions: tick lateness p50/p99/p99.9/max, missed deadlines,
-#      LOOP_OVERRUN faults, process CPU;
+#      LOOP_OVERRUN faults, process CPU; then, every loop still ticking, an emergency stop on each unit in turn
+#      (arrival to pump off and every exhaust valve open: p50/p99/max);
 #   3. resident memory (VmRSS from /proc/<pid>/status after a warm-up) of a one-unit edge agent
 #      (edge-agent/target/quarkus-app/quarkus-run.jar, time scale 1, a session running when mosquitto_pub is
 #      available), with the fleet launcher's JVM options and with the JVM's defaults.
@@ -253,6 +254,17 @@ while read -r line; do
     "$(field "$line" p99_us)" "$(field "$line" p999_us)" "$(field "$line" max_us)" \
     "$(field "$line" missed_deadlines)" "$(field "$line" loop_overruns)" "$(field "$line" cpu_core_pct)" \
     "$(field "$line" cpu_us_per_tick)"
+done < <(grep '^RESULT ' "$WORK/java.out")
+echo
+echo "Emergency stop with every loop ticking (call on another thread until the pump is off and every exhaust valve"
+echo "is commanded open; the brief allows 100 ms):"
+echo
+echo "| units | stops | during a session | not vented | p50 (µs) | p99 (µs) | max (µs) |"
+echo "|---|---|---|---|---|---|---|"
+while read -r line; do
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(field "$line" units)" "$(field "$line" estop_count)" \
+    "$(field "$line" estop_while_running)" "$(field "$line" estop_not_vented)" "$(field "$line" estop_p50_us)" \
+    "$(field "$line" estop_p99_us)" "$(field "$line" estop_max_us)"
 done < <(grep '^RESULT ' "$WORK/java.out")
 echo
 echo "Java JVM options: \`$BENCH_JVM\`; details per run (sessions, faults, GC):"

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -94,7 +93,8 @@ final class LaunchedFleet implements AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // the launcher's output closes when it is stopped; what it printed until then is in the file
+                lines.add("(launcher output ended: " + e.getMessage() + ")");
             }
         }, "launcher-output");
         copier.setDaemon(true);

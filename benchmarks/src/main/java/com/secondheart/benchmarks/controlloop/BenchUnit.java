@@ -90,6 +90,28 @@ final class BenchUnit implements AutoCloseable {
         return runner;
     }
 
+    /**
+     * Presses the emergency stop from the calling thread (as the unit's MQTT thread or its button does) while the
+     * loop keeps ticking on its own; returns the nanoseconds until the call returned, or -1 if afterwards the pump
+     * still ran or any zone's exhaust valve was not commanded open.
+     */
+    long emergencyStopNanos() {
+        long pressed = System.nanoTime();
+        loop.emergencyStop();
+        long vented = System.nanoTime() - pressed;
+        if (plant.pumpCommanded()) {
+            return -1;
+        }
+        for (int leg = 0; leg < plant.legs(); leg++) {
+            for (int zone = 0; zone < plant.zonesPerLeg(); zone++) {
+                if (!plant.exhaustCommanded(leg, zone)) {
+                    return -1;
+                }
+            }
+        }
+        return vented;
+    }
+
     @Override
     public void close() {
         runner.close();

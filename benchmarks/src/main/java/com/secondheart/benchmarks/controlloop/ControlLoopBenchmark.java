@@ -88,11 +88,42 @@ public final class ControlLoopBenchmark {
             units.forEach(unit -> jitter.add(unit.runner().takeJitterHistogramMicros()));
             var after = Snapshot.take(units);
             var failures = units.stream().filter(unit -> unit.runner().failure() != null).count();
-            return new Result(unitCount, after.minus(before), jitter, failures, faultsSinceStart(units));
+            desk.shutdownNow(); // no new sessions: the stops below latch EMERGENCY_STOP, left latched
+            var stops = emergencyStops(units, options.seed);
+            return new Result(unitCount, after.minus(before), jitter, failures, faultsSinceStart(units), stops);
         } finally {
             desk.shutdownNow();
             units.forEach(BenchUnit::close);
         }
+    }
+
+    /**
+     * The emergency stop under load: with every loop still ticking at 50 Hz, each unit in turn (random order, a
+     * random 0-20 ms apart so that stops land anywhere in a tick) is stopped from this thread, as the unit's MQTT
+     * client thread does on a command's arrival; timed from the call to its return, when the pump is off and every
+     * exhaust valve is commanded open (checked). The brief allows 100 ms.
+     */
+    static EmergencyStops emergencyStops(List<BenchUnit> units, long seed) throws InterruptedException {
+        var random = new java.util.Random(seed);
+        var order = new ArrayList<>(units);
+        java.util.Collections.shuffle(order, random);
+        var micros = new Histogram(3);
+        long running = 0;
+        long notVented = 0;
+        for (var unit : order) {
+            TimeUnit.MICROSECONDS.sleep(random.nextInt(20_000));
+            running += unit.runningASession() ? 1 : 0;
+            long nanos = unit.emergencyStopNanos();
+            if (nanos < 0) {
+                notVented++;
+            } else {
+                micros.recordValue(Math.max(1, nanos / 1_000));
+            }
+        }
+        return new EmergencyStops(order.size(), running, notVented, micros);
+    }
+
+    record EmergencyStops(long stops, long running, long notVented, Histogram micros) {
     }
 
     /** e.g. {@code LOOP_OVERRUN:2,LEAK:1}, or {@code none}. */
@@ -150,7 +181,8 @@ public final class ControlLoopBenchmark {
         }
     }
 
-    record Result(int units, Snapshot during, Histogram jitterMicros, long runnerFailures, String faultsSinceStart) {
+    record Result(int units, Snapshot during, Histogram jitterMicros, long runnerFailures, String faultsSinceStart,
+                  EmergencyStops stops) {
 
         Map<String, String> fields() {
             double seconds = during.wallNanos() / 1e9;
@@ -182,6 +214,12 @@ public final class ControlLoopBenchmark {
             fields.put("load1_at_start", fmt(during.load1()));
             fields.put("faults_since_start", faultsSinceStart);
             fields.put("runner_failures", Long.toString(runnerFailures));
+            fields.put("estop_count", Long.toString(stops.stops()));
+            fields.put("estop_while_running", Long.toString(stops.running()));
+            fields.put("estop_not_vented", Long.toString(stops.notVented()));
+            fields.put("estop_p50_us", Long.toString(stops.micros().getValueAtPercentile(50)));
+            fields.put("estop_p99_us", Long.toString(stops.micros().getValueAtPercentile(99)));
+            fields.put("estop_max_us", Long.toString(stops.micros().getMaxValue()));
             return fields;
         }
 
@@ -199,7 +237,9 @@ public final class ControlLoopBenchmark {
                       missed deadlines %s, LOOP_OVERRUN faults %s, other faults %s (since start, warm-up included: %s)
                       sessions running at the end %s (started since launch %s); during the run: started %s, \
                     completed %s, aborted %s, starts refused %s
-                      CPU %s %% of one core (%s us per tick), GC %s collections / %s ms, load average at start %s""",
+                      CPU %s %% of one core (%s us per tick), GC %s collections / %s ms, load average at start %s
+                      emergency stop, arrival to every exhaust valve open (us): p50 %s, p99 %s, max %s over %s \
+                    stops (%s during a session), %s not vented""",
                     f.get("units"), f.get("seconds"), f.get("ticks"), f.get("expected_ticks"),
                     f.get("p50_us"), f.get("p99_us"), f.get("p999_us"), f.get("max_us"), f.get("mean_us"),
                     f.get("missed_deadlines"), f.get("loop_overruns"), f.get("other_faults"),
@@ -207,7 +247,9 @@ public final class ControlLoopBenchmark {
                     f.get("sessions_running_at_end"), f.get("sessions_started_total"),
                     f.get("sessions_started"), f.get("sessions_completed"), f.get("sessions_aborted"),
                     f.get("starts_refused"), f.get("cpu_core_pct"), f.get("cpu_us_per_tick"),
-                    f.get("gc_count"), f.get("gc_ms"), f.get("load1_at_start"));
+                    f.get("gc_count"), f.get("gc_ms"), f.get("load1_at_start"),
+                    f.get("estop_p50_us"), f.get("estop_p99_us"), f.get("estop_max_us"), f.get("estop_count"),
+                    f.get("estop_while_running"), f.get("estop_not_vented"));
         }
 
         private static String fmt(double value) {

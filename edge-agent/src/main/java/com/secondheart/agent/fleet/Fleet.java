@@ -81,6 +81,9 @@ public final class Fleet implements AutoCloseable {
         for (var unitSettings : settings) {
             var unit = new Unit(unitSettings, shared);
             demo.autoAcknowledgeAfter().ifPresent(unit::enableAutoAcknowledge);
+            if (demo.faultEvery().isPresent()) {
+                unit.enableRepairOnAcknowledge();
+            }
             unit.start();
             units.add(unit);
         }

@@ -22,9 +22,17 @@ public final class LoopControl implements UnitControl {
     private final ControlLoop loop;
     private final int zonesPerLeg;
 
+    private final Runnable beforeAcknowledge;
+
     public LoopControl(ControlLoop loop, int zonesPerLeg) {
+        this(loop, zonesPerLeg, () -> { });
+    }
+
+    /** @param beforeAcknowledge runs before a person's acknowledge is tried (the demo's technician, see Unit) */
+    public LoopControl(ControlLoop loop, int zonesPerLeg, Runnable beforeAcknowledge) {
         this.loop = loop;
         this.zonesPerLeg = zonesPerLeg;
+        this.beforeAcknowledge = beforeAcknowledge;
     }
 
     /**
@@ -94,6 +102,7 @@ public final class LoopControl implements UnitControl {
 
     @Override
     public Optional<String> acknowledgeFault() {
+        beforeAcknowledge.run();
         var result = loop.acknowledgeFault();
         return switch (result) {
             case CLEARED -> Optional.empty();

@@ -95,6 +95,7 @@ public final class Unit implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean started;
     private volatile Duration autoAcknowledgeAfter;
+    private volatile boolean repairOnAcknowledge;
 
     /** Only touched on the reporting executor. */
     private RunningSession running;
@@ -162,7 +163,11 @@ public final class Unit implements AutoCloseable {
         driver = LoopDriver.create(settings.loopRunner(), settings.timeScale());
         plant = new SimulatedPlant(2, settings.zonesPerLeg(), settings.plantSeed());
         loop = new ControlLoop(plant, SafetyLimits.defaults(), driver.clock(), new Listener());
-        control = new LoopControl(loop, settings.zonesPerLeg());
+        control = new LoopControl(loop, settings.zonesPerLeg(), () -> {
+            if (repairOnAcknowledge) {
+                plant.clearAll(); // the demo's technician fixes what the injector broke before staff acknowledge
+            }
+        });
         commands = new CommandHandler(unitId, bootSeq, control,
                 RecentCommands.open(dir.resolve("recent-commands.json"), settings.commandMemory(), fsync),
                 ProgramDefaultsStore.open(dir.resolve("program-defaults.json"), fsync, ProgramDefaults.standard()),
@@ -355,6 +360,15 @@ public final class Unit implements AutoCloseable {
         LOG.warnf("unit %s: emergency-stop button pressed; every zone vented%s", unitId,
                 wasRunning ? ", session aborted" : "");
         return wasRunning;
+    }
+
+    /**
+     * Demo: an acknowledge-fault command first clears the plant faults the injector put in, as a technician repairs
+     * the boot before staff acknowledge. Without it a fault injected into a sensor (stuck reading high) could never
+     * be acknowledged from the dashboard: the unit rightly refuses while a zone reads above the safe residual.
+     */
+    public void enableRepairOnAcknowledge() {
+        this.repairOnAcknowledge = true;
     }
 
     /** Demo: acknowledge a latched fault after this long (wall time), clearing injected plant faults. */
