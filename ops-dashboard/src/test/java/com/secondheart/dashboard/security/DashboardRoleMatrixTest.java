@@ -113,6 +113,36 @@ class DashboardRoleMatrixTest {
                 .then().statusCode(caller.expected());
     }
 
+    @ParameterizedTest(name = "the emergency-stop button by {0}")
+    @MethodSource("callers")
+    void theEmergencyStopButtonIsForFleetAdminsAndClinicStaffAndGoesToTheGatewayAsThem(Caller caller) {
+        upstreams.gateway().json("/units/unit-h1/commands",
+                "{\"commandId\":\"cmd-stop-1\",\"unitId\":\"unit-h1\",\"type\":\"emergency-stop\",\"state\":\"SENT\"}");
+        // operations watch the fleet and command no unit
+        var expected = caller.name().equals("operations") ? 403 : caller.expected() == 200 ? 202 : caller.expected();
+
+        var token = caller.token().get(); // once: each call signs a new one
+        var request = token == null ? given() : given().auth().oauth2(token);
+        var response = request.when().post("/api/units/{id}/emergency-stop", "unit-h1").then().statusCode(expected);
+
+        if (expected == 202) {
+            response.body("commandId", is("cmd-stop-1"));
+            assertThat(upstreams.gateway().authorizations(),
+                    org.hamcrest.Matchers.hasItem("POST /units/unit-h1/commands -> Bearer " + token));
+        } else {
+            response.contentType(startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
+    void anEmergencyStopTheGatewayCannotTakeSaysPlainlyThatItWasNotSent() {
+        upstreams.gateway().stop();
+
+        given().auth().oauth2(TestTokens.fleetAdmin()).when().post("/api/units/{id}/emergency-stop", "unit-h1")
+                .then().statusCode(503).contentType(startsWith("application/problem+json"))
+                .body("detail", org.hamcrest.Matchers.containsString("NOT sent"));
+    }
+
     @Test
     void clinicStaffGetTheSameRefusalForAnotherClinicsAlarmAndForOneThatDoesNotExist() {
         var north = TestTokens.clinicStaff("clinic-north");
