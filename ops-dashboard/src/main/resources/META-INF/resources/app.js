@@ -463,8 +463,37 @@
       el("div", { className: "unit-top" }, [el("span", { className: "unit-id", text: unit.unitId }), badge(unit.state)]),
       el("div", { className: "unit-model", text: unit.model || "Model unknown" }),
       el("dl", { className: "unit-facts" }, facts),
-      withWaveform ? waveform(unit) : null
+      withWaveform ? waveform(unit) : null,
+      withWaveform && mayStopUnits() && state !== "OFFLINE" && state !== "DECOMMISSIONED"
+        ? el("button", { type: "button", className: "estop", "data-testid": "estop-" + unit.unitId,
+            "aria-label": "Emergency stop of unit " + unit.unitId, text: "Emergency stop",
+            onclick: function () { emergencyStop(unit.unitId); } })
+        : null
     ]);
+  }
+
+  // Fleet admins and the unit's own clinic staff (the gateway decides which units); operations watch only.
+  function mayStopUnits() {
+    return !!(user && (user.roles || []).some(function (role) { return role === "fleet-admin" || role === "clinic-staff"; }));
+  }
+
+  function emergencyStop(unitId) {
+    if (!window.confirm("Emergency stop of unit " + unitId + "?\n\nEvery zone vents at once and a running session "
+        + "ends. The unit stays stopped until someone acknowledges the EMERGENCY_STOP alarm once the boots are empty.")) {
+      return;
+    }
+    notice = null;
+    api("api/units/" + encodeURIComponent(unitId) + "/emergency-stop", { method: "POST" })
+      .then(function (pressed) {
+        notice = "Emergency stop sent to unit " + unitId + " (" + (pressed.state || "sent").toLowerCase()
+          + "); its alarm appears in the feed when the unit reports it.";
+        renderNotices();
+      })
+      .catch(function (error) {
+        if (error.status === 401) return;
+        notice = "The emergency stop of unit " + unitId + " failed: " + error.message;
+        renderNotices();
+      });
   }
 
   function clinicCard(clinic, nowMs, detailed) {
@@ -636,6 +665,19 @@
 
   // ---------- alarms ----------
 
+  // Plain words beside each fault code (pressure-sequencer's FaultCode; docs/safety.md has the alarm table).
+  var FAULT_LABELS = {
+    OVER_PRESSURE: "a zone went above the hard cap",
+    PRESSURE_DEVIATION: "a zone stayed too far from its set point",
+    INFLATION_TIMEOUT: "a zone did not fill in time: leak, hose off or pump failure",
+    LEAK: "a holding zone kept losing pressure: leak",
+    VALVE_FAULT: "a zone rose with its inlet closed: valve stuck open or sensor drifting",
+    SENSOR_FAULT: "a pressure sensor reads implausibly",
+    LOOP_OVERRUN: "the control loop fell behind",
+    INTERNAL_ERROR: "the unit's control software failed",
+    EMERGENCY_STOP: "the emergency stop was pressed"
+  };
+
   function renderAlarms() {
     var open = alarms.filter(function (alarm) { return alarm.status !== "RESOLVED"; });
     byId("alarm-count").textContent = String(open.length);
@@ -645,7 +687,8 @@
     var items = alarms.map(function (alarm) {
       var children = [
         el("div", { className: "alarm-head" }, [
-          el("span", { text: (alarm.kind === "FAULT" ? "Fault " + (alarm.code || "") : "Offline") + " · " + alarm.unitId }),
+          el("span", { text: (alarm.kind === "FAULT" ? "Fault " + (alarm.code || "")
+            + (FAULT_LABELS[alarm.code] ? " (" + FAULT_LABELS[alarm.code] + ")" : "") : "Offline") + " · " + alarm.unitId }),
           el("span", { className: "alarm-meta", text: ago(alarm.raisedAt, nowMs) })
         ]),
         el("div", { text: alarm.detail || "" }),
