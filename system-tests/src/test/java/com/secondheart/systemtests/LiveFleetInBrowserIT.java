@@ -105,7 +105,7 @@ class LiveFleetInBrowserIT {
         assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.__notReloaded === true;"),
                 "the page was reloaded");
 
-        browser.findElement(By.cssSelector("[data-testid='open-clinic-" + fleet.clinicId() + "']")).click();
+        click(By.cssSelector("[data-testid='open-clinic-" + fleet.clinicId() + "']"));
         var waveform = By.cssSelector("[data-testid='waveform-" + fleet.unitId() + "']");
         wait.until(driver -> {
             var samples = driver.findElement(waveform).getAttribute("data-samples");
@@ -123,12 +123,13 @@ class LiveFleetInBrowserIT {
         wait.until(ExpectedConditions.presenceOfElementLocated(tile));
         wait.until(driver -> !"OFFLINE".equals(driver.findElement(tile).getAttribute("data-state")));
 
-        browser.findElement(By.cssSelector("[data-testid='estop-" + fleet.unitId() + "']")).click();
+        click(By.cssSelector("[data-testid='estop-" + fleet.unitId() + "']"));
         var confirmation = wait.until(ExpectedConditions.alertIsPresent());
         long confirmed = System.nanoTime();
         confirmation.accept();
 
         new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(20))
+                .ignoring(StaleElementReferenceException.class)
                 .until(ExpectedConditions.attributeToBe(tile, "data-state", "FAULTED"));
         // An upper bound of click-to-vent (the unit vents before it reports): dashboard, gateway, broker, unit, and
         // back through gateway, broker, dashboard and the page's stream. docs/benchmarks.md quotes it.
@@ -137,8 +138,8 @@ class LiveFleetInBrowserIT {
         var alarm = By.cssSelector("[data-testid=alarm][data-unit-id='" + fleet.unitId() + "'][data-status=ACTIVE]");
         wait.until(driver -> driver.findElements(alarm).stream()
                 .anyMatch(found -> found.getText().contains("EMERGENCY_STOP")));
-        assertTrue(browser.findElement(By.cssSelector("[data-testid=notice-action]")).getText()
-                .contains("Emergency stop sent to unit " + fleet.unitId()));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=notice-action]"),
+                "Emergency stop sent to unit " + fleet.unitId()));
         assertEquals("FAULTED", fleet.unitAtGateway().path("state").asText());
         assertTrue(fleet.journalOfUnit().stream().anyMatch(event -> "fault.raised".equals(event.path("type").asText())
                         && "EMERGENCY_STOP".equals(event.path("data").path("faultCode").asText())),
@@ -152,9 +153,20 @@ class LiveFleetInBrowserIT {
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear();");
         browser.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));
-        browser.findElement(By.cssSelector("[data-testid=sign-in-username]")).sendKeys(username);
-        browser.findElement(By.cssSelector("[data-testid=sign-in-password]")).sendKeys(PASSWORD);
-        browser.findElement(By.cssSelector("[data-testid=sign-in-submit]")).click();
+        wait.until(driver -> {
+            driver.findElement(By.cssSelector("[data-testid=sign-in-username]")).sendKeys(username);
+            driver.findElement(By.cssSelector("[data-testid=sign-in-password]")).sendKeys(PASSWORD);
+            return true;
+        });
+        click(By.cssSelector("[data-testid=sign-in-submit]"));
+    }
+
+    /** The page redraws live: a click that meets an element just replaced finds it again (nothing was clicked). */
+    private static void click(By target) {
+        wait.until(driver -> {
+            driver.findElement(target).click();
+            return true;
+        });
     }
 
     /** The users-file form the fleet launcher writes: PBKDF2$sha512$iterations$salt$hash. */
