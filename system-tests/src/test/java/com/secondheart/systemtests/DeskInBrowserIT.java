@@ -71,6 +71,7 @@ class DeskInBrowserIT {
     private static String clinicA;
     private static String clinicB;
     private static String resourceId;
+    private static String roomId;
     private static String serviceId;
     private static JsonHttp staffA;
 
@@ -94,6 +95,11 @@ class DeskInBrowserIT {
                 "intensity", 3)), "service");
         created(admin.post(booking.baseUrl() + "/clinics/" + clinicA + "/resources", Map.of("resourceId", resourceId,
                 "type", "BOOT_UNIT", "name", "Boots 1", "unitId", fleet.unitId())), "resource");
+        roomId = "room-" + clinicA.substring(clinicA.length() - 8);
+        created(admin.post(booking.baseUrl() + "/services", Map.of("serviceId", "massage30-" + clinicA.substring(clinicA.length() - 8),
+                "name", "Massage 30", "resourceType", "MASSAGE_ROOM", "durationMinutes", 30)), "massage service");
+        created(admin.post(booking.baseUrl() + "/clinics/" + clinicA + "/resources", Map.of("resourceId", roomId,
+                "type", "MASSAGE_ROOM", "name", "Room 1")), "massage room");
         staffA = new JsonHttp(() -> TestTokens.clinicStaff(clinicA));
 
         var users = work.resolve("users.txt");
@@ -145,6 +151,7 @@ class DeskInBrowserIT {
         book(desk, column, "Grace Hopper", true);
         var bookings = bookingsOfClinicA();
         assertEquals(2, bookings.size(), () -> "two bookings expected: " + bookings);
+        assertEquals(resourceId, bookings.get(0).path("resourceId").asText());
         var first = bookings.get(0);
         var second = bookings.get(1);
         assertEquals(resourceId, second.path("resourceId").asText());
@@ -175,12 +182,43 @@ class DeskInBrowserIT {
         axe(other, "the booking dialog after a lost slot");
         other.press(By.cssSelector("[data-testid=dialog-close]"));
 
+        // 2b. Reschedule the second client to a later free time; cancel the third, with the window rule shown.
+        var secondId = second.path("bookingId").asText();
+        desk.press(By.cssSelector("[data-testid='booking-" + secondId + "'] [data-testid=reschedule]"));
+        var later = desk.browser.findElements(By.cssSelector(column + " [data-testid=slot-" + resourceId + "]"));
+        var target = later.get(later.size() - 1).getAttribute("data-start");
+        desk.press(By.cssSelector(column + " [data-testid=slot-" + resourceId + "][data-start='" + target + "']"));
+        desk.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "moved to"));
+        assertEquals(target, staffA.get(booking.baseUrl() + "/bookings/" + secondId).body().path("startsAt").asText());
+        var thirdId = atThatSlot.get(0).path("bookingId").asText();
+        desk.press(By.cssSelector("[data-testid='booking-" + thirdId + "'] [data-testid=cancel]"));
+        desk.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=cancel-rule]"), "recorded as late"));
+        desk.press(By.cssSelector("[data-testid=confirm-cancel]"));
+        desk.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-testid='booking-" + thirdId + "']")));
+        var cancelled = staffA.get(booking.baseUrl() + "/bookings/" + thirdId).body();
+        assertEquals("CANCELLED", cancelled.path("status").asText());
+        assertEquals("INSIDE_WINDOW", cancelled.path("cancellation").asText());
+
+        // 2c. A massage: no screening, checked in and completed at the desk.
+        desk.type(By.cssSelector("[data-testid=desk-service]"), "Massage");
+        var roomColumn = "[data-testid='desk-column-" + roomId + "']";
+        desk.press(By.cssSelector(roomColumn + " [data-testid=slot-" + roomId + "]"));
+        desk.type(By.cssSelector("[data-testid=client-search]"), "Ada");
+        desk.press(By.cssSelector("[data-testid=choose-client]"));
+        desk.press(By.cssSelector("[data-testid=confirm-booking]"));
+        desk.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Booked Ada Lovelace"));
+        desk.press(By.cssSelector(roomColumn + " [data-testid=check-in]"));
+        desk.press(By.cssSelector(roomColumn + " [data-testid=complete]"));
+        desk.until(ExpectedConditions.attributeToBe(By.cssSelector(roomColumn + " .desk-block"), "data-status", "COMPLETED"));
+
         // 3. The first client is checked in: the unit starts, the block shows the session running, then completed.
         var firstId = first.path("bookingId").asText();
         var block = By.cssSelector("[data-testid='booking-" + firstId + "']");
         desk.press(By.cssSelector("[data-testid='booking-" + firstId + "'] [data-testid=check-in]"));
         desk.until(ExpectedConditions.attributeToBe(block, "data-status", "IN_SESSION"));
         desk.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid='booking-" + firstId + "'] [data-testid=booking-clock]")));
+        // The README's picture: the desk from its top, the session running
+        ((JavascriptExecutor) desk.browser).executeScript("document.querySelector('[data-testid=desk]').scrollIntoView();");
         Chromium.screenshot(desk.browser, "desk.png");
         desk.until(ExpectedConditions.attributeToBe(block, "data-status", "COMPLETED"));
         assertEquals("COMPLETED", staffA.get(booking.baseUrl() + "/bookings/" + firstId).body().path("status").asText());

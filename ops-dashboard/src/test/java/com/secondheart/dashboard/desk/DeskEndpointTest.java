@@ -93,8 +93,7 @@ class DeskEndpointTest {
         given().auth().oauth2(TestTokens.operations()).contentType(ContentType.JSON)
                 .body(Map.of("clinicId", "clinic-harbour", "serviceId", "comp20", "clientId", "c-1", "startsAt", "2026-12-02T11:00:00Z"))
                 .when().post("/api/desk/bookings")
-                .then().statusCode(403).contentType(startsWith("application/problem+json"))
-                .body("detail", containsString("read-only"));
+                .then().statusCode(403).contentType(startsWith("application/problem+json"));
     }
 
     @Test

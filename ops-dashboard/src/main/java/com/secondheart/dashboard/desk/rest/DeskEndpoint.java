@@ -78,6 +78,7 @@ public class DeskEndpoint {
                 + query(serviceId) + "&from=" + query(date), authorization));
     }
 
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @GET
     @NoCache
     @Path("clinics/{clinicId}/clients")
@@ -87,6 +88,7 @@ public class DeskEndpoint {
         return passOn(upstream.get(Target.BOOKING, "/clinics/" + segment(clinicId) + "/clients", authorization));
     }
 
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("clinics/{clinicId}/clients")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -96,21 +98,21 @@ public class DeskEndpoint {
         return passOn(upstream.post(Target.BOOKING, "/clinics/" + segment(clinicId) + "/clients", authorization, body));
     }
 
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @GET
     @NoCache
     @Path("clients/{clientId}/screenings")
     public Uni<Response> screenings(@PathParam("clientId") String clientId,
                                     @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        requireStaff();
         return passOn(upstream.get(Target.BOOKING, "/clients/" + segment(clientId) + "/screenings", authorization));
     }
 
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("clients/{clientId}/screenings")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> screen(@PathParam("clientId") String clientId, JsonNode body,
                                 @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        requireStaff();
         return passOn(upstream.post(Target.BOOKING, "/clients/" + segment(clientId) + "/screenings", authorization, body));
     }
 
@@ -118,6 +120,7 @@ public class DeskEndpoint {
      * Books, as booking-service's POST /bookings. When the time was taken meanwhile (its exclusion constraint's 409),
      * the answer says so in plain words and carries {@code nextSlots}: the next free starts for the same service.
      */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("bookings")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -129,6 +132,7 @@ public class DeskEndpoint {
     }
 
     /** Moves a booking ({@code startsAt}, {@code resourceId}?); {@code clinicId} and {@code serviceId} name where to look for other times. */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("bookings/{bookingId}/reschedule")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -145,6 +149,7 @@ public class DeskEndpoint {
                 .chain(answer -> changedOrTaken(answer, clinicId, text(body, "serviceId"), text(body, "startsAt"), authorization));
     }
 
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("bookings/{bookingId}/cancel")
     public Uni<Response> cancel(@PathParam("bookingId") String bookingId,
@@ -153,6 +158,7 @@ public class DeskEndpoint {
     }
 
     /** Check-in: for compression booking-service starts the session on the unit first; a refusal says why. */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("bookings/{bookingId}/check-in")
     public Uni<Response> checkIn(@PathParam("bookingId") String bookingId,
@@ -160,6 +166,7 @@ public class DeskEndpoint {
         return lifecycle(bookingId, "check-in", authorization);
     }
 
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("bookings/{bookingId}/complete")
     public Uni<Response> complete(@PathParam("bookingId") String bookingId,
@@ -168,6 +175,7 @@ public class DeskEndpoint {
     }
 
     /** Measurements before and after, as telemetry-service's POST /outcomes (validated there; its 400 is shown). */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
     @POST
     @Path("outcomes")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -177,7 +185,6 @@ public class DeskEndpoint {
     }
 
     private Uni<Response> lifecycle(String bookingId, String action, String authorization) {
-        requireStaff();
         return upstream.post(Target.BOOKING, "/bookings/" + segment(bookingId) + "/" + action, authorization, null)
                 .map(answer -> {
                     if (answer.ok() && answer.body() != null) {
@@ -228,16 +235,11 @@ public class DeskEndpoint {
         return caller.hasRole(DashboardRoles.CLINIC_STAFF);
     }
 
-    private void requireStaff() {
-        if (!isStaff()) {
-            throw new ProblemException(403, "Forbidden",
-                    "The desk is read-only for your role: only clinic staff book, check in and measure.");
-        }
-    }
-
-    /** Staff of this clinic; another clinic's desk answers the same 403 as one that does not exist. */
+    /**
+     * Staff of this clinic (the role itself is on each writing method, so operations stay read-only); another
+     * clinic's desk answers the same 403 as one that does not exist.
+     */
     private void requireDesk(String clinicId) {
-        requireStaff();
         if (clinicId == null || clinicId.isBlank()) {
             throw ProblemException.badRequest("'clinicId' is required.");
         }
