@@ -1295,8 +1295,13 @@
             onclick: function () { chooseClient(state, c); } })]);
         })));
       }
-      var name = el("input", { id: "desk-new-name", "data-testid": "new-client-name", maxlength: "100", autocomplete: "off" });
-      var contact = el("input", { id: "desk-new-contact", "data-testid": "new-client-contact", maxlength: "200", autocomplete: "off" });
+      // Bound to the dialog's state: the client list arriving while someone types redraws the dialog, never their text.
+      var name = el("input", { id: "desk-new-name", "data-testid": "new-client-name", maxlength: "100", autocomplete: "off",
+        value: state.newName || "" });
+      var contact = el("input", { id: "desk-new-contact", "data-testid": "new-client-contact", maxlength: "200", autocomplete: "off",
+        value: state.newContact || "" });
+      name.addEventListener("input", function () { state.newName = name.value; });
+      contact.addEventListener("input", function () { state.newContact = contact.value; });
       var form = el("form", { className: "desk-new-client", "aria-labelledby": "desk-new-client-title" }, [
         el("h3", { id: "desk-new-client-title", text: "Or a new client" }),
         el("div", { className: "desk-field" }, [el("label", { for: "desk-new-name", text: "Name" }), name]),
