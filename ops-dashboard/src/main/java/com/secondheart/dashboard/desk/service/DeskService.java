@@ -145,7 +145,7 @@ public class DeskService {
         picture.put("dayStart", dayStart.toString());
         picture.put("dayEnd", dayEnd.toString());
         picture.put("now", clock.instant().toString());
-        picture.set("openingHours", clinic.path("openingHours"));
+        picture.set("openingHours", clinic.get("openingHours")); // null, never a missing node, when booking names none
         picture.put("canWrite", viewer.staff());
         picture.put("namesShown", viewer.staff());
         picture.put("cancellationWindowHours", settings.cancellationWindow().toMinutes() / 60.0);
