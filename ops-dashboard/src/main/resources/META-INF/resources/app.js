@@ -138,6 +138,7 @@
           if (!response.ok) {
             var error = new Error(body && body.detail ? body.detail : "HTTP " + response.status);
             error.status = response.status;
+            error.body = body;
             throw error;
           }
           return body;
@@ -201,6 +202,12 @@
     lastTodayKey = null;
     today = {};
     outcomes = {};
+    desk.clinicId = null;
+    desk.day = null;
+    desk.slots = null;
+    desk.message = null;
+    desk.moving = null;
+    if (dialogNode() && dialogNode().open) closeDialog();
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
     showSignIn(message);
@@ -296,8 +303,11 @@
           today = {};
           (message.data || []).forEach(function (day) { today[day.clinicId] = day; });
           if (route.view === "fleet" || route.view === "clinic") render();
+          // Bookings made elsewhere (another desk, booking's API) move today's figures: the desk reads its day again.
+          if (route.view === "desk") loadDesk(0);
         }
         break;
+      case "desk": onDeskSignal(message.data); break;
       case "alarms":
         var alarmsKey = JSON.stringify(message.data || []);
         if (alarmsKey !== lastAlarmsKey) { lastAlarmsKey = alarmsKey; alarms = message.data || []; renderAlarms(); }
@@ -334,6 +344,10 @@
     if (parts[0] === "clinic" && parts[1]) return { view: "clinic", clinicId: decodeURIComponent(parts[1]) };
     if (parts[0] === "health") return { view: "health", clinicId: null };
     if (parts[0] === "outcomes") return { view: "outcomes", clinicId: null };
+    if (parts[0] === "desk") {
+      return { view: "desk", clinicId: parts[1] ? decodeURIComponent(parts[1]) : null,
+        date: /^\d{4}-\d{2}-\d{2}$/.test(parts[2] || "") ? parts[2] : null };
+    }
     return { view: "fleet", clinicId: null };
   }
 
@@ -352,6 +366,7 @@
 
   function render() {
     document.querySelectorAll(".tabs a").forEach(function (link) {
+      if (link.getAttribute("data-view") === "desk") link.hidden = !mayUseDesk();
       link.classList.toggle("active", link.getAttribute("data-view") === route.view
         || (route.view === "clinic" && link.getAttribute("data-view") === "fleet"));
     });
@@ -364,6 +379,8 @@
       view.replaceChildren(healthPanel());
     } else if (route.view === "outcomes") {
       view.replaceChildren(outcomesPanel());
+    } else if (route.view === "desk") {
+      renderDesk();
     } else if (route.view === "clinic") {
       view.replaceChildren(clinicPage());
     } else {
@@ -435,6 +452,9 @@
         if (!unit.session) return;
         var tile = document.querySelector('[data-unit-id="' + CSS.escape(unit.unitId) + '"] .session-clock');
         if (tile) tile.textContent = sessionClock(unit.session, nowMs);
+        document.querySelectorAll('.desk-clock[data-unit-id="' + CSS.escape(unit.unitId) + '"]').forEach(function (clock) {
+          clock.textContent = sessionClock(unit.session, nowMs);
+        });
       });
     });
   }
@@ -834,12 +854,798 @@
     ]);
   }
 
+  // ---------- the front desk ----------
+  //
+  // One clinic's local day per resource (GET api/desk/clinics/{id}/day), free starts of the chosen service
+  // (api/desk/clinics/{id}/availability), and booking, screening, check-in, completion and measurements through the
+  // dashboard's /api/desk calls, which act with this person's token. Clinic staff write; operations read. The day is
+  // read again when the stream says the clinic's desk changed ("desk"), when today's figures move, and after every
+  // action here; unit states and running sessions come straight from the live overview.
+
+  var CONTRAINDICATIONS = [
+    ["DVT", "Suspected or confirmed deep vein thrombosis (DVT)"],
+    ["INFLAMMATORY_PHLEBITIS", "Inflammatory phlebitis"],
+    ["PULMONARY_EMBOLISM", "Pulmonary embolism"],
+    ["UNCONTROLLED_HEART_FAILURE", "Uncontrolled heart failure"],
+    ["ACUTE_PULMONARY_OEDEMA", "Acute pulmonary oedema"],
+    ["UNTREATED_LIMB_INFECTION", "Untreated infection in a leg"],
+    ["LIMB_FRACTURE_OR_OPEN_WOUND", "A fracture or an open wound in a leg"],
+    ["ISCHAEMIC_VASCULAR_DISEASE", "Ischaemic vascular disease"]
+  ];
+  var BOOKING_LABELS = { BOOKED: "Booked", CHECKED_IN: "Checked in", IN_SESSION: "In session", COMPLETED: "Completed",
+    CANCELLED: "Cancelled", NO_SHOW: "No-show" };
+  var RESOURCE_LABELS = { BOOT_UNIT: "Boot unit", MASSAGE_ROOM: "Massage room", THERAPIST: "Therapist" };
+  var SLOTS_SHOWN = 6;
+
+  var desk = { clinicId: null, date: null, day: null, serviceId: null, slots: null, slotsKey: null, error: null,
+    message: null, messageIsError: false, versions: {}, moving: null, more: {}, loading: false, reloadTimer: null };
+  var dialog = { kind: null, state: null };
+
+  function isStaff() { return !!(user && (user.roles || []).indexOf("clinic-staff") >= 0); }
+  function mayUseDesk() {
+    return !!(user && (user.roles || []).some(function (role) { return role === "clinic-staff" || role === "operations"; }));
+  }
+
+  function deskClinics() {
+    return ((overview && overview.clinics) || []).filter(function (c) { return c.clinicId && c.name; });
+  }
+
+  function localTime(iso, zone) { return inZone(iso, zone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }); }
+
+  function localDay(iso, zone) {
+    // en-CA formats a date as YYYY-MM-DD
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
+    } catch (badZone) {
+      return new Date(iso).toISOString().slice(0, 10);
+    }
+  }
+
+  function shiftDate(date, days) {
+    var d = new Date(date + "T12:00:00Z");
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function announce(text, isError) {
+    desk.message = text;
+    desk.messageIsError = !!isError;
+    var node = byId("desk-announce");
+    if (node) {
+      node.textContent = text || "";
+      node.className = "desk-announce" + (isError ? " error" : "");
+      node.setAttribute("data-kind", isError ? "error" : "info");
+    }
+  }
+
+  function loadDesk(delayMs) {
+    clearTimeout(desk.reloadTimer);
+    if (delayMs) { desk.reloadTimer = setTimeout(function () { loadDesk(0); }, delayMs); return; }
+    if (!desk.clinicId || !token) return;
+    var clinicId = desk.clinicId;
+    var date = desk.date;
+    desk.loading = true;
+    api("api/desk/clinics/" + encodeURIComponent(clinicId) + "/day" + (date ? "?date=" + encodeURIComponent(date) : ""))
+      .then(function (day) {
+        if (clinicId !== desk.clinicId) return;
+        desk.day = day;
+        desk.date = day.date;
+        desk.error = null;
+        var services = day.services || [];
+        if (!services.some(function (s) { return s.serviceId === desk.serviceId; })) {
+          desk.serviceId = services.length ? services[0].serviceId : null;
+        }
+        return loadSlots();
+      })
+      .catch(function (error) {
+        if (error.status === 401) return;
+        desk.error = "The day could not be read: " + error.message;
+      })
+      .finally(function () {
+        desk.loading = false;
+        if (route.view === "desk") renderDesk();
+      });
+  }
+
+  function loadSlots() {
+    if (!desk.serviceId || !desk.day) { desk.slots = null; return Promise.resolve(); }
+    var key = desk.clinicId + "|" + desk.serviceId + "|" + desk.day.date;
+    return api("api/desk/clinics/" + encodeURIComponent(desk.clinicId) + "/availability?serviceId="
+        + encodeURIComponent(desk.serviceId) + "&date=" + encodeURIComponent(desk.day.date))
+      .then(function (answer) { desk.slots = answer; desk.slotsKey = key; })
+      .catch(function (error) {
+        desk.slots = null;
+        if (error.status !== 401) desk.error = "Free times could not be read: " + error.message;
+      });
+  }
+
+  function onDeskSignal(versions) {
+    versions = versions || {};
+    if (route.view !== "desk" || !desk.clinicId) { desk.versions = versions; return; }
+    var was = desk.versions[desk.clinicId];
+    desk.versions = versions;
+    if (versions[desk.clinicId] !== was) {
+      loadDesk(0);
+      // booking-service applies the same unit event through its own intake: read once more a moment later
+      setTimeout(function () { if (route.view === "desk") loadDesk(0); }, 3000);
+    }
+  }
+
+  function serviceById(id) {
+    return ((desk.day && desk.day.services) || []).filter(function (s) { return s.serviceId === id; })[0] || null;
+  }
+
+  function resourceById(id) {
+    return ((desk.day && desk.day.resources) || []).filter(function (r) { return r.resourceId === id; })[0] || null;
+  }
+
+  function liveUnit(unitId) {
+    var found = null;
+    ((overview && overview.clinics) || []).forEach(function (clinic) {
+      (clinic.units || []).forEach(function (unit) { if (unit.unitId === unitId) found = unit; });
+    });
+    return found;
+  }
+
+  function unitStateOf(resource) {
+    if (!resource.unitId) return null;
+    var unit = liveUnit(resource.unitId);
+    return unit && unit.state ? unit.state : (resource.unitState || "UNKNOWN");
+  }
+
+  function clientLabel(booking) {
+    if (booking.clientName) return booking.clientName;
+    return desk.day && desk.day.namesShown ? "Client (name not found)" : "Client " + String(booking.clientId || "").slice(0, 8);
+  }
+
+  function deskPanel() {
+    var clinics = deskClinics();
+    if (!mayUseDesk()) {
+      return el("section", { className: "panel", "data-testid": "desk" }, [el("p", { text: "The desk is for clinic staff and operations." })]);
+    }
+    if (!route.clinicId || !clinics.some(function (c) { return c.clinicId === route.clinicId; })) {
+      if (clinics.length) {
+        location.replace("#/desk/" + encodeURIComponent(clinics[0].clinicId));
+        return el("section", { className: "panel", "data-testid": "desk" }, [el("p", { text: "Opening the desk…" })]);
+      }
+      return el("section", { className: "panel", "data-testid": "desk" }, [el("p", { text: "No clinic to show." })]);
+    }
+    if (desk.clinicId !== route.clinicId || desk.routeDate !== (route.date || null)) {
+      desk.clinicId = route.clinicId;
+      desk.routeDate = route.date || null;
+      desk.date = route.date || null;
+      desk.day = null;
+      desk.slots = null;
+      desk.moving = null;
+      desk.more = {};
+      loadDesk(0);
+    }
+    var day = desk.day;
+    var clinic = clinics.filter(function (c) { return c.clinicId === desk.clinicId; })[0];
+    byId("crumb").textContent = "› Desk · " + (clinic ? clinic.name : desk.clinicId);
+
+    var clinicSelect = el("select", { id: "desk-clinic", "data-testid": "desk-clinic" }, clinics.map(function (c) {
+      return el("option", { value: c.clinicId, selected: c.clinicId === desk.clinicId, text: c.name });
+    }));
+    clinicSelect.addEventListener("change", function () { location.hash = "#/desk/" + encodeURIComponent(clinicSelect.value); });
+    var dateInput = el("input", { id: "desk-date", type: "date", "data-testid": "desk-date", value: day ? day.date : (desk.date || "") });
+    dateInput.addEventListener("change", function () {
+      if (dateInput.value) location.hash = "#/desk/" + encodeURIComponent(desk.clinicId) + "/" + dateInput.value;
+    });
+    var services = (day && day.services) || [];
+    var serviceSelect = el("select", { id: "desk-service", "data-testid": "desk-service" }, services.map(function (s) {
+      return el("option", { value: s.serviceId, selected: s.serviceId === desk.serviceId,
+        text: s.name + " · " + s.durationMinutes + " min" + (s.bufferMinutes ? " + " + s.bufferMinutes + " min cleaning" : "") });
+    }));
+    serviceSelect.addEventListener("change", function () {
+      desk.serviceId = serviceSelect.value;
+      loadSlots().then(function () { renderDesk(); });
+    });
+    function dayButton(label, testid, days) {
+      return el("button", { type: "button", className: "secondary", "data-testid": testid, text: label,
+        onclick: function () {
+          var target = days === 0 ? "" : shiftDate(day ? day.date : desk.date, days);
+          location.hash = "#/desk/" + encodeURIComponent(desk.clinicId) + (target ? "/" + target : "");
+        } });
+    }
+    var toolbar = el("div", { className: "desk-toolbar" }, [
+      clinics.length > 1 ? el("label", null, ["Clinic ", clinicSelect]) : el("strong", { text: clinic ? clinic.name : desk.clinicId }),
+      el("div", { className: "desk-days", role: "group", "aria-label": "Day" }, [
+        dayButton("‹ Previous day", "desk-previous-day", -1),
+        el("label", null, ["Day ", dateInput]),
+        dayButton("Today", "desk-today", 0),
+        dayButton("Next day ›", "desk-next-day", 1)
+      ]),
+      el("label", null, ["Service ", serviceSelect]),
+      day ? el("span", { className: "note", text: "Times are " + day.timeZone + " local time." }) : null
+    ]);
+
+    var parts = [el("h2", { text: "Desk" }), toolbar];
+    if (day && !day.canWrite) {
+      parts.push(el("p", { className: "note", "data-testid": "desk-read-only",
+        text: "Read-only: operations see every desk; clinic staff book, check in and measure. Client names stay with the clinic's staff." }));
+    }
+    parts.push(el("p", { id: "desk-announce", className: "desk-announce" + (desk.messageIsError ? " error" : ""),
+      "data-testid": "desk-announce", "data-kind": desk.messageIsError ? "error" : "info", role: "status", "aria-live": "polite",
+      text: desk.message || "" }));
+    if (desk.moving) {
+      parts.push(el("div", { className: "notice", "data-testid": "desk-moving" }, [
+        "Choose a new time for " + clientLabel(desk.moving) + "'s booking. ",
+        el("button", { type: "button", className: "secondary", text: "Stop moving", onclick: function () {
+          desk.moving = null; announce("The booking was not moved."); renderDesk(); } })]));
+    }
+    if (desk.error) parts.push(el("p", { className: "notice error", role: "alert", text: desk.error }));
+    if (!day) {
+      parts.push(el("p", { className: "note", text: desk.loading || !desk.error ? "Reading the day…" : "" }));
+    } else {
+      parts.push(deskGrid(day));
+    }
+    return el("section", { className: "panel desk", "data-testid": "desk", "data-clinic-id": desk.clinicId,
+      "data-date": day ? day.date : "" }, parts);
+  }
+
+  function deskGrid(day) {
+    var nowMs = Date.now() + serverOffsetMs;
+    var service = serviceById(desk.serviceId);
+    var columns = (day.resources || []).map(function (resource) { return deskColumn(day, resource, service, nowMs); });
+    if (!columns.length) return el("p", { className: "note", text: "This clinic has no resources to book yet." });
+    var cancelled = (day.bookings || []).filter(function (b) { return b.status === "CANCELLED"; }).length;
+    return el("div", null, [
+      el("div", { className: "desk-grid", "data-testid": "desk-grid" }, columns),
+      cancelled ? el("p", { className: "note", "data-testid": "desk-cancelled", text: cancelled + " cancelled booking" + (cancelled === 1 ? "" : "s") + " this day (not shown)." }) : null
+    ]);
+  }
+
+  function deskColumn(day, resource, service, nowMs) {
+    var state = unitStateOf(resource);
+    var unavailable = state === "FAULTED" || state === "OFFLINE" || state === "UNKNOWN";
+    var headingId = "desk-col-" + resource.resourceId;
+    var entries = [];
+    (day.bookings || []).filter(function (b) { return b.resourceId === resource.resourceId && b.status !== "CANCELLED"; })
+      .forEach(function (booking) { entries.push({ at: Date.parse(booking.startsAt), node: bookingBlock(day, resource, booking, nowMs) }); });
+    var slotNote = null;
+    if (unavailable) {
+      slotNote = el("p", { className: "desk-unavailable", "data-testid": "desk-unavailable-" + resource.resourceId,
+        text: (state === "FAULTED" ? "Faulted" : state === "OFFLINE" ? "Offline" : "Not reporting")
+          + ": no new bookings are offered on this unit until it is well again." });
+    } else if (day.canWrite && service && service.resourceType === resource.type && desk.slots) {
+      var free = (desk.slots.slots || []).filter(function (slot) {
+        return slot.resourceIds.indexOf(resource.resourceId) >= 0 && Date.parse(slot.start) >= nowMs - 60000
+          && Date.parse(slot.start) < Date.parse(day.dayEnd);
+      });
+      var shown = desk.more[resource.resourceId] ? free.slice(0, SLOTS_SHOWN * 8) : free.slice(0, SLOTS_SHOWN);
+      shown.forEach(function (slot) {
+        var time = localTime(slot.start, day.timeZone);
+        var label = desk.moving ? "Move here: " + time : "Book " + time;
+        entries.push({ at: Date.parse(slot.start), node: el("li", { className: "desk-free" }, [
+          el("button", { type: "button", className: "desk-slot", "data-testid": "slot-" + resource.resourceId,
+            "data-start": slot.start, "data-focus-key": "slot-" + resource.resourceId + "-" + slot.start,
+            "aria-label": label + " on " + resource.name + ", " + service.name,
+            text: label, onclick: function () { chooseSlot(resource, slot); } })]) });
+      });
+      if (free.length > shown.length) {
+        slotNote = el("button", { type: "button", className: "secondary", "data-testid": "desk-more-" + resource.resourceId,
+          text: "Show later free times", onclick: function () { desk.more[resource.resourceId] = true; renderDesk(); } });
+      } else if (!free.length) {
+        slotNote = el("p", { className: "note", text: "No free time left for this service on this day." });
+      }
+    }
+    entries.sort(function (a, b) { return a.at - b.at; });
+    var kind = RESOURCE_LABELS[resource.type] || resource.type;
+    return el("section", { className: "desk-column", "data-testid": "desk-column-" + resource.resourceId,
+      "data-resource-id": resource.resourceId, "data-unit-state": state || "", "aria-labelledby": headingId }, [
+      el("h3", { id: headingId, className: "desk-column-head" }, [
+        el("span", { text: resource.name }),
+        el("span", { className: "desk-kind", text: kind }),
+        state ? badge(state) : null
+      ]),
+      entries.length ? el("ol", { className: "desk-entries", "aria-label": resource.name + ", " + day.date },
+        entries.map(function (e) { return e.node; })) : el("p", { className: "note", text: "Nothing booked." }),
+      slotNote
+    ]);
+  }
+
+  function bookingBlock(day, resource, booking, nowMs) {
+    var service = serviceById(booking.serviceId);
+    var name = clientLabel(booking);
+    var status = booking.status;
+    var unit = resource.unitId ? liveUnit(resource.unitId) : null;
+    var running = unit && unit.state === "IN_SESSION" && unit.session && unit.session.bookingId === booking.bookingId
+      ? unit.session : null;
+    if (running && (status === "CHECKED_IN" || status === "BOOKED")) status = "IN_SESSION";
+    var time = localTime(booking.startsAt, day.timeZone) + "–" + localTime(booking.endsAt, day.timeZone);
+    var minutes = Math.max(1, Math.round((Date.parse(booking.endsAt) - Date.parse(booking.startsAt)) / 60000));
+    var buffer = Math.round((Date.parse(booking.heldUntil) - Date.parse(booking.endsAt)) / 60000);
+    var children = [
+      el("div", { className: "desk-block-time", text: time }),
+      el("div", { className: "desk-block-client", "data-testid": "booking-client", text: name }),
+      el("div", { className: "desk-block-service", text: service ? service.name : booking.serviceId }),
+      el("div", { className: "desk-block-status" }, [el("span", { className: "badge booking-" + status, "data-testid": "booking-status",
+        text: BOOKING_LABELS[status] || status })])
+    ];
+    if (running) {
+      children.push(el("div", { className: "desk-clock session-clock", "data-testid": "booking-clock",
+        "data-unit-id": resource.unitId, text: sessionClock(running, Date.now()) }));
+    }
+    if (status === "COMPLETED" && booking.sessionOutcome === "ABORTED") {
+      children.push(el("div", { className: "note", text: "The unit stopped early (" + (booking.abortReason || "aborted") + ")." }));
+    }
+    if (buffer > 0) {
+      children.push(el("div", { className: "desk-buffer", "data-testid": "booking-buffer",
+        text: "Cleaning until " + localTime(booking.heldUntil, day.timeZone) + " (" + buffer + " min)" }));
+    }
+    if (day.canWrite) {
+      var actions = [];
+      function action(label, testid, handler) {
+        actions.push(el("button", { type: "button", "data-testid": testid, "data-focus-key": testid + "-" + booking.bookingId,
+          "aria-label": label + ": " + name + ", " + time, text: label, onclick: handler }));
+      }
+      if (booking.status === "BOOKED") {
+        action("Check in", "check-in", function () { checkIn(booking); });
+        action("Reschedule", "reschedule", function () { startMoving(booking); });
+        action("Cancel", "cancel", function () { openCancel(booking); });
+      }
+      if (booking.status === "CHECKED_IN" && !resource.unitId) action("Complete", "complete", function () { completeBooking(booking); });
+      if (["CHECKED_IN", "IN_SESSION", "COMPLETED"].indexOf(booking.status) >= 0) {
+        action("Measure", "measure", function () { openMeasure(booking); });
+      }
+      if (actions.length) children.push(el("div", { className: "desk-actions" }, actions));
+    }
+    return el("li", { className: "desk-block booking-" + status, "data-testid": "booking-" + booking.bookingId,
+      "data-booking-id": booking.bookingId, "data-status": status, "data-client-id": booking.clientId,
+      style: "min-height:" + Math.min(220, 56 + minutes * 2) + "px" }, children);
+  }
+
+  // --- actions on a booking ---
+
+  function afterChange(text) {
+    announce(text, false);
+    loadDesk(0);
+  }
+
+  function failed(prefix, error) {
+    if (error.status === 401) return;
+    announce(prefix + " " + error.message, true);
+    renderDesk();
+  }
+
+  function checkIn(booking) {
+    announce("Checking " + clientLabel(booking) + " in…");
+    api("api/desk/bookings/" + encodeURIComponent(booking.bookingId) + "/check-in", { method: "POST", body: {} })
+      .then(function () {
+        var resource = resourceById(booking.resourceId);
+        afterChange(clientLabel(booking) + " is checked in" + (resource && resource.unitId ? "; " + resource.name + " is starting the session." : "."));
+      })
+      .catch(function (error) { failed("Check-in refused, the booking stays booked:", error); });
+  }
+
+  function completeBooking(booking) {
+    api("api/desk/bookings/" + encodeURIComponent(booking.bookingId) + "/complete", { method: "POST", body: {} })
+      .then(function () { afterChange(clientLabel(booking) + "'s booking is completed."); })
+      .catch(function (error) { failed("Not completed:", error); });
+  }
+
+  function startMoving(booking) {
+    desk.moving = booking;
+    if (desk.serviceId !== booking.serviceId) {
+      desk.serviceId = booking.serviceId;
+      loadSlots().then(renderDesk);
+    }
+    announce("Choose a new time for " + clientLabel(booking) + ": the free times now say “Move here”.");
+    renderDesk();
+    var first = document.querySelector(".desk-slot");
+    if (first) first.focus();
+  }
+
+  function chooseSlot(resource, slot) {
+    if (desk.moving) {
+      var booking = desk.moving;
+      api("api/desk/bookings/" + encodeURIComponent(booking.bookingId) + "/reschedule", { method: "POST",
+        body: { clinicId: desk.clinicId, serviceId: booking.serviceId, startsAt: slot.start, resourceId: resource.resourceId } })
+        .then(function () {
+          desk.moving = null;
+          afterChange(clientLabel(booking) + "'s booking moved to " + localTime(slot.start, desk.day.timeZone) + " on " + resource.name + ".");
+        })
+        .catch(function (error) { failed("Not moved:", error); loadDesk(0); });
+      return;
+    }
+    openBooking(resource, slot);
+  }
+
+  // --- the dialog (booking, cancel, measurements) ---
+
+  function dialogNode() { return byId("desk-dialog"); }
+
+  function openDialog(kind, state) {
+    dialog.kind = kind;
+    dialog.state = state;
+    dialog.returnFocus = document.activeElement && document.activeElement.getAttribute
+      ? document.activeElement.getAttribute("data-focus-key") : null;
+    renderDialog();
+    var node = dialogNode();
+    if (!node.open) node.showModal();
+    var first = node.querySelector("[autofocus], input, select, button");
+    if (first) first.focus();
+  }
+
+  function closeDialog() {
+    var node = dialogNode();
+    if (node.open) node.close();
+    dialog.kind = null;
+    dialog.state = null;
+  }
+
+  function renderDialog() {
+    var node = dialogNode();
+    var body = dialog.kind === "book" ? bookingDialog(dialog.state)
+      : dialog.kind === "cancel" ? cancelDialog(dialog.state)
+      : dialog.kind === "measure" ? measureDialog(dialog.state) : [];
+    node.replaceChildren.apply(node, body);
+  }
+
+  function dialogError(state) {
+    return el("p", { className: "desk-error", id: "desk-dialog-error", "data-testid": "dialog-error", role: "alert",
+      text: state.error || "" });
+  }
+
+  function closeButton(label) {
+    return el("button", { type: "button", className: "secondary", "data-testid": "dialog-close", text: label || "Close",
+      onclick: function () { closeDialog(); } });
+  }
+
+  // Booking: slot, then client, then screening (compression), then confirm.
+  function openBooking(resource, slot) {
+    var service = serviceById(desk.serviceId);
+    openDialog("book", { step: "client", resource: resource, slot: slot, service: service, clients: null, query: "",
+      client: null, screening: null, error: null, nextSlots: null, answers: {} });
+    api("api/desk/clinics/" + encodeURIComponent(desk.clinicId) + "/clients")
+      .then(function (clients) { if (dialog.kind === "book") { dialog.state.clients = clients || []; renderBookingKeepFocus(); } })
+      .catch(function (error) { if (dialog.kind === "book") { dialog.state.error = "Clients could not be read: " + error.message; renderDialog(); } });
+  }
+
+  function renderBookingKeepFocus() {
+    var active = document.activeElement;
+    var id = active && active.id;
+    var caret = active && active.selectionStart;
+    renderDialog();
+    if (id && byId(id)) {
+      byId(id).focus();
+      if (caret !== null && caret !== undefined && byId(id).setSelectionRange) byId(id).setSelectionRange(caret, caret);
+    }
+  }
+
+  function slotSummary(state) {
+    return state.service.name + " · " + state.resource.name + " · " + localDay(state.slot.start, desk.day.timeZone) + " "
+      + localTime(state.slot.start, desk.day.timeZone) + "–" + localTime(state.slot.end, desk.day.timeZone);
+  }
+
+  function bookingDialog(state) {
+    var parts = [el("h2", { id: "desk-dialog-title", text: "New booking" }),
+      el("p", { className: "desk-summary", "data-testid": "dialog-summary", text: slotSummary(state) })];
+    if (state.step === "client") {
+      var search = el("input", { id: "desk-client-search", "data-testid": "client-search", type: "search", value: state.query,
+        autocomplete: "off", "aria-describedby": "desk-client-hint" });
+      search.addEventListener("input", function () { state.query = search.value; renderBookingKeepFocus(); });
+      var matches = (state.clients || []).filter(function (c) {
+        return !state.query || String(c.displayName).toLowerCase().indexOf(state.query.toLowerCase()) >= 0;
+      }).slice(0, 8);
+      parts.push(el("div", { className: "desk-field" }, [el("label", { for: "desk-client-search", text: "Find a client by name" }), search,
+        el("span", { id: "desk-client-hint", className: "note", text: state.clients === null ? "Reading the clinic's clients…"
+          : matches.length + " matching client" + (matches.length === 1 ? "" : "s") + " shown." })]));
+      if (matches.length) {
+        parts.push(el("ul", { className: "desk-choices", "aria-label": "Matching clients" }, matches.map(function (c) {
+          return el("li", null, [el("button", { type: "button", "data-testid": "choose-client", text: "Choose " + c.displayName,
+            onclick: function () { chooseClient(state, c); } })]);
+        })));
+      }
+      // Bound to the dialog's state: the client list arriving while someone types redraws the dialog, never their text.
+      var name = el("input", { id: "desk-new-name", "data-testid": "new-client-name", maxlength: "100", autocomplete: "off",
+        value: state.newName || "" });
+      var contact = el("input", { id: "desk-new-contact", "data-testid": "new-client-contact", maxlength: "200", autocomplete: "off",
+        value: state.newContact || "" });
+      name.addEventListener("input", function () { state.newName = name.value; });
+      contact.addEventListener("input", function () { state.newContact = contact.value; });
+      var form = el("form", { className: "desk-new-client", "aria-labelledby": "desk-new-client-title" }, [
+        el("h3", { id: "desk-new-client-title", text: "Or a new client" }),
+        el("div", { className: "desk-field" }, [el("label", { for: "desk-new-name", text: "Name" }), name]),
+        el("div", { className: "desk-field" }, [el("label", { for: "desk-new-contact", text: "Contact (optional)" }), contact]),
+        el("button", { type: "submit", "data-testid": "create-client", text: "Create client" })
+      ]);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (!name.value.trim()) { state.error = "Give the client's name."; renderDialog(); byId("desk-new-name").focus(); return; }
+        api("api/desk/clinics/" + encodeURIComponent(desk.clinicId) + "/clients", { method: "POST",
+          body: { displayName: name.value.trim(), contact: contact.value.trim() || null } })
+          .then(function (client) { chooseClient(state, client); })
+          .catch(function (error) { state.error = "The client was not created: " + error.message; renderDialog(); });
+      });
+      parts.push(form);
+    } else if (state.step === "screening") {
+      parts.push(el("p", { "data-testid": "dialog-client", text: "Client: " + state.client.displayName }));
+      parts.push(screeningForm(state));
+    } else if (state.step === "confirm") {
+      parts.push(el("p", { "data-testid": "dialog-client", text: "Client: " + state.client.displayName }));
+      if (state.screening) {
+        parts.push(el("p", { className: "note", text: "Screening of " + localDay(state.screening.screenedAt, desk.day.timeZone)
+          + " on file: no contraindication; valid until " + localDay(state.screening.validUntil, desk.day.timeZone) + "." }));
+      }
+      parts.push(el("button", { type: "button", "data-testid": "confirm-booking", autofocus: true, text: "Confirm booking",
+        onclick: function () { confirmBooking(state); } }));
+    }
+    parts.push(dialogError(state));
+    if (state.nextSlots) {
+      parts.push(state.nextSlots.length ? el("ul", { className: "desk-choices", "data-testid": "next-slots", "aria-label": "Next free times" },
+        state.nextSlots.map(function (slot) {
+          var resource = resourceById(slot.resourceIds[0]) || state.resource;
+          return el("li", null, [el("button", { type: "button", "data-testid": "next-slot", "data-start": slot.start,
+            text: "Book " + localTime(slot.start, desk.day.timeZone) + " on " + resource.name + " instead",
+            onclick: function () { state.slot = slot; state.resource = resource; state.nextSlots = null; state.error = null;
+              state.step = "confirm"; renderDialog(); var b = dialogNode().querySelector("[data-testid=confirm-booking]"); if (b) b.focus(); } })]);
+        })) : null);
+    }
+    parts.push(el("div", { className: "desk-actions" }, [closeButton("Close without booking")]));
+    return parts;
+  }
+
+  function chooseClient(state, client) {
+    state.client = client;
+    state.error = null;
+    if (state.service.resourceType !== "BOOT_UNIT") { state.step = "confirm"; renderDialog(); focusFirst(); return; }
+    api("api/desk/clients/" + encodeURIComponent(client.clientId) + "/screenings")
+      .then(function (screenings) {
+        var latest = (screenings || [])[0] || null;
+        var valid = latest && latest.clear && Date.parse(latest.validUntil) > Date.parse(state.slot.start);
+        state.screening = valid ? latest : null;
+        state.previous = latest;
+        state.step = valid ? "confirm" : "screening";
+        renderDialog();
+        focusFirst();
+      })
+      .catch(function (error) { state.error = "The screening could not be read: " + error.message; renderDialog(); });
+  }
+
+  function focusFirst() {
+    var node = dialogNode().querySelector("[autofocus], fieldset input, button[data-testid=confirm-booking], input, button");
+    if (node) node.focus();
+  }
+
+  function screeningForm(state) {
+    var positives = CONTRAINDICATIONS.filter(function (c) { return state.answers[c[0]]; });
+    var why = state.previous && !state.previous.clear ? "The last screening recorded a contraindication; ask again."
+      : state.previous ? "The last screening has lapsed; ask again." : "No screening on file yet.";
+    var boxes = CONTRAINDICATIONS.map(function (c) {
+      var box = el("input", { type: "checkbox", id: "desk-ci-" + c[0], "data-testid": "screening-" + c[0], checked: !!state.answers[c[0]] });
+      box.addEventListener("change", function () { state.answers[c[0]] = box.checked; renderBookingKeepFocus(); });
+      return el("div", { className: "desk-check" }, [box, el("label", { for: "desk-ci-" + c[0], text: c[1] })]);
+    });
+    var rule = positives.length
+      ? "Compression must not be given with " + positives.map(function (c) { return c[1].toLowerCase(); }).join(", ")
+        + ": squeezing the legs could move a clot or worsen the condition. Booking will refuse this compression session; "
+        + "offer a massage instead, or book once the client's doctor has cleared them and a new screening says no to every question."
+      : "Tick only what the client says applies. Any yes blocks compression sessions.";
+    var form = el("form", { "aria-labelledby": "desk-screening-title" }, [
+      el("fieldset", null, [el("legend", { id: "desk-screening-title", text: "Contraindication screening: does the client have any of these?" })].concat(boxes)),
+      el("p", { className: positives.length ? "desk-rule blocked" : "desk-rule", "data-testid": "screening-rule", "aria-live": "polite", text: rule }),
+      el("p", { className: "note", text: why }),
+      el("button", { type: "submit", "data-testid": "save-screening", text: "Save screening" })
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var answers = {};
+      CONTRAINDICATIONS.forEach(function (c) { answers[c[0]] = !!state.answers[c[0]]; });
+      api("api/desk/clients/" + encodeURIComponent(state.client.clientId) + "/screenings", { method: "POST", body: { answers: answers } })
+        .then(function (screening) {
+          state.previous = screening;
+          if (screening.clear) { state.screening = screening; state.step = "confirm"; state.error = null; }
+          else { state.error = "Screening saved. " + rule; }
+          renderDialog();
+          focusFirst();
+        })
+        .catch(function (error) { state.error = "The screening was not saved: " + error.message; renderDialog(); });
+    });
+    return form;
+  }
+
+  function confirmBooking(state) {
+    state.error = null;
+    api("api/desk/bookings", { method: "POST", body: { clinicId: desk.clinicId, serviceId: state.service.serviceId,
+      clientId: state.client.clientId, startsAt: state.slot.start, resourceId: state.resource.resourceId } })
+      .then(function (booking) {
+        closeDialog();
+        afterChange("Booked " + state.client.displayName + " at " + localTime(booking.startsAt, desk.day.timeZone) + " on "
+          + state.resource.name + ".");
+      })
+      .catch(function (error) {
+        state.error = error.message;
+        state.nextSlots = error.body && error.body.nextSlots ? error.body.nextSlots : null;
+        renderDialog();
+        var first = dialogNode().querySelector("[data-testid=next-slot]") || dialogNode().querySelector("[data-testid=dialog-close]");
+        if (first) first.focus();
+        loadDesk(0);
+      });
+  }
+
+  function openCancel(booking) {
+    var hours = desk.day.cancellationWindowHours;
+    var left = (Date.parse(booking.startsAt) - (Date.now() + serverOffsetMs)) / 3600000;
+    openDialog("cancel", { booking: booking, hours: hours, late: left < hours, error: null });
+  }
+
+  function cancelDialog(state) {
+    var b = state.booking;
+    return [el("h2", { id: "desk-dialog-title", text: "Cancel this booking?" }),
+      el("p", { className: "desk-summary", text: clientLabel(b) + " · " + localDay(b.startsAt, desk.day.timeZone) + " " + localTime(b.startsAt, desk.day.timeZone) }),
+      el("p", { "data-testid": "cancel-rule", text: "A cancellation less than " + state.hours + " hours before the start is late (inside the window). "
+        + (state.late ? "This one starts within " + state.hours + " hours, so it will be recorded as late." : "This one is earlier than that, so it is not late.") }),
+      dialogError(state),
+      el("div", { className: "desk-actions" }, [
+        el("button", { type: "button", className: "danger", "data-testid": "confirm-cancel", text: "Cancel the booking",
+          onclick: function () {
+            api("api/desk/bookings/" + encodeURIComponent(b.bookingId) + "/cancel", { method: "POST", body: {} })
+              .then(function (answer) {
+                closeDialog();
+                afterChange(clientLabel(b) + "'s booking is cancelled" + (answer.cancellation === "INSIDE_WINDOW" ? " (late)." : "."));
+              })
+              .catch(function (error) { state.error = "Not cancelled: " + error.message; renderDialog(); });
+          } }),
+        closeButton("Keep the booking")])];
+  }
+
+  // --- measurements ---
+
+  function openMeasure(booking) {
+    openDialog("measure", { booking: booking, method: "CIRCUMFERENCES", interval: "4", legs: { LEFT: true, RIGHT: true },
+      values: { LEFT: { before: "", after: "" }, RIGHT: { before: "", after: "" } }, error: null, result: null });
+  }
+
+  function numbers(text) {
+    return String(text || "").split(/[\s,;]+/).filter(function (t) { return t !== ""; }).map(function (t) { return Number(t); });
+  }
+
+  /** The same rules as telemetry-service's POST /outcomes, so the form says what is wrong before sending. */
+  function validateMeasurements(state) {
+    var legs = Object.keys(state.legs).filter(function (leg) { return state.legs[leg]; });
+    if (!legs.length) return "Mark the leg or legs measured.";
+    if (state.method === "CIRCUMFERENCES") {
+      var interval = Number(state.interval);
+      if (!(interval >= 1 && interval <= 20)) return "The interval from the ankle must be between 1 and 20 cm.";
+    }
+    var problems = null;
+    legs.forEach(function (leg) {
+      if (problems) return;
+      var name = leg === "LEFT" ? "left" : "right";
+      ["before", "after"].forEach(function (when) {
+        if (problems) return;
+        var values = numbers(state.values[leg][when]);
+        if (values.some(isNaN)) { problems = "The " + name + " leg " + when + ": only numbers in cm."; return; }
+        if (state.method === "FIGURE_OF_EIGHT") {
+          if (values.length !== 1) problems = "The " + name + " leg " + when + ": one figure-of-eight measure.";
+          else if (!(values[0] >= 30 && values[0] <= 100)) problems = "The " + name + " leg " + when + ": a figure-of-eight measure is between 30 and 100 cm.";
+        } else if (values.length < 2) {
+          problems = "The " + name + " leg " + when + ": at least two sites, from the ankle up.";
+        } else if (values.some(function (v) { return !(v >= 10 && v <= 150); })) {
+          problems = "The " + name + " leg " + when + ": a leg circumference is between 10 and 150 cm.";
+        }
+      });
+      if (!problems && state.method === "CIRCUMFERENCES"
+        && numbers(state.values[leg].before).length !== numbers(state.values[leg].after).length) {
+        problems = "The " + name + " leg: measure the same sites before and after.";
+      }
+    });
+    return problems;
+  }
+
+  function measureDialog(state) {
+    var b = state.booking;
+    var parts = [el("h2", { id: "desk-dialog-title", text: "Measurements" }),
+      el("p", { className: "desk-summary", text: clientLabel(b) + " · " + localTime(b.startsAt, desk.day.timeZone) })];
+    if (state.result) {
+      var o = state.result;
+      var unit = o.unit || (o.method === "FIGURE_OF_EIGHT" ? "cm" : "mL");
+      parts.push(el("table", { className: "desk-result", "data-testid": "measure-result" }, [
+        el("caption", { text: "Change per leg (" + unit + ")" }),
+        el("thead", null, [el("tr", null, ["Leg", "Before", "After", "Change", "Beyond measurement error"].map(function (h) {
+          return el("th", { scope: "col", text: h }); }))]),
+        el("tbody", null, (o.legs || []).map(function (leg) {
+          return el("tr", { "data-testid": "measure-leg-" + leg.leg }, [
+            el("th", { scope: "row", text: leg.leg === "LEFT" ? "Left" : "Right" }),
+            el("td", { text: fmtNumber(leg.before) }), el("td", { text: fmtNumber(leg.after) }),
+            el("td", { text: fmtNumber(leg.change) + (leg.changePercent === null || leg.changePercent === undefined ? "" : " (" + fmtNumber(leg.changePercent) + " %)") }),
+            el("td", { "data-testid": "measure-meaningful", text: leg.meaningful ? "Yes" : "No, within measurement error" })]);
+        }))]));
+      parts.push(el("p", { className: "note", text: o.method === "FIGURE_OF_EIGHT"
+        ? "A figure-of-eight change counts beyond measurement error above 0.5 cm."
+        : "A volume change counts beyond measurement error above 3.8 %." }));
+      parts.push(el("div", { className: "desk-actions" }, [closeButton("Done")]));
+      return parts;
+    }
+    var method = el("select", { id: "desk-method", "data-testid": "measure-method" }, [
+      el("option", { value: "CIRCUMFERENCES", selected: state.method === "CIRCUMFERENCES", text: "Circumferences up the leg" }),
+      el("option", { value: "FIGURE_OF_EIGHT", selected: state.method === "FIGURE_OF_EIGHT", text: "Figure-of-eight at the ankle" })]);
+    method.addEventListener("change", function () { state.method = method.value; renderBookingKeepFocus(); });
+    var interval = el("input", { id: "desk-interval", "data-testid": "measure-interval", type: "number", min: "1", max: "20", step: "0.5", value: state.interval });
+    interval.addEventListener("input", function () { state.interval = interval.value; });
+    var legBoxes = ["LEFT", "RIGHT"].map(function (leg) {
+      var box = el("input", { type: "checkbox", id: "desk-leg-" + leg, "data-testid": "measure-leg-" + leg + "-on", checked: !!state.legs[leg] });
+      box.addEventListener("change", function () { state.legs[leg] = box.checked; renderBookingKeepFocus(); });
+      return el("div", { className: "desk-check" }, [box, el("label", { for: "desk-leg-" + leg, text: leg === "LEFT" ? "Left leg" : "Right leg" })]);
+    });
+    var hint = state.method === "FIGURE_OF_EIGHT" ? "One measure in cm (30-100)." : "cm from the ankle up, one per site, separated by spaces (10-150 each).";
+    var fields = [];
+    ["LEFT", "RIGHT"].filter(function (leg) { return state.legs[leg]; }).forEach(function (leg) {
+      ["before", "after"].forEach(function (when) {
+        var id = "desk-" + leg + "-" + when;
+        var input = el("input", { id: id, "data-testid": "measure-" + leg + "-" + when, inputmode: "decimal", autocomplete: "off",
+          value: state.values[leg][when], "aria-describedby": "desk-measure-hint" });
+        input.addEventListener("input", function () { state.values[leg][when] = input.value; });
+        fields.push(el("div", { className: "desk-field" }, [el("label", { for: id,
+          text: (leg === "LEFT" ? "Left" : "Right") + " leg, " + when + " the session" }), input]));
+      });
+    });
+    var form = el("form", { "aria-labelledby": "desk-dialog-title" }, [
+      el("div", { className: "desk-field" }, [el("label", { for: "desk-method", text: "Method" }), method]),
+      state.method === "CIRCUMFERENCES" ? el("div", { className: "desk-field" }, [el("label", { for: "desk-interval", text: "Interval between sites (cm)" }), interval]) : null,
+      el("fieldset", null, [el("legend", { text: "Legs measured (the affected leg or legs)" })].concat(legBoxes)),
+      el("p", { id: "desk-measure-hint", className: "note", text: hint })
+    ].concat(fields).concat([dialogError(state),
+      el("div", { className: "desk-actions" }, [el("button", { type: "submit", "data-testid": "save-measurements", text: "Save measurements" }), closeButton("Close")])]));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var problem = validateMeasurements(state);
+      if (problem) { state.error = problem; renderDialog(); var err = byId("desk-dialog-error"); if (err) err.focus(); return; }
+      var legs = { before: {}, after: {} };
+      Object.keys(state.legs).filter(function (leg) { return state.legs[leg]; }).forEach(function (leg) {
+        legs.before[leg] = numbers(state.values[leg].before);
+        legs.after[leg] = numbers(state.values[leg].after);
+      });
+      var body = { clientId: b.clientId, clinicId: desk.clinicId, bookingId: b.bookingId, sessionId: b.sessionId || null,
+        method: state.method, intervalCm: state.method === "CIRCUMFERENCES" ? Number(state.interval) : null,
+        before: { legs: legs.before }, after: { legs: legs.after } };
+      api("api/desk/outcomes", { method: "POST", body: body })
+        .then(function (outcome) {
+          state.result = outcome;
+          state.error = null;
+          outcomes = {};
+          renderDialog();
+          announce("Measurements saved for " + clientLabel(b) + ".");
+          var done = dialogNode().querySelector("[data-testid=dialog-close]");
+          if (done) done.focus();
+        })
+        .catch(function (error) { state.error = "Not saved: " + error.message; renderDialog(); });
+    });
+    parts.push(form);
+    return parts;
+  }
+
+  function fmtNumber(value) {
+    if (value === null || value === undefined) return "–";
+    return Math.abs(value) >= 100 ? String(Math.round(value)) : (Math.round(value * 10) / 10).toString();
+  }
+
+  /** Redraws the desk in place and gives the keyboard focus back to the same control where it still exists. */
+  function renderDesk() {
+    if (route.view !== "desk" || !overview) return;
+    var active = document.activeElement;
+    var key = active && active.getAttribute ? active.getAttribute("data-focus-key") || (active.id && byId("view").contains(active) ? "#" + active.id : null) : null;
+    byId("view").replaceChildren(deskPanel());
+    if (key) {
+      var again = key.charAt(0) === "#" ? byId(key.slice(1)) : document.querySelector('[data-focus-key="' + CSS.escape(key) + '"]');
+      if (again) again.focus();
+    }
+  }
+
   // ---------- start ----------
 
   function start() {
     byId("sign-in-form").addEventListener("submit", signIn);
     byId("sign-out").addEventListener("click", function () { signOut("You signed out."); });
     window.addEventListener("hashchange", onRoute);
+    dialogNode().addEventListener("close", function () {
+      dialog.kind = null;
+      dialog.state = null;
+      var back = dialog.returnFocus && document.querySelector('[data-focus-key="' + CSS.escape(dialog.returnFocus) + '"]');
+      if (back) back.focus();
+    });
     setInterval(showFreshness, 5000);
     setInterval(refreshClocks, 1000);
     api("api/page-config")

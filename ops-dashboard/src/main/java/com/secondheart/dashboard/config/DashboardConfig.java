@@ -30,6 +30,27 @@ public interface DashboardConfig {
     /** The live stream to the browser and the fleet topics behind it. */
     Live live();
 
+    /** The front desk (the Desk view): booking, check-in and measurements through booking and telemetry. */
+    Desk desk();
+
+    interface Desk {
+
+        /**
+         * Booking-service's {@code sh.booking.cancellation-window}, so the desk can say before a cancel whether it will
+         * count as late; booking-service alone decides, and its answer is what the booking then shows.
+         */
+        @WithDefault("24h")
+        Duration cancellationWindow();
+
+        /** One call the desk makes on the person's behalf; a check-in waits for the gateway, so longer than a poll. */
+        @WithDefault("10s")
+        Duration callTimeout();
+
+        /** How many next free starts a "slot taken" answer offers. */
+        @WithDefault("3")
+        int nextSlotsOffered();
+    }
+
     interface SignIn {
 
         /**

@@ -27,6 +27,7 @@ import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.ShutdownEvent;
 import org.jboss.logging.Logger;
 
+import com.secondheart.protocol.device.EventType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -72,6 +73,7 @@ public class LiveFleet {
     private final Map<String, LiveState> liveStates = new ConcurrentHashMap<>();
     private final Map<String, Deque<PressureSample>> pressures = new ConcurrentHashMap<>();
     private final Set<String> failuresLogged = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> deskVersions = new ConcurrentHashMap<>();
     private final Counter renderFailures;
     private final Counter pressuresDropped;
     private volatile Overview polled;
@@ -122,6 +124,11 @@ public class LiveFleet {
     public void onEvent(FleetEvent event) {
         if (sessions.onEvent(event)) {
             emit(Picture.OVERVIEW);
+        }
+        // A session starting or ending moves a booking on (booking-service applies the same event): desks re-read.
+        var type = event.event().type();
+        if (type == EventType.SESSION_STARTED || type == EventType.SESSION_COMPLETED || type == EventType.SESSION_ABORTED) {
+            deskChanged(event.clinicId());
         }
         if (knows(event.event().unitId()) && alarms.onEvent(event)) {
             emit(Picture.ALARMS);
@@ -274,6 +281,27 @@ public class LiveFleet {
         emit(Picture.ALARMS);
     }
 
+    /**
+     * A desk booked, moved, cancelled, checked in or completed something at this clinic: every open Desk view of it
+     * reads its day again (the message names clinics and counters only, so it tells another clinic nothing).
+     */
+    public void deskChanged(String clinicId) {
+        if (clinicId != null) {
+            deskVersions.merge(clinicId, 1L, Long::sum);
+            emit(Picture.DESK);
+        }
+    }
+
+    private Map<String, Long> deskVersions(ClinicScope scope) {
+        var visible = new java.util.TreeMap<String, Long>();
+        deskVersions.forEach((clinicId, version) -> {
+            if (scope.allows(clinicId)) {
+                visible.put(clinicId, version);
+            }
+        });
+        return visible;
+    }
+
     /** What a new viewer gets first: every picture, and the pressures its clinic page would have drawn so far. */
     private void snapshotInto(Viewer viewer) {
         viewer.queue.offer(Picture.OVERVIEW);
@@ -296,6 +324,7 @@ public class LiveFleet {
         return switch (waiting.picture()) {
             case ALARMS -> List.of(new LiveMessage(LiveMessage.ALARMS, alarms.list(scope)));
             case TODAY -> List.of(new LiveMessage(LiveMessage.TODAY, today.days(scope::allows)));
+            case DESK -> List.of(new LiveMessage(LiveMessage.DESK, deskVersions(scope)));
             case HEARTBEAT -> List.of(new LiveMessage(LiveMessage.HEARTBEAT, clock.instant()));
             case OVERVIEW -> {
                 var overview = current();

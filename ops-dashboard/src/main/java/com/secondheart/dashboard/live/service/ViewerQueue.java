@@ -23,7 +23,7 @@ import java.util.LinkedHashSet;
 public final class ViewerQueue {
 
     /** The kinds of whole picture a stream sends; each waits at most once. */
-    public enum Picture { OVERVIEW, ALARMS, TODAY, HEARTBEAT }
+    public enum Picture { OVERVIEW, ALARMS, TODAY, DESK, HEARTBEAT }
 
     /** One thing to send next: a picture to render now, or a pressure sample. */
     public record Next(Picture picture, PressureSample pressure) {

@@ -171,6 +171,11 @@ class OverviewServiceTest {
             }
 
             @Override
+            public Desk desk() {
+                throw new UnsupportedOperationException("not used by the overview");
+            }
+
+            @Override
             public SignIn signIn() {
                 throw new UnsupportedOperationException("not used by the overview");
             }

@@ -1,0 +1,146 @@
+package com.secondheart.dashboard.desk;
+
+import com.secondheart.dashboard.overview.client.InjectUpstreams;
+import com.secondheart.dashboard.overview.client.StubServer;
+import com.secondheart.dashboard.overview.client.UpstreamStubs;
+import com.secondheart.dashboard.overview.client.Upstreams;
+import com.secondheart.testsupport.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The desk's API against stand-ins for booking and telemetry: it acts with the person's own token, shows client names
+ * to the clinic's staff only, keeps operations read-only and other clinics out, and turns booking's exclusion-constraint
+ * 409 into plain words with the next free starts.
+ */
+@QuarkusTest
+@WithTestResource(UpstreamStubs.class)
+class DeskEndpointTest {
+
+    private static final String RESOURCES = """
+            [{"resourceId":"boots-h1","clinicId":"clinic-harbour","type":"BOOT_UNIT","name":"Boots 1","unitId":"unit-h1"},
+             {"resourceId":"room-1","clinicId":"clinic-harbour","type":"MASSAGE_ROOM","name":"Room 1","unitId":null}]""";
+    private static final String SERVICES = """
+            [{"serviceId":"comp20","name":"Compression 20","resourceType":"BOOT_UNIT","durationMinutes":20,"bufferMinutes":5},
+             {"serviceId":"lift","name":"Lift repair","resourceType":"ELEVATOR","durationMinutes":20,"bufferMinutes":0}]""";
+    private static final String BOOKINGS = """
+            [{"bookingId":"b-1","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
+              "startsAt":"2026-12-02T10:00:00Z","endsAt":"2026-12-02T10:20:00Z","heldUntil":"2026-12-02T10:25:00Z","status":"BOOKED"},
+             {"bookingId":"b-far","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
+              "startsAt":"2026-12-03T10:00:00Z","endsAt":"2026-12-03T10:20:00Z","heldUntil":"2026-12-03T10:25:00Z","status":"BOOKED"}]""";
+    private static final String CLIENTS = """
+            [{"clientId":"c-1","clinicId":"clinic-harbour","displayName":"Ada Lovelace"}]""";
+
+    @InjectUpstreams
+    Upstreams upstreams;
+
+    @BeforeEach
+    void serveHarboursDay() {
+        upstreams.serveStandardFleet();
+        var booking = upstreams.booking();
+        booking.json("/clinics/clinic-harbour", """
+                {"clinicId":"clinic-harbour","name":"Harbour Physio","timeZone":"Europe/London","openingHours":[]}""");
+        booking.json("/clinics/clinic-harbour/resources", RESOURCES);
+        booking.json("/services", SERVICES);
+        booking.json("/bookings", BOOKINGS);
+        booking.json("/clinics/clinic-harbour/clients", CLIENTS);
+    }
+
+    @Test
+    void harboursStaffSeeTheDayPerResourceWithClientNamesAndTheUnitsLiveState() {
+        var staff = TestTokens.clinicStaff("clinic-harbour");
+
+        given().auth().oauth2(staff).when().get("/api/desk/clinics/clinic-harbour/day?date=2026-12-02")
+                .then().statusCode(200)
+                .body("timeZone", is("Europe/London"))
+                .body("dayStart", is("2026-12-02T00:00:00Z"))
+                .body("canWrite", is(true))
+                .body("resources", hasSize(2))
+                .body("resources[0].unitState", is("OFFLINE"))
+                .body("services.serviceId", is(java.util.List.of("comp20")))
+                .body("bookings", hasSize(1))
+                .body("bookings[0].clientName", is("Ada Lovelace"));
+
+        assertTrue(upstreams.booking().authorizations().stream()
+                        .anyMatch(line -> line.startsWith("GET /clinics/clinic-harbour/clients") && line.endsWith("Bearer " + staff)),
+                () -> "booking was not asked with the person's own token: " + upstreams.booking().authorizations());
+    }
+
+    @Test
+    void operationsSeeTheDayReadOnlyAndWithoutClientNames() {
+        given().auth().oauth2(TestTokens.operations()).when().get("/api/desk/clinics/clinic-harbour/day?date=2026-12-02")
+                .then().statusCode(200)
+                .body("canWrite", is(false))
+                .body("bookings[0].clientName", nullValue());
+        assertFalse(upstreams.booking().requests().contains("/clinics/clinic-harbour/clients"),
+                "the desk asked booking for client names on behalf of operations");
+
+        given().auth().oauth2(TestTokens.operations()).contentType(ContentType.JSON)
+                .body(Map.of("clinicId", "clinic-harbour", "serviceId", "comp20", "clientId", "c-1", "startsAt", "2026-12-02T11:00:00Z"))
+                .when().post("/api/desk/bookings")
+                .then().statusCode(403).contentType(startsWith("application/problem+json"));
+    }
+
+    @Test
+    void staffOfAnotherClinicGetTheSameRefusalForHarboursDeskAsForAClinicThatDoesNotExist() {
+        var north = TestTokens.clinicStaff("clinic-north");
+
+        var harbour = given().auth().oauth2(north).when().get("/api/desk/clinics/clinic-harbour/day")
+                .then().statusCode(403).extract().asString();
+        var missing = given().auth().oauth2(north).when().get("/api/desk/clinics/clinic-nowhere/day")
+                .then().statusCode(403).extract().asString();
+
+        assertEquals(harbour, missing);
+        assertFalse(upstreams.booking().requests().stream().anyMatch(path -> path.startsWith("/clinics/clinic-harbour")),
+                "booking was asked about another clinic's desk");
+    }
+
+    @Test
+    void aSlotTakenMeanwhileIsSaidInPlainWordsWithTheNextFreeStarts() {
+        upstreams.booking().route("/bookings", query -> new StubServer.Answer(409,
+                "{\"type\":\"about:blank\",\"title\":\"Slot taken\",\"status\":409,\"detail\":\"exclusion constraint bookings_no_overlap\"}", () -> { }));
+        upstreams.booking().json("/clinics/clinic-harbour/availability", """
+                {"clinicId":"clinic-harbour","serviceId":"comp20","timeZone":"Europe/London","slots":[
+                  {"start":"2099-01-01T09:00:00Z","end":"2099-01-01T09:20:00Z","resourceIds":["boots-h1"]},
+                  {"start":"2099-01-01T09:30:00Z","end":"2099-01-01T09:50:00Z","resourceIds":["boots-h1"]}]}""");
+
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-harbour")).contentType(ContentType.JSON)
+                .body(Map.of("clinicId", "clinic-harbour", "serviceId", "comp20", "clientId", "c-1", "startsAt", "2099-01-01T08:45:00Z"))
+                .when().post("/api/desk/bookings")
+                .then().statusCode(409).contentType(startsWith("application/problem+json"))
+                .body("detail", containsString("Someone else booked this time"))
+                .body("nextSlots.start", is(java.util.List.of("2099-01-01T09:00:00Z", "2099-01-01T09:30:00Z")));
+    }
+
+    @Test
+    void aCheckInTheUnitRefusesStaysARefusalThatSaysWhy() {
+        upstreams.booking().route("/bookings/b-1/check-in", query -> new StubServer.Answer(409,
+                "{\"type\":\"about:blank\",\"title\":\"Conflict\",\"status\":409,\"detail\":\"Unit 'unit-h1' reports a fault, so the session cannot start.\"}", () -> { }));
+
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-harbour")).contentType(ContentType.JSON).body("{}")
+                .when().post("/api/desk/bookings/b-1/check-in")
+                .then().statusCode(409).contentType(startsWith("application/problem+json"))
+                .body("detail", containsString("reports a fault"));
+    }
+
+    @Test
+    void aFleetAdminHasNoDeskAndNobodyWithoutATokenHasEither() {
+        given().auth().oauth2(TestTokens.fleetAdmin()).when().get("/api/desk/clinics/clinic-harbour/day").then().statusCode(403);
+        given().when().get("/api/desk/clinics/clinic-harbour/day").then().statusCode(401);
+    }
+}
