@@ -13,7 +13,7 @@ create table message_templates (
     language          text not null check (language ~ '^[a-z]{2}$'),
     subject           text not null check (length(subject) between 1 and 200),
     body              text not null check (length(body) between 1 and 1000),
-    whatsapp_template text check (whatsapp_template ~ '^[a-z0-9_]{1,512}$'),
+    whatsapp_template text check (whatsapp_template ~ '^[a-z0-9_]+$' and length(whatsapp_template) <= 512),
     updated_at        timestamptz not null default now()
 );
 create unique index message_templates_one_per_kind on message_templates (coalesce(clinic_id, ''), kind, language);

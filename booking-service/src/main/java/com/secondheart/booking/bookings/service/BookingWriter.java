@@ -23,9 +23,11 @@ public class BookingWriter {
 
     private final BookingRepository bookings;
     private final MessagePlanner messages;
+    private final java.time.Clock clock;
 
     /** Every change that a client hears about writes its messages to the outbox in the same transaction. */
-    public BookingWriter(BookingRepository bookings, MessagePlanner messages) {
+    public BookingWriter(BookingRepository bookings, MessagePlanner messages, java.time.Clock clock) {
+        this.clock = clock;
         this.bookings = bookings;
         this.messages = messages;
     }
@@ -53,7 +55,7 @@ public class BookingWriter {
             booking.startsAt = startsAt;
             booking.endsAt = endsAt;
             booking.heldUntil = heldUntil;
-            booking.updatedAt = Instant.now();
+            booking.updatedAt = clock.instant();
             return bookings.flush().replaceWith(booking).call(messages::rescheduled);
         }).onFailure(ExclusionViolations.of(BookingRepository.NO_OVERLAP))
                 .transform(failure -> new SlotTaken(takenDetail.get()))
