@@ -11,8 +11,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Email through SMTP with Quarkus Mailer (server, port and credentials in {@code quarkus.mailer.*}, built from
- * {@code sh.messaging.email.*} in application.properties). The Message-ID names our message, so a duplicate would
- * at least be recognisable; SMTP has no status callback, so an UNKNOWN email stays unknown and is counted.
+ * {@code sh.messaging.email.*} in application.properties). SMTP has no status callback, so an UNKNOWN email stays
+ * unknown and is counted.
  */
 @ApplicationScoped
 public class EmailChannel implements MessageChannel {
@@ -38,9 +38,9 @@ public class EmailChannel implements MessageChannel {
     @Override
     public Uni<Result> send(Outgoing message) {
         var mail = Mail.withText(message.to(), message.subject() == null ? "" : message.subject(), message.body())
-                .setFrom(config.from().orElseThrow())
-                .addHeader("Message-ID", "<" + message.messageId() + "@second-heart>");
-        return mailer.send(mail).<Result>map(ignored -> new Accepted("<" + message.messageId() + "@second-heart>"))
+                .setFrom(config.from().orElseThrow());
+        // SMTP gives no id to follow up on; ours stands in as the provider id
+        return mailer.send(mail).<Result>map(ignored -> new Accepted("smtp:" + message.messageId()))
                 .onFailure().recoverWithItem(EmailChannel::classify);
     }
 
