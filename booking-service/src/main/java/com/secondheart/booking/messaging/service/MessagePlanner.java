@@ -159,8 +159,9 @@ public class MessagePlanner {
                 metrics.dropped("no_template");
                 return Uni.createFrom().voidItem();
             }
-            var params = params(facts, booking);
             var language = template.language();
+            // the date is written in the template's language (the client's, or English when theirs has no text yet)
+            var params = params(facts, booking, language);
             if ("PENDING".equals(status)) {
                 metrics.planned(kind, channel);
             }
@@ -190,8 +191,8 @@ public class MessagePlanner {
     }
 
     /** Booking facts in the client's language, in the clinic's time zone; no health details exist among them. */
-    private static List<String> params(Facts facts, Booking booking) {
-        var locale = Locale.forLanguageTag(facts.language());
+    private static List<String> params(Facts facts, Booking booking, String language) {
+        var locale = Locale.forLanguageTag(language);
         var local = booking.startsAt.atZone(facts.zone());
         return List.of(facts.name(), facts.clinicName(), facts.serviceName(),
                 DateTimeFormatter.ofPattern("EEEE d MMMM", locale).format(local),
