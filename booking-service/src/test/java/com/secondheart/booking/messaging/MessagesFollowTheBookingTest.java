@@ -125,9 +125,11 @@ class MessagesFollowTheBookingTest {
                 .withRequestBody(matchingJsonPath("$.text.body", equalTo("Schön zu hören, bis zum nächsten Mal!"))));
 
         var outcome = Outbox.ofClient(clientId);
+        // the provider's log above proves once each; here each kind has one row that went out (SENT, or UNKNOWN when a
+        // loaded machine kept the stand-in's answer past the request timeout: then too it was not sent again)
         for (var kind : List.of("CONFIRMATION", "RESCHEDULED", "REMINDER_24H", "REMINDER_2H", "CHECK_IN", "STAFF_REPLY")) {
-            assertEquals(1, outcome.stream().filter(row -> row.kind().equals(kind) && "SENT".equals(row.status())).count(),
-                    kind + " sent exactly once");
+            assertEquals(1, outcome.stream().filter(row -> row.kind().equals(kind)
+                    && List.of("SENT", "UNKNOWN").contains(row.status())).count(), kind + " went out exactly once");
         }
     }
 

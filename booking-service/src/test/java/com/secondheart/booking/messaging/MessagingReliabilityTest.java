@@ -97,11 +97,11 @@ class MessagingReliabilityTest {
         var phone = phone();
         var clientId = setup.client(phone, null, "SMS");
         var slow = providers.stubFor(post(urlEqualTo(SMS_PATH)).atPriority(1).withFormParam("To", equalTo(phone))
-                .willReturn(aResponse().withStatus(201).withFixedDelay(4_000).withHeader("Content-Type", "application/json")
+                .willReturn(aResponse().withStatus(201).withFixedDelay(8_000).withHeader("Content-Type", "application/json")
                         .withBody("{\"sid\":\"SMslow0000000000000000000000000001\",\"status\":\"queued\"}")));
         try {
             setup.book(clientId, "2027-01-12T09:00:00Z");
-            await().atMost(Duration.ofSeconds(15)).until(() -> "UNKNOWN".equals(confirmation(clientId).status()));
+            await().atMost(Duration.ofSeconds(25)).until(() -> "UNKNOWN".equals(confirmation(clientId).status()));
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> smsTo(phone).size() == 1);
 
             var messageId = confirmation(clientId).messageId();
