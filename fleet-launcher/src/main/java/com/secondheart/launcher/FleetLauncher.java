@@ -125,6 +125,13 @@ public final class FleetLauncher {
         demoDefault(bookingEnv, "SH_BOOKING_SLOT_STEP", "1m");
         demoDefault(bookingEnv, "SH_BOOKING_NO_SHOW_GRACE", "5m");
         demoDefault(bookingEnv, "SH_BOOKING_NO_SHOW_SWEEP_EVERY", "30s");
+        // Messaging providers as local stand-ins (docs/messaging.md): booking-service's real adapters point at them by
+        // the same SH_MESSAGING_* variables a deployment sets; a value set in the launcher's environment wins.
+        var standIns = ProviderStandIns.start(envPort("SH_FLEET_STANDINS_PORT", 8089), envPort("SH_FLEET_SMTP_PORT", 2525),
+                "http://localhost:" + s.bookingPort());
+        running.add(ShutdownPlan.Stage.SERVICES, "messaging stand-ins", standIns);
+        standIns.bookingEnvironment().forEach((key, value) -> demoDefault(bookingEnv, key, value));
+        note("messaging stand-ins (WhatsApp, Twilio SMS, SMTP): what they received at http://localhost:" + standIns.httpPort() + "/");
         var booking = startService("booking-service", s.bookingPort(), bookingEnv, logs);
         var dashboard = startService("ops-dashboard", s.dashboardPort(),
                 withBroker(with(common, "SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString()), brokerAccess, "ops-dashboard"),
@@ -300,6 +307,11 @@ public final class FleetLauncher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static int envPort(String name, int fallback) {
+        var value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.strip());
     }
 
     private static void demoDefault(Map<String, String> env, String key, String value) {

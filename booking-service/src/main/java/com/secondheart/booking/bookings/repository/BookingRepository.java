@@ -75,6 +75,7 @@ public class BookingRepository implements PanacheRepositoryBase<Booking, UUID> {
     private static final String NO_SHOWS = """
             update bookings set status = 'NO_SHOW', updated_at = now(), version = version + 1
              where status = 'BOOKED' and starts_at < :cutoff
+            returning booking_id
             """;
 
     private static final String PRUNE_ENDS = "delete from unmatched_session_end where received_at < :before";
@@ -162,11 +163,17 @@ public class BookingRepository implements PanacheRepositoryBase<Booking, UUID> {
                 .getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
     }
 
-    /** Marks every booking not checked in before {@code cutoff} as a no-show; how many. */
-    public Uni<Integer> markNoShows(Instant cutoff) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(NO_SHOWS)
+    /** Marks every booking not checked in before {@code cutoff} as a no-show; which ones (for their follow-ups). */
+    public Uni<List<UUID>> markNoShows(Instant cutoff) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(NO_SHOWS, UUID.class)
                 .setParameter("cutoff", cutoff)
-                .executeUpdate());
+                .getResultList());
+    }
+
+    /** The booking a unit's session belongs to; null when none does. */
+    public Uni<Booking> bySession(String sessionId, String unitId) {
+        return find("sessionId = ?1 and resourceId in (select r.resourceId from BookableResource r where r.unitId = ?2)",
+                sessionId, unitId).firstResult();
     }
 
     public Uni<Integer> pruneUnmatchedEnds(Instant before) {

@@ -24,6 +24,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -55,11 +56,14 @@ public class BookingService {
     private final UnitStarter starter;
     private final BookingConfig config;
     private final Caller caller;
+    /** "Now" for every booking rule (a test moves it to reach a reminder's time or a check-in window). */
+    private final Clock clock;
 
     public BookingService(BookingRepository bookings, BookingWriter writer, AvailabilityService availability,
                           ClientRepository clients, ScreeningRepository screenings, OfferingRepository offerings,
                           ResourceRepository resources, UnitStateRepository units, UnitStarter starter,
-                          BookingConfig config, Caller caller) {
+                          BookingConfig config, Caller caller, Clock clock) {
+        this.clock = clock;
         this.bookings = bookings;
         this.writer = writer;
         this.availability = availability;
@@ -77,7 +81,7 @@ public class BookingService {
 
     public Uni<BookingView> create(NewBooking request) {
         caller.requireClinic(request.clinicId());
-        var now = Instant.now();
+        var now = clock.instant();
         var start = request.startsAt().truncatedTo(ChronoUnit.MICROS);
         var day = start.atOffset(ZoneOffset.UTC).toLocalDate();
         return availability.situation(request.clinicId(), request.serviceId(), day.minusDays(1), day.plusDays(1), now)
@@ -93,7 +97,7 @@ public class BookingService {
     }
 
     public Uni<BookingView> reschedule(String bookingId, Reschedule request) {
-        var now = Instant.now();
+        var now = clock.instant();
         var start = request.startsAt().truncatedTo(ChronoUnit.MICROS);
         var day = start.atOffset(ZoneOffset.UTC).toLocalDate();
         return visible(bookingId).chain(booking -> {
@@ -217,7 +221,7 @@ public class BookingService {
 
     public Uni<BookingView> cancel(String bookingId) {
         return visible(bookingId).chain(booking -> booking == null ? Uni.createFrom().<Booking>nullItem()
-                        : writer.cancel(booking.bookingId, Instant.now().truncatedTo(ChronoUnit.MICROS),
+                        : writer.cancel(booking.bookingId, clock.instant().truncatedTo(ChronoUnit.MICROS),
                         config.booking().cancellationWindow()))
                 .map(booking -> booking == null ? null : BookingView.of(booking));
     }
@@ -234,7 +238,7 @@ public class BookingService {
                 return Uni.createFrom().<BookingView>nullItem();
             }
             var booking = found.booking();
-            var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             BookingLifecycle.refuseCheckIn(booking.status, now, booking.startsAt, config.booking().checkInEarly())
                     .ifPresent(reason -> {
                         throw ProblemException.conflict(reason);
@@ -260,7 +264,7 @@ public class BookingService {
                             offering.durationMinutes)
                     .emitOn(runnable -> context.runOnContext(ignored -> runnable.run()))
                     .chain(started -> writer.checkedIn(booking.bookingId, parseUuid(started.commandId()),
-                            started.sessionId(), Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                            started.sessionId(), clock.instant().truncatedTo(ChronoUnit.MICROS)))
                     .map(BookingView::of);
         });
     }
@@ -268,7 +272,7 @@ public class BookingService {
     public Uni<BookingView> complete(String bookingId) {
         return loadForCheckIn(bookingId).chain(found -> found == null ? Uni.createFrom().<Booking>nullItem()
                         : writer.complete(found.booking().bookingId, found.offering().isCompression(),
-                        Instant.now().truncatedTo(ChronoUnit.MICROS)))
+                        clock.instant().truncatedTo(ChronoUnit.MICROS)))
                 .map(booking -> booking == null ? null : BookingView.of(booking));
     }
 

@@ -4,6 +4,7 @@ import com.secondheart.booking.bookings.repository.Booking;
 import com.secondheart.booking.bookings.repository.BookingRepository;
 import com.secondheart.booking.bookings.repository.BookingStatus;
 import com.secondheart.booking.common.repository.ExclusionViolations;
+import com.secondheart.booking.messaging.service.MessagePlanner;
 import com.secondheart.support.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -21,14 +22,20 @@ import java.util.function.Supplier;
 public class BookingWriter {
 
     private final BookingRepository bookings;
+    private final MessagePlanner messages;
+    private final java.time.Clock clock;
 
-    public BookingWriter(BookingRepository bookings) {
+    /** Every change that a client hears about writes its messages to the outbox in the same transaction. */
+    public BookingWriter(BookingRepository bookings, MessagePlanner messages, java.time.Clock clock) {
+        this.clock = clock;
         this.bookings = bookings;
+        this.messages = messages;
     }
 
     @WithTransaction
     public Uni<Booking> insert(Booking booking, Supplier<String> takenDetail) {
         return bookings.persistAndFlush(booking)
+                .call(messages::booked)
                 .onFailure(ExclusionViolations.of(BookingRepository.NO_OVERLAP))
                 .transform(failure -> new SlotTaken(takenDetail.get()));
     }
@@ -48,8 +55,8 @@ public class BookingWriter {
             booking.startsAt = startsAt;
             booking.endsAt = endsAt;
             booking.heldUntil = heldUntil;
-            booking.updatedAt = Instant.now();
-            return bookings.flush().replaceWith(booking);
+            booking.updatedAt = clock.instant();
+            return bookings.flush().replaceWith(booking).call(messages::rescheduled);
         }).onFailure(ExclusionViolations.of(BookingRepository.NO_OVERLAP))
                 .transform(failure -> new SlotTaken(takenDetail.get()))
                 .onFailure(BookingWriter::stale).transform(failure -> changedMeanwhile());
@@ -68,7 +75,7 @@ public class BookingWriter {
             booking.cancellation = BookingLifecycle.cancellation(now, booking.startsAt, window);
             booking.cancelledAt = now;
             booking.updatedAt = now;
-            return bookings.flush().replaceWith(booking);
+            return bookings.flush().replaceWith(booking).call(messages::cancelled);
         }).onFailure(BookingWriter::stale).transform(failure -> changedMeanwhile());
     }
 
@@ -91,14 +98,20 @@ public class BookingWriter {
             booking.status = BookingStatus.COMPLETED;
             booking.finishedAt = now;
             booking.updatedAt = now;
-            return bookings.flush().replaceWith(booking);
+            return bookings.flush().replaceWith(booking).call(messages::completed);
         }).onFailure(BookingWriter::stale).transform(failure -> changedMeanwhile());
     }
 
     /** One UPDATE: safe with any number of replicas running it at once. */
     @WithTransaction
     public Uni<Integer> markNoShows(Instant cutoff) {
-        return bookings.markNoShows(cutoff);
+        return bookings.markNoShows(cutoff).call(ids -> {
+            Uni<Void> followUps = Uni.createFrom().voidItem();
+            for (var id : ids) {
+                followUps = followUps.chain(() -> bookings.findById(id)).chain(messages::noShow);
+            }
+            return followUps;
+        }).map(java.util.List::size);
     }
 
     @WithTransaction

@@ -25,8 +25,10 @@ public class NoShowSweep {
     private final BookingWriter writer;
     private final BookingConfig config;
     private final FreshContext freshContext;
+    private final java.time.Clock clock;
 
-    public NoShowSweep(BookingWriter writer, BookingConfig config, FreshContext freshContext) {
+    public NoShowSweep(BookingWriter writer, BookingConfig config, FreshContext freshContext, java.time.Clock clock) {
+        this.clock = clock;
         this.writer = writer;
         this.config = config;
         this.freshContext = freshContext;
@@ -35,7 +37,7 @@ public class NoShowSweep {
     @Scheduled(identity = "booking-no-show-sweep", every = "${sh.booking.no-show-sweep-every:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> onSchedule() {
-        return freshContext.run(() -> sweep(Instant.now())).replaceWithVoid()
+        return freshContext.run(() -> sweep(clock.instant())).replaceWithVoid()
                 .onFailure().invoke(failure -> LOG.warnf("the no-show sweep failed (%s); it runs again shortly", failure.toString()))
                 .onFailure().recoverWithNull();
     }

@@ -26,7 +26,17 @@ public class Client {
     @Column(name = "display_name")
     public String displayName;
 
+    /** Free text kept for older callers; {@link #phone} and {@link #email} are what messages go to. */
     public String contact;
+
+    /** E.164, such as +4930123456. */
+    public String phone;
+
+    public String email;
+
+    /** ISO 639-1 (two letters); null: the clinic's default language. */
+    @Column(name = "preferred_language")
+    public String preferredLanguage;
 
     @Column(name = "created_at")
     public Instant createdAt;

@@ -2,6 +2,8 @@ package com.secondheart.booking.clients.rest;
 
 import com.secondheart.booking.clients.service.ClientService;
 import com.secondheart.booking.clients.service.ClientView;
+import com.secondheart.booking.clients.service.ConsentGiven;
+import com.secondheart.booking.clients.service.ContactChange;
 import com.secondheart.booking.clients.service.NewScreening;
 import com.secondheart.booking.clients.service.ScreeningView;
 import com.secondheart.support.security.Roles;
@@ -10,6 +12,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -39,6 +43,31 @@ public class ClientsEndpoint {
     @GET
     public Uni<ClientView> get(@PathParam("clientId") String clientId) {
         return clients.find(clientId);
+    }
+
+    /** Phone (E.164), email and preferred language, replaced as a whole. */
+    @PUT
+    @Path("contact")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ClientView> changeContact(@PathParam("clientId") String clientId,
+                                         @Valid @NotNull(message = "is required") ContactChange body) {
+        return clients.changeContact(clientId, body);
+    }
+
+    /** Records the client's consent to be messaged on one channel (WHATSAPP, SMS, EMAIL): how and when given. */
+    @PUT
+    @Path("consents/{channel}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ClientView> giveConsent(@PathParam("clientId") String clientId, @PathParam("channel") String channel,
+                                       @Valid @NotNull(message = "is required") ConsentGiven body) {
+        return clients.giveConsent(clientId, channel, body);
+    }
+
+    /** Withdraws the consent on one channel (the client asked at the desk); nothing more is sent there. */
+    @DELETE
+    @Path("consents/{channel}")
+    public Uni<ClientView> withdrawConsent(@PathParam("clientId") String clientId, @PathParam("channel") String channel) {
+        return clients.withdrawConsent(clientId, channel);
     }
 
     @POST

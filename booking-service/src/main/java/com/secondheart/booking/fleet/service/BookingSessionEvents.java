@@ -1,6 +1,7 @@
 package com.secondheart.booking.fleet.service;
 
 import com.secondheart.booking.bookings.repository.BookingRepository;
+import com.secondheart.booking.messaging.service.MessagePlanner;
 import com.secondheart.fleetconsumer.service.FleetEventHandler;
 import com.secondheart.fleetconsumer.service.FleetMetrics;
 import com.secondheart.protocol.device.EventData;
@@ -26,8 +27,10 @@ public class BookingSessionEvents implements FleetEventHandler {
 
     private final BookingRepository bookings;
     private final FleetMetrics metrics;
+    private final MessagePlanner messages;
 
-    public BookingSessionEvents(BookingRepository bookings, FleetMetrics metrics) {
+    public BookingSessionEvents(BookingRepository bookings, FleetMetrics metrics, MessagePlanner messages) {
+        this.messages = messages;
         this.bookings = bookings;
         this.metrics = metrics;
     }
@@ -70,14 +73,28 @@ public class BookingSessionEvents implements FleetEventHandler {
                 }).replaceWithVoid())
                 .chain(() -> bookings.takeEnd(sessionId, unitId))
                 .chain(end -> end == null ? Uni.createFrom().voidItem()
-                        : bookings.sessionEnded(sessionId, unitId, (String) end[0], (String) end[1], instant(end[2])).replaceWithVoid());
+                        : bookings.sessionEnded(sessionId, unitId, (String) end[0], (String) end[1], instant(end[2]))
+                        .chain(rows -> afterEnd(rows, sessionId, unitId, (String) end[0])));
     }
 
     /** Only the booking's own unit ends it; another unit's end naming the session is kept apart and never matches. */
     private Uni<Void> ended(String sessionId, String unitId, String outcome, String abortReason, java.time.Instant endedAt) {
         return bookings.sessionKnown(sessionId, unitId).chain(known -> known
-                ? bookings.sessionEnded(sessionId, unitId, outcome, abortReason, endedAt).replaceWithVoid()
+                ? bookings.sessionEnded(sessionId, unitId, outcome, abortReason, endedAt)
+                        .chain(rows -> afterEnd(rows, sessionId, unitId, outcome))
                 : bookings.rememberEnd(sessionId, unitId, outcome, abortReason, endedAt));
+    }
+
+    /**
+     * A session that completed asks the client how their legs feel (in this transaction, through the outbox). An
+     * aborted session does not: the client did not get the session they came for, and the desk talks to them.
+     */
+    private Uni<Void> afterEnd(int rows, String sessionId, String unitId, String outcome) {
+        if (rows == 0 || !"COMPLETED".equals(outcome)) {
+            return Uni.createFrom().voidItem();
+        }
+        return bookings.bySession(sessionId, unitId).chain(booking -> booking == null ? Uni.createFrom().voidItem()
+                : messages.completed(booking));
     }
 
     private static java.time.Instant instant(Object value) {
