@@ -79,6 +79,9 @@ class HungDatabaseTest {
     @Inject
     GatewayMqttClient mqtt;
 
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     @BeforeEach
     void callAsFleetAdmin() {
         Gateway.callAs(TestTokens.fleetAdmin());
@@ -120,6 +123,13 @@ class HungDatabaseTest {
                     .collect(Collectors.groupingBy(e -> e.event().seq(), Collectors.counting()));
             assertEquals(Map.of(1L, 1L, 2L, 1L, 3L, 1L), journaled, "each event journaled exactly once");
         }
+    }
+
+    @Test
+    void every_connection_of_the_pool_carries_the_server_side_statement_timeout() {
+        var timeout = pool.query("SHOW statement_timeout").execute()
+                .map(rows -> rows.iterator().next().getString(0)).await().atMost(Duration.ofSeconds(10));
+        assertEquals("1min", timeout, "sh.db.statement-timeout (60s here) as PostgreSQL reports it");
     }
 
     @Test
