@@ -24,7 +24,7 @@ report="$PWD/system-tests/target/chaos-report.md"
 timeout_minutes=$((minutes + 10))
 mvn -B -ntp -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ChaosIT -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Dsh.chaos.units="$units" -Dsh.chaos.duration="${minutes}m" -Dsh.chaos.gap-min=20s -Dsh.chaos.gap-max=60s \
+  -Dsh.chaos.faults=all -Dsh.chaos.units="$units" -Dsh.chaos.duration="${minutes}m" -Dsh.chaos.gap-min=20s -Dsh.chaos.gap-max=60s \
   -Dsh.chaos.timeout-minutes="$timeout_minutes" -Dsh.chaos.report="$report" "${seed_arg[@]}" "${broker_arg[@]}" \
   | tee system-tests/target/chaos-run.log | grep -E '^CHAOS|^\||^seed|Tests run|BUILD|ERROR' || true
 echo

@@ -48,10 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Replay a failure with {@code -Dsh.chaos.seed=<the seed printed>}. Other knobs (system properties): {@code
  * sh.chaos.units} (20), {@code sh.chaos.broker} (mosquitto when installed, else hivemq), {@code sh.chaos.faults}
- * (comma-separated subset of {@link Fault}), {@code sh.chaos.rounds} (how many passes over the fault list, 1),
+ * (comma-separated subset of {@link Fault}, or {@code all}; CI leaves out the lone KILL_GATEWAY), {@code sh.chaos.rounds} (how many passes over the fault list, 1),
  * {@code sh.chaos.duration} (faults keep coming, drawn at random, until this long has passed; 0),
  * {@code sh.chaos.timeout-minutes} (the hard budget of the whole run, 6),
- * {@code sh.chaos.gap-min}/{@code gap-max} (pause between faults, 3s/8s), {@code sh.chaos.freeze} (30s),
+ * {@code sh.chaos.gap-min}/{@code gap-max} (pause between faults, 2s/5s), {@code sh.chaos.freeze} (30s),
  * {@code sh.chaos.report} (a file the verdict and fault table are written to). bench/chaos.sh runs the long variant.
  */
 class ChaosIT {
@@ -88,6 +88,9 @@ class ChaosIT {
         /** Two at once: gateway A SIGKILLed while PostgreSQL stops immediately. */
         KILL_GATEWAY_AND_PG_RESTART
     }
+
+    static final String CI_FAULTS = "KILL_TELEMETRY,KILL_AGENT,KILL_BROKER_WITH_BACKLOG,PG_IMMEDIATE_RESTART,PG_FREEZE,"
+            + "CUT_GATEWAY_LINK,KILL_GATEWAY_AND_PG_RESTART";
 
     /** One line of the fault table. */
     record Injected(Fault fault, long atSecond, long heldMillis, long recoveryMillis, String note) {
@@ -145,8 +148,8 @@ class ChaosIT {
         var driver = startDriving();
         var schedule = schedule(random);
         System.out.printf("CHAOS schedule: %s%n", schedule);
-        var gapMin = duration("sh.chaos.gap-min", "3s").toMillis();
-        var gapMax = duration("sh.chaos.gap-max", "8s").toMillis();
+        var gapMin = duration("sh.chaos.gap-min", "2s").toMillis();
+        var gapMax = duration("sh.chaos.gap-max", "5s").toMillis();
         var faultsUntil = System.nanoTime() + duration("sh.chaos.duration", "0s").toNanos();
         var allowed = List.copyOf(new java.util.LinkedHashSet<>(schedule));
         for (int i = 0; i < schedule.size() || System.nanoTime() < faultsUntil; i++) {
@@ -336,10 +339,12 @@ class ChaosIT {
     // --- the faults ----------------------------------------------------------------------------------------------
 
     private List<Fault> schedule(Random random) {
-        var only = System.getProperty("sh.chaos.faults", "");
+        // CI's default leaves out the lone gateway kill: the double fault kills the same replica, and
+        // TwoGatewayReplicasIT kills one mid-stream; one more gateway restart does not fit the 6-minute budget.
+        var only = System.getProperty("sh.chaos.faults", CI_FAULTS);
         var faults = new ArrayList<Fault>();
         for (var fault : Fault.values()) {
-            if (only.isBlank() || Set.of(only.split(",")).contains(fault.name())) {
+            if (only.equals("all") || Set.of(only.split(",")).contains(fault.name())) {
                 faults.add(fault);
             }
         }
