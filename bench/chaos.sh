@@ -9,6 +9,9 @@
 #
 # Usage: bench/chaos.sh [minutes] [units] [broker]      broker: mosquitto (default when installed) or hivemq
 #        SEED=<n> bench/chaos.sh ...                      replays a schedule
+#        ROUNDS=0 bench/chaos.sh 3                        a short run: only random faults (by default every fault
+#                                                         comes once first, in seeded order, then random ones)
+#        GAP_MIN=20s GAP_MAX=60s                          the pause between two faults
 # Output: system-tests/target/chaos-report.md (verdict and fault table), logs in system-tests/target/it-logs/chaos-*
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +27,7 @@ report="$PWD/system-tests/target/chaos-report.md"
 timeout_minutes=$((minutes + 10))
 mvn -B -ntp -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ChaosIT -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Dsh.chaos.faults=all -Dsh.chaos.units="$units" -Dsh.chaos.duration="${minutes}m" -Dsh.chaos.gap-min=20s -Dsh.chaos.gap-max=60s \
+  -Dsh.chaos.faults=all -Dsh.chaos.units="$units" -Dsh.chaos.duration="${minutes}m" -Dsh.chaos.gap-min="${GAP_MIN:-20s}" -Dsh.chaos.gap-max="${GAP_MAX:-60s}" -Dsh.chaos.rounds="${ROUNDS:-1}" \
   -Dsh.chaos.timeout-minutes="$timeout_minutes" -Dsh.chaos.report="$report" "${seed_arg[@]}" "${broker_arg[@]}" \
   | tee system-tests/target/chaos-run.log | grep -E '^CHAOS|^\||^seed|Tests run|BUILD|ERROR' || true
 echo

@@ -107,6 +107,7 @@ class ChaosIT {
     private final Map<String, Long> lastCommandAt = new ConcurrentHashMap<>();
     private final AtomicBoolean driving = new AtomicBoolean();
     private final AtomicBoolean refusedLogged = new AtomicBoolean();
+    private List<Fault> allowedFaults = List.of();
     private final List<Injected> table = new ArrayList<>();
 
     private ChaosPostgres postgres;
@@ -151,7 +152,7 @@ class ChaosIT {
         var gapMin = duration("sh.chaos.gap-min", "2s").toMillis();
         var gapMax = duration("sh.chaos.gap-max", "5s").toMillis();
         var faultsUntil = System.nanoTime() + duration("sh.chaos.duration", "0s").toNanos();
-        var allowed = List.copyOf(new java.util.LinkedHashSet<>(schedule));
+        var allowed = allowedFaults;
         for (int i = 0; i < schedule.size() || System.nanoTime() < faultsUntil; i++) {
             Thread.sleep(gapMin + (long) (random.nextDouble() * (gapMax - gapMin))); // traffic between faults
             if (i >= schedule.size() && System.nanoTime() >= faultsUntil) {
@@ -348,6 +349,7 @@ class ChaosIT {
                 faults.add(fault);
             }
         }
+        allowedFaults = List.copyOf(faults);
         var schedule = new ArrayList<Fault>();
         var rounds = Integer.getInteger("sh.chaos.rounds", 1);
         for (int i = 0; i < rounds; i++) {
