@@ -85,6 +85,10 @@ abstract class ChaosBroker implements AutoCloseable {
                 var conf = dataDir.resolve("mosquitto.conf");
                 // deploy/mosquitto/mosquitto.conf's durability and queue settings, on an open loopback listener
                 Files.writeString(conf, String.join("\n",
+                        // started as root, Mosquitto drops to the user "mosquitto", which cannot write the test's
+                        // data folder ("Error: Permission denied" at every autosave: no persistence at all); the
+                        // user running the test keeps it (root stays root)
+                        "user " + System.getProperty("user.name"),
                         "per_listener_settings false",
                         "allow_anonymous true",
                         "listener " + port + " 127.0.0.1",
