@@ -38,6 +38,12 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
      */
     public static final int MAX_PACKET_BYTES = 64 * 1024;
 
+    /**
+     * Most messages queued per client (or shared-subscription group) while it is away: the same as Mosquitto's
+     * {@code max_queued_messages} in deploy/mosquitto/mosquitto.conf (docs/reliability.md).
+     */
+    public static final int MAX_QUEUED_MESSAGES = 200_000;
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -280,6 +286,13 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         <wildcard-subscriptions><enabled>true</enabled></wildcard-subscriptions>
                         <subscription-identifier><enabled>true</enabled></subscription-identifier>
                         <packets><max-packet-size>%d</max-packet-size></packets>
+                        <!-- HiveMQ's default, 1,000 then discard, overflows within seconds of a gateway outage;
+                             sized as Mosquitto's max_queued_messages for the longest outage we promise
+                             (docs/reliability.md); past it the units re-send on the journal receipts. -->
+                        <queued-messages>
+                            <max-queue-size>%d</max-queue-size>
+                            <strategy>discard</strategy>
+                        </queued-messages>
                     </mqtt>
                     <persistence>
                         <mode>%s</mode>
@@ -288,7 +301,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, bindAddress, MAX_PACKET_BYTES, persistent ? "file" : "in-memory");
+                """.formatted(port, bindAddress, MAX_PACKET_BYTES, MAX_QUEUED_MESSAGES, persistent ? "file" : "in-memory");
     }
 
     private static boolean logbackIsTheSlf4jBackend() {

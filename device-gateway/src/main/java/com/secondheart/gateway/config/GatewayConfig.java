@@ -86,6 +86,19 @@ public interface GatewayConfig {
         /** How long a publish may wait for the broker's acknowledgement before it counts as failed. */
         @WithDefault("10s")
         Duration publishTimeout();
+
+        /**
+         * A QoS 1 message still unacknowledged this long after it arrived, while the database answers and nothing
+         * waits on the lanes or for the journal, is taken as orphaned (its processing was abandoned: a lane shut down,
+         * a hand-off thrown away): the gateway drops and re-opens its connection (session kept), so that the broker
+         * delivers every unacknowledged message again. Ingest is idempotent on the event id, so a copy costs nothing.
+         */
+        @WithDefault("60s")
+        Duration redeliverAfter();
+
+        /** How often the unacknowledged messages are checked for {@link #redeliverAfter()}. */
+        @WithDefault("5s")
+        Duration redeliverCheck();
     }
 
     interface Ingest {
@@ -129,6 +142,19 @@ public interface GatewayConfig {
         /** Longest pause between two attempts of a failing message. */
         @WithDefault("5s")
         Duration retryMaxDelay();
+
+        /**
+         * Longest wait of an ingest lane (or a scheduled job) for one database call. A hung PostgreSQL (frozen, a
+         * lock never released, a half-open connection) then fails the call instead of holding the lane for ever: the
+         * message stays unacknowledged and is tried again. Also sent to the server as {@code statement_timeout}
+         * (application.properties) so a statement stuck on a lock frees its connection.
+         */
+        @WithDefault("10s")
+        Duration dbTimeout();
+
+        /** Longest wait for one group commit of the journal (one transaction of up to batch-max events). */
+        @WithDefault("30s")
+        Duration journalTimeout();
 
         /** How many (unit, reason) pairs are remembered so that each rejection is logged once. */
         @WithDefault("10000")

@@ -59,6 +59,9 @@ public class GatewayMqttClient {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    UnackedMessages unacked;
+
     private volatile Mqtt5AsyncClient client;
     /**
      * A second connection for journal receipts only. The broker lets a client have only so many QoS 1 publishes
@@ -104,32 +107,13 @@ public class GatewayMqttClient {
                                 context.getCause().getMessage());
                     }
                     subscribed = false;
+                    unacked.connectionLost();
                 })
                 .buildAsync();
         // Registered before connecting: a resumed session delivers its queued messages right after CONNACK,
         // before any subscribe call could attach a callback.
         client.publishes(MqttGlobalPublishFilter.ALL, inbound::accept, true);
-        var connect = client.connectWith();
-        server.username().ifPresent(username -> connect.simpleAuth()
-                .username(username)
-                .password(server.password().orElse("").getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth());
-        connect.cleanStart(false)
-                .sessionExpiryInterval(mqtt.sessionExpiry().toSeconds())
-                .restrictions()
-                .receiveMaximum(mqtt.receiveMaximum())
-                // the broker drops anything bigger for us instead of handing it over (docs/security.md, "Attacks")
-                .maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES)
-                .applyRestrictions()
-                .send()
-                .whenComplete((connAck, failure) -> {
-                    if (failure != null) {
-                        LOG.warnf("MQTT broker %s:%d not reachable yet (%s); retrying in the background",
-                                server.host(), server.port(), failure.getMessage());
-                    } else {
-                        LOG.infof("MQTT session %s (session present: %s)", mqtt.clientId(), connAck.isSessionPresent());
-                    }
-                });
+        connect();
         receiptsClient = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier(mqtt.clientId() + "-receipts")
@@ -158,6 +142,55 @@ public class GatewayMqttClient {
         } catch (Exception e) {
             LOG.warnf("MQTT start: %s", e.getMessage());
         }
+    }
+
+    /** Opens the main connection, resuming the persistent session (clean start off). */
+    private void connect() {
+        var mqtt = config.mqtt();
+        var connect = client.connectWith();
+        server.username().ifPresent(username -> connect.simpleAuth()
+                .username(username)
+                .password(server.password().orElse("").getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth());
+        connect.cleanStart(false)
+                .sessionExpiryInterval(mqtt.sessionExpiry().toSeconds())
+                .restrictions()
+                .receiveMaximum(mqtt.receiveMaximum())
+                // the broker drops anything bigger for us instead of handing it over (docs/security.md, "Attacks")
+                .maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES)
+                .applyRestrictions()
+                .send()
+                .whenComplete((connAck, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf("MQTT broker %s:%d not reachable yet (%s); retrying in the background",
+                                server.host(), server.port(), failure.getMessage());
+                    } else {
+                        LOG.infof("MQTT session %s (session present: %s)", mqtt.clientId(), connAck.isSessionPresent());
+                    }
+                });
+    }
+
+    /**
+     * Drops the main connection and opens it again, keeping the session: the broker then delivers every QoS 1
+     * message still unacknowledged again ({@code OrphanedMessagesWatchdog}). Counted and logged.
+     */
+    public synchronized void forceReconnect(String reason) {
+        var current = client;
+        if (current == null) {
+            return;
+        }
+        metrics.forcedReconnect();
+        LOG.warnf("Forcing a reconnect to %s:%d so that the broker delivers unacknowledged messages again: %s",
+                server.host(), server.port(), reason);
+        subscribed = false;
+        unacked.connectionLost();
+        current.disconnect()
+                .orTimeout(5, TimeUnit.SECONDS)
+                .whenComplete((ignored, failure) -> {
+                    if (client == current) {
+                        connect();
+                    }
+                });
     }
 
     /** Subscribes after every connect: idempotent for a resumed session, required for a new one. */

@@ -49,6 +49,10 @@ public class GatewayMetrics {
     public static final String MQTT_CONNECTED = "sh.gateway.mqtt.connected";
     /** Counter {@code sh_gateway_registry_lookups_total{result="hit|miss"}}: ingest's registry cache. */
     public static final String REGISTRY_LOOKUPS = "sh.gateway.registry.lookups";
+    /** Counter {@code sh_gateway_db_timeouts_total{path}}: database calls that did not answer within their timeout. */
+    public static final String DB_TIMEOUTS = "sh.gateway.db.timeouts";
+    /** Counter {@code sh_gateway_mqtt_forced_reconnects_total}: reconnects forced to get orphaned messages again. */
+    public static final String FORCED_RECONNECTS = "sh.gateway.mqtt.forced.reconnects";
 
     /** The kinds of device message, the {@code kind} label. */
     public static final List<String> KINDS = List.of(Topics.EVENTS, Topics.STATUS, Topics.REPLIES, Topics.TELEMETRY);
@@ -156,6 +160,14 @@ public class GatewayMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
+    }
+
+    public void dbTimeout(String path) {
+        registry.counter(DB_TIMEOUTS, "path", path).increment();
+    }
+
+    public void forcedReconnect() {
+        registry.counter(FORCED_RECONNECTS).increment();
     }
 
     public void registryLookup(boolean hit) {

@@ -1,6 +1,6 @@
 package com.secondheart.gateway.command.service;
 
-import com.secondheart.gateway.support.Blocking;
+import com.secondheart.gateway.support.DatabaseCalls;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +9,9 @@ import org.jboss.logging.Logger;
 /** Runs the command sweep on a schedule; every replica may run it, its updates are conditional and idempotent. */
 @ApplicationScoped
 public class CommandSweeper {
+
+    @Inject
+    DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(CommandSweeper.class);
 
@@ -19,7 +22,7 @@ public class CommandSweeper {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
-            var result = Blocking.await(commands::sweep);
+            var result = database.await("commands.sweep", commands::sweep);
             if (result.expired() + result.timedOut() + result.resent() > 0) {
                 LOG.infof("Command sweep: %d expired, %d timed out, %d re-sent", result.expired(), result.timedOut(),
                         result.resent());

@@ -6,6 +6,7 @@ import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.ingest.service.InboundMessage;
 import com.secondheart.gateway.ingest.service.MessageProcessor;
 import com.secondheart.gateway.mqtt.InboundHandler;
+import com.secondheart.gateway.mqtt.UnackedMessages;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.Topics;
@@ -43,6 +44,9 @@ public class InboundDispatcher implements InboundHandler {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    UnackedMessages unacked;
+
     private ThreadPoolExecutor[] lanes;
 
     @PostConstruct
@@ -68,6 +72,15 @@ public class InboundDispatcher implements InboundHandler {
             waiting += lane.getQueue().size();
         }
         return waiting;
+    }
+
+    /** Messages waiting on the lanes or being handled (or retried) by one right now. */
+    int working() {
+        var working = backlog();
+        for (var lane : lanes) {
+            working += lane.getActiveCount();
+        }
+        return working;
     }
 
     @PreDestroy
@@ -96,7 +109,7 @@ public class InboundDispatcher implements InboundHandler {
             // A payload over the limit is not even copied: its size is enough to reject it.
             var payload = size > ProtocolCodec.MAX_PAYLOAD_BYTES ? null : publish.getPayloadAsBytes();
             var message = new InboundMessage(topic, kind, unitId, payload, size, publish.getQos().getCode(),
-                    Instant.now().truncatedTo(ChronoUnit.MICROS), publish::acknowledge);
+                    Instant.now().truncatedTo(ChronoUnit.MICROS), unacked.track(publish));
             var lane = lanes[Math.floorMod(unitId == null ? 0 : unitId.hashCode(), lanes.length)];
             if (publish.getQos() == MqttQos.AT_MOST_ONCE
                     && lane.getQueue().size() > config.ingest().telemetryBacklogLimit()) {
@@ -105,7 +118,8 @@ public class InboundDispatcher implements InboundHandler {
             }
             lane.execute(() -> processor.process(message));
         } catch (RuntimeException e) {
-            // Never let an exception reach the client's I/O thread; the message is redelivered after a reconnect.
+            // Never let an exception reach the client's I/O thread; the message is redelivered after a reconnect
+            // (OrphanedMessagesWatchdog forces one if none comes).
             LOG.errorf(e, "Could not queue a message from %s", publish.getTopic());
         }
     }

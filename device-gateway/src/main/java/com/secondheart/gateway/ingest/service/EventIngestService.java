@@ -3,7 +3,7 @@ package com.secondheart.gateway.ingest.service;
 import com.secondheart.gateway.journal.service.JournalBatcher;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
 import com.secondheart.gateway.registry.service.RegistryCache;
-import com.secondheart.gateway.support.Blocking;
+import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.RejectReason;
@@ -26,6 +26,9 @@ import jakarta.inject.Inject;
 public class EventIngestService {
 
     @Inject
+    DatabaseCalls database;
+
+    @Inject
     RegistryCache registry;
 
     @Inject
@@ -46,7 +49,7 @@ public class EventIngestService {
         if (!event.unitId().equals(message.unitId())) {
             return UnitAdmission.topicMismatch("the event", event.unitId(), message.unitId());
         }
-        var unit = Blocking.await(() -> Panache.withSession(() -> registry.find(event.unitId())));
+        var unit = database.await("events.registry", () -> Panache.withSession(() -> registry.find(event.unitId())));
         var rejection = UnitAdmission.check(unit, event.unitId());
         if (rejection != null) {
             return rejection;

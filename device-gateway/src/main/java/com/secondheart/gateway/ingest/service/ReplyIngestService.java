@@ -1,7 +1,7 @@
 package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.command.service.CommandService;
-import com.secondheart.gateway.support.Blocking;
+import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
@@ -13,6 +13,9 @@ import org.jboss.logging.Logger;
 /** Replies to commands, by command id. */
 @ApplicationScoped
 public class ReplyIngestService {
+
+    @Inject
+    DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(ReplyIngestService.class);
 
@@ -33,7 +36,7 @@ public class ReplyIngestService {
         if (!reply.unitId().equals(message.unitId())) {
             return UnitAdmission.topicMismatch("the reply", reply.unitId(), message.unitId());
         }
-        var applied = Blocking.await(() -> commands.applyReply(reply, message.receivedAt()));
+        var applied = database.await("replies", () -> commands.applyReply(reply, message.receivedAt()));
         if (applied.rejection() != null) {
             return applied.rejection();
         }

@@ -5,7 +5,7 @@ import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
 import com.secondheart.gateway.registry.repository.UnitRepository;
 import com.secondheart.gateway.registry.service.RegistryCache;
-import com.secondheart.gateway.support.Blocking;
+import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.device.UnitStatus;
@@ -21,6 +21,9 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class StatusIngestService {
+
+    @Inject
+    DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(StatusIngestService.class);
 
@@ -50,7 +53,7 @@ public class StatusIngestService {
         if (!status.unitId().equals(message.unitId())) {
             return UnitAdmission.topicMismatch("the status", status.unitId(), message.unitId());
         }
-        var applied = Blocking.await(() -> Panache.withTransaction(() -> units.findById(status.unitId()).chain(unit -> {
+        var applied = database.await("status", () -> Panache.withTransaction(() -> units.findById(status.unitId()).chain(unit -> {
             var rejection = UnitAdmission.check(unit, status.unitId());
             return rejection != null
                     ? Uni.createFrom().item(Disposition.rejected(rejection.reason(), rejection.detail()))
@@ -70,7 +73,7 @@ public class StatusIngestService {
         return Disposition.accepted(() -> {
             presence.publish(result.changed());
             if (result.cameOnline()) {
-                var sent = Blocking.await(() -> commands.dispatchPending(status.unitId()));
+                var sent = database.await("status.commands", () -> commands.dispatchPending(status.unitId()));
                 if (sent > 0) {
                     LOG.infof("Sent %d waiting command(s) to unit %s after its birth", sent, status.unitId());
                 }

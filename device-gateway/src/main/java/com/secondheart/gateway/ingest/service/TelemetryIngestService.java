@@ -3,7 +3,7 @@ package com.secondheart.gateway.ingest.service;
 import com.secondheart.gateway.handoff.FleetPublisher;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.service.RegistryCache;
-import com.secondheart.gateway.support.Blocking;
+import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.SchemaVersion;
@@ -20,6 +20,9 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class TelemetryIngestService {
+
+    @Inject
+    DatabaseCalls database;
 
     @Inject
     RegistryCache registry;
@@ -41,7 +44,7 @@ public class TelemetryIngestService {
         if (!telemetry.unitId().equals(message.unitId())) {
             return UnitAdmission.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
         }
-        var admitted = Blocking.await(() -> Panache.withTransaction(() -> registry.find(telemetry.unitId())
+        var admitted = database.await("telemetry", () -> Panache.withTransaction(() -> registry.find(telemetry.unitId())
                 .chain(unit -> {
                     var rejection = UnitAdmission.check(unit, telemetry.unitId());
                     return rejection != null

@@ -10,6 +10,7 @@ import com.secondheart.gateway.presence.service.PresenceRules;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
 import com.secondheart.gateway.registry.service.RegistryCache;
+import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.gateway.support.SqlErrors;
 import com.secondheart.protocol.ProtocolCodec;
@@ -63,7 +64,6 @@ import java.util.concurrent.TimeUnit;
 public class JournalBatcher {
 
     private static final Logger LOG = Logger.getLogger(JournalBatcher.class);
-    private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
     Pool pool;
@@ -95,11 +95,15 @@ public class JournalBatcher {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    DatabaseCalls database;
+
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final Map<String, CompletableFuture<Void>> lastOfUnit = new ConcurrentHashMap<>();
     private BlockingQueue<Pending> queue;
     private Thread committer;
     private volatile boolean running;
+    private volatile int committing;
     private DistributionSummary batchSize;
     private Timer commitTime;
 
@@ -135,16 +139,32 @@ public class JournalBatcher {
         // What is still queued was never acknowledged: the broker delivers it again.
     }
 
-    /** Queues an admitted event; waits only when the queue is full (the database is behind). Lane thread. */
+    /**
+     * Queues an admitted event; waits only when the queue is full (the database is behind), and then at most
+     * {@code sh.gateway.ingest.db-timeout}: past it the event is failed (not acknowledged) and the lane tries again,
+     * so a hung database never holds a lane for ever. Lane thread.
+     */
     public void submit(UnitEvent event, RegistryCache.CachedUnit unit, InboundMessage message) {
         var pending = new Pending(event, unit, message, new CompletableFuture<>());
-        lastOfUnit.put(event.unitId(), pending.done());
+        var timeout = config.ingest().dbTimeout();
         try {
-            queue.put(pending);
+            lastOfUnit.put(event.unitId(), pending.done());
+            if (!queue.offer(pending, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                pending.done().complete(null);
+                lastOfUnit.remove(event.unitId(), pending.done());
+                database.timedOut("journal.queue", timeout);
+                throw new DatabaseCalls.DatabaseTimeout("journal.queue", timeout);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pending.done().complete(null); // not acknowledged: redelivered after a reconnect
+            lastOfUnit.remove(event.unitId(), pending.done());
         }
+    }
+
+    /** Events admitted and not yet committed, queued or in the batch being committed (or retried). */
+    public int waiting() {
+        return queue.size() + committing;
     }
 
     /**
@@ -156,12 +176,17 @@ public class JournalBatcher {
         if (last == null) {
             return;
         }
+        var timeout = config.ingest().dbTimeout();
         try {
-            last.get();
+            last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             // completed either way
+        } catch (java.util.concurrent.TimeoutException e) {
+            // the journal is stuck (database hung): fail this message, unacknowledged, and let the lane try again
+            database.timedOut("journal.await", timeout);
+            throw new DatabaseCalls.DatabaseTimeout("journal.await", timeout);
         }
     }
 
@@ -175,7 +200,9 @@ public class JournalBatcher {
                 return;
             }
             queue.drainTo(batch, max - 1);
+            committing = batch.size();
             commitWithRetry(batch);
+            committing = 0;
         }
     }
 
@@ -290,7 +317,15 @@ public class JournalBatcher {
                                         return batches.writePresence(connection, presences.values());
                                     }));
                         }))
-                .await().atMost(STATEMENT_TIMEOUT);
+                // A Vert.x transaction ends (commit or rollback) and returns its connection on its own; only the wait
+                // is bounded here. A commit that lands after the timeout is harmless: the retry finds its events
+                // journaled and acknowledges them as duplicates, handing on what the journal holds.
+                .ifNoItem().after(config.ingest().journalTimeout()).failWith(() -> {
+                    database.timedOut("journal.commit", config.ingest().journalTimeout());
+                    return new DatabaseCalls.DatabaseTimeout("journal.commit", config.ingest().journalTimeout());
+                })
+                .await().indefinitely();
+        database.answered();
         commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batchSize.record(batch.size());
         for (var outcome : outcomes) {

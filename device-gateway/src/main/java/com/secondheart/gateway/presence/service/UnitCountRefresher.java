@@ -1,7 +1,7 @@
 package com.secondheart.gateway.presence.service;
 
 import com.secondheart.gateway.presence.repository.PresenceRepository;
-import com.secondheart.gateway.support.Blocking;
+import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.fleet.UnitState;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -23,6 +23,9 @@ import java.util.Map;
 @ApplicationScoped
 public class UnitCountRefresher {
 
+    @Inject
+    DatabaseCalls database;
+
     private static final Logger LOG = Logger.getLogger(UnitCountRefresher.class);
 
     @Inject
@@ -36,7 +39,7 @@ public class UnitCountRefresher {
     @Scheduled(every = "${sh.gateway.metrics.units-refresh:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         try {
-            var rows = Blocking.await(() -> Panache.withSession(presences::countActiveByClinicAndState));
+            var rows = database.await("units.count", () -> Panache.withSession(presences::countActiveByClinicAndState));
             Map<String, Map<UnitState, Long>> counts = new HashMap<>();
             for (var row : rows) {
                 counts.computeIfAbsent(row.clinicId(), clinic -> new EnumMap<>(UnitState.class))

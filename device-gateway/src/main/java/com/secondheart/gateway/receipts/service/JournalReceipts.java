@@ -138,7 +138,7 @@ public class JournalReceipts {
         for (FrontierRepository.Refused r; (r = refused.poll()) != null; ) {
             refusals.add(r);
         }
-        var timeout = Duration.ofSeconds(30);
+        var timeout = config.ingest().journalTimeout();
         try {
             var now = FrontierRepository.utc(clock.instant());
             frontiers.remember(refusals, now).await().atMost(timeout);

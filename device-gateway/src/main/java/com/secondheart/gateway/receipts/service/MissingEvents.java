@@ -58,7 +58,7 @@ public class MissingEvents {
     void check() {
         try {
             var before = FrontierRepository.utc(clock.instant().minus(config.receipts().missingAfter()));
-            var missing = frontiers.missingSince(before).await().atMost(Duration.ofSeconds(30));
+            var missing = frontiers.missingSince(before).await().atMost(config.ingest().journalTimeout());
             current = missing;
             units.set(missing.size());
             events.set(missing.stream().mapToLong(FrontierRepository.Missing::count).sum());

@@ -1,0 +1,634 @@
+package com.secondheart.systemtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.secondheart.launcher.JsonHttp;
+import com.secondheart.launcher.ServiceProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Chaos (issue #15, docs/reliability.md): simulated units run sessions through two replicas of the packaged
+ * device-gateway and telemetry-service, on a PostgreSQL and a broker this test starts itself, while a seeded fault
+ * schedule kills and freezes the parts one after the other (and two at once). Afterwards, with everything back, every
+ * unit's events must be in the journal exactly once, telemetry must have applied every session event exactly once
+ * with each session's outcome matching its events, and every command must have ended in a final state, none run twice.
+ *
+ * <p>Replay a failure with {@code -Dsh.chaos.seed=<the seed printed>}. Other knobs (system properties): {@code
+ * sh.chaos.units} (20), {@code sh.chaos.broker} (mosquitto when installed, else hivemq), {@code sh.chaos.faults}
+ * (comma-separated subset of {@link Fault}, or {@code all}; CI leaves out the lone KILL_GATEWAY), {@code sh.chaos.rounds} (how many passes over the fault list, 1),
+ * {@code sh.chaos.duration} (faults keep coming, drawn at random, until this long has passed; 0),
+ * {@code sh.chaos.timeout-minutes} (the hard budget of the whole run, 6),
+ * {@code sh.chaos.gap-min}/{@code gap-max} (pause between faults, 2s/5s), {@code sh.chaos.freeze} (30s),
+ * {@code sh.chaos.report} (a file the verdict and fault table are written to). bench/chaos.sh runs the long variant.
+ */
+class ChaosIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("sh.root", "..")).toAbsolutePath().normalize();
+    private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** A service start on a loaded 2-core machine took up to 119 s (three JVMs at once); the run has its own budget. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    /** Program time on the units runs this many times faster than wall time: a 5-minute session takes 5 s. */
+    private static final double TIME_SCALE = 60;
+    /** The shortest session a start-session command may ask for (UnitCommand.StartSession). */
+    private static final int SESSION_MINUTES = 5;
+    /** A unit gets its next start-session command this long after the previous one. */
+    private static final Duration COMMAND_EVERY = Duration.ofSeconds(8);
+    private static final int COMMAND_EXPIRY_SECONDS = 20;
+    private static final Pattern OUTBOX_ENTRY = Pattern.compile("\\d{19}\\.json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the schedule can inject. */
+    enum Fault {
+        /** SIGKILL of gateway replica A, restarted under its pinned client id. */
+        KILL_GATEWAY,
+        /** SIGKILL of telemetry-service between its commits, restarted. */
+        KILL_TELEMETRY,
+        /** SIGKILL of the edge agent (all its units at once: a power cut), restarted on the same data. */
+        KILL_AGENT,
+        /** Both gateways SIGKILLed, messages queue at the broker, then the broker is SIGKILLed; all restarted. */
+        KILL_BROKER_WITH_BACKLOG,
+        /** PostgreSQL stopped immediately (SIGQUIT to the postmaster: no checkpoint) and started again. */
+        PG_IMMEDIATE_RESTART,
+        /** PostgreSQL frozen (SIGSTOP) with writes in flight, then thawed. */
+        PG_FREEZE,
+        /** The network between gateway replica B and the broker cut (TCP proxy) for 10 s, then restored. */
+        CUT_GATEWAY_LINK,
+        /** Two at once: gateway A SIGKILLed while PostgreSQL stops immediately. */
+        KILL_GATEWAY_AND_PG_RESTART
+    }
+
+    static final String CI_FAULTS = "KILL_TELEMETRY,KILL_AGENT,KILL_BROKER_WITH_BACKLOG,PG_IMMEDIATE_RESTART,PG_FREEZE,"
+            + "CUT_GATEWAY_LINK,KILL_GATEWAY_AND_PG_RESTART";
+
+    /** One line of the fault table. */
+    record Injected(Fault fault, long atSecond, long heldMillis, long recoveryMillis, String note) {
+    }
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final Path work = Path.of("target", "chaos-" + run).toAbsolutePath();
+    private final Path logs = Path.of("target", "it-logs", "chaos-" + run).toAbsolutePath();
+    private final JsonHttp http = new JsonHttp(FleetUnderTest::systemTestToken);
+    private final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
+    private final List<String> unitIds = new ArrayList<>();
+    private final Map<String, String> clinicOf = new HashMap<>();
+    private final List<String> commandIds = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> lastCommandAt = new ConcurrentHashMap<>();
+    private final AtomicBoolean driving = new AtomicBoolean();
+    private final AtomicBoolean refusedLogged = new AtomicBoolean();
+    private List<Fault> allowedFaults = List.of();
+    private final List<Injected> table = new ArrayList<>();
+
+    private ChaosPostgres postgres;
+    private ChaosBroker broker;
+    private TcpProxy linkB;
+    private final Map<String, String> common = new HashMap<>();
+    private final Map<String, ServiceSpec> specs = new HashMap<>();
+    private final Map<String, ServiceProcess> running = new ConcurrentHashMap<>();
+    private final Map<String, Integer> starts = new HashMap<>();
+    private long startedNanos;
+
+    /** How to (re)start one service: its module, HTTP port and environment. */
+    record ServiceSpec(String name, String module, int port, Map<String, String> env) {
+    }
+
+    @Test
+    void every_event_is_journaled_and_applied_exactly_once_through_a_seeded_fault_schedule() {
+        // the CI budget (issue #15: at most 6 minutes); bench/chaos.sh gives its long run more
+        var budget = Duration.ofMinutes(Long.getLong("sh.chaos.timeout-minutes", 6));
+        assertTimeoutPreemptively(budget, this::scenario, () -> "the chaos run took longer than its budget of "
+                + budget + "; faults injected so far: " + table);
+    }
+
+    private void scenario() throws Exception {
+        var seed = Long.getLong("sh.chaos.seed", new Random().nextLong());
+        var units = Integer.getInteger("sh.chaos.units", 20);
+        var brokerKind = System.getProperty("sh.chaos.broker", mosquittoInstalled() ? "mosquitto" : "hivemq");
+        var random = new Random(seed);
+        System.out.printf("CHAOS seed=%d units=%d broker=%s run=%s (replay: -Dsh.chaos.seed=%d)%n", seed, units,
+                brokerKind, run, seed);
+        startedNanos = System.nanoTime();
+
+        startInfrastructure(brokerKind);
+        startServices();
+        registerUnits(units);
+        startService("edge-agent");
+        var setupSeconds = elapsedSeconds();
+
+        var driver = startDriving();
+        var schedule = schedule(random);
+        System.out.printf("CHAOS schedule: %s%n", schedule);
+        var gapMin = duration("sh.chaos.gap-min", "2s").toMillis();
+        var gapMax = duration("sh.chaos.gap-max", "5s").toMillis();
+        var faultsUntil = System.nanoTime() + duration("sh.chaos.duration", "0s").toNanos();
+        var allowed = allowedFaults;
+        for (int i = 0; i < schedule.size() || System.nanoTime() < faultsUntil; i++) {
+            Thread.sleep(gapMin + (long) (random.nextDouble() * (gapMax - gapMin))); // traffic between faults
+            if (i >= schedule.size() && System.nanoTime() >= faultsUntil) {
+                break;
+            }
+            // after the seeded pass(es), a long run (bench/chaos.sh) draws further faults until its duration is up
+            var fault = i < schedule.size() ? schedule.get(i) : allowed.get(random.nextInt(allowed.size()));
+            table.add(inject(fault, random));
+            System.out.printf("CHAOS %s%n", table.get(table.size() - 1));
+        }
+        driving.set(false);
+        driver.get(30, TimeUnit.SECONDS);
+        var faultsEndedAt = elapsedSeconds();
+
+        // With everything back, the fleet must settle: every event journaled once, applied once, commands final.
+        var settleStarted = System.nanoTime();
+        var verdict = new StringBuilder();
+        try {
+            await("every unit's outbox empty and its events journaled exactly once").atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofSeconds(2)).untilAsserted(this::assertJournalExactlyOnce);
+            await("telemetry applied every session event exactly once").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(2)).untilAsserted(this::assertTelemetryAppliedEverySessionEvent);
+            await("every command final").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(2)).untilAsserted(this::assertCommandsFinalAndRunOnce);
+            verdict.append("PASS");
+        } catch (AssertionError | RuntimeException e) {
+            verdict.append("FAIL: ").append(e.getMessage());
+            throw e;
+        } finally {
+            var settleSeconds = (System.nanoTime() - settleStarted) / 1_000_000_000.0;
+            report(seed, units, brokerKind, setupSeconds, faultsEndedAt, settleSeconds, verdict.toString());
+        }
+    }
+
+    // --- infrastructure and services ------------------------------------------------------------------------
+
+    private void startInfrastructure(String brokerKind) throws IOException {
+        Files.createDirectories(work);
+        Files.createDirectories(logs);
+        postgres = new ChaosPostgres(freePort(), work.resolve("pgdata"));
+        postgres.start();
+        toClose.add(postgres);
+        postgres.createDatabase("chaos_gateway");
+        postgres.createDatabase("chaos_telemetry");
+        broker = ChaosBroker.of(brokerKind, freePort(), work.resolve("broker"), logs);
+        broker.start();
+        toClose.add(broker);
+        linkB = new TcpProxy(freePort(), "127.0.0.1", broker.port);
+        linkB.restore();
+        toClose.add(linkB);
+
+        common.put("SH_DB_HOST", "127.0.0.1");
+        common.put("SH_DB_PORT", Integer.toString(postgres.port()));
+        common.put("SH_DB_USER", ChaosPostgres.USER);
+        common.put("SH_DB_PASSWORD", ChaosPostgres.PASSWORD);
+        common.put("SH_MQTT_HOST", "127.0.0.1");
+        common.put("SH_MQTT_PORT", Integer.toString(broker.port));
+        common.putAll(FleetUnderTest.securityEnv());
+    }
+
+    private void startServices() {
+        for (var replica : List.of("a", "b")) {
+            var env = new HashMap<>(common);
+            env.put("SH_DB_NAME", "chaos_gateway");
+            if (replica.equals("b")) {
+                env.put("SH_MQTT_PORT", Integer.toString(linkB.port())); // B reaches the broker through the proxy
+            }
+            // pinned per replica, so a restarted replica resumes its session and the messages waiting in it
+            env.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-chaos-" + run + "-" + replica);
+            env.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "900s");
+            env.put("SH_GATEWAY_MQTT_RECONNECT_MAX_DELAY", "1s");
+            // registration hashes each unit's broker password; the production cost (210,000 iterations) would spend
+            // a second of this test's budget per unit on a loaded CI machine
+            env.put("SH_GATEWAY_REGISTRY_PASSWORD_ITERATIONS", "1000");
+            specs.put("gateway-" + replica, new ServiceSpec("gateway-" + replica, "device-gateway", freePortUnchecked(), env));
+        }
+        var telemetry = new HashMap<>(common);
+        telemetry.put("SH_DB_NAME", "chaos_telemetry");
+        telemetry.put("SH_GATEWAY_URL", "http://127.0.0.1:" + specs.get("gateway-a").port());
+        telemetry.put("SH_FLEET_CATCH_UP_EVERY", "1s");
+        telemetry.put("SH_MQTT_CLIENT_ID", "telemetry-chaos-" + run);
+        specs.put("telemetry", new ServiceSpec("telemetry", "telemetry-service", freePortUnchecked(), telemetry));
+
+        var waits = new ArrayList<CompletableFuture<Void>>();
+        for (var name : List.of("gateway-a", "gateway-b", "telemetry")) {
+            waits.add(CompletableFuture.runAsync(() -> startService(name)));
+        }
+        CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void registerUnits(int count) throws Exception {
+        var agentEnv = new HashMap<>(common);
+        for (int i = 1; i <= count; i++) {
+            var unitId = String.format(Locale.ROOT, "chaos-%s-%02d", run, i);
+            var clinicId = "clinic-chaos-" + run + "-" + (i % 2);
+            var registered = http.post(url("gateway-a", "/units"), Map.of("unitId", unitId, "clinicId", clinicId,
+                    "model", "SH-Boot-5", "zonesPerLeg", 5, "firmware", "1.4.0"));
+            assertEquals(201, registered.status(), () -> "registration failed: " + registered.body());
+            unitIds.add(unitId);
+            clinicOf.put(unitId, clinicId);
+        }
+        agentEnv.put("SH_AGENT_UNITS", String.join(",", unitIds));
+        agentEnv.put("SH_AGENT_TIME_SCALE", Double.toString(TIME_SCALE));
+        agentEnv.put("SH_AGENT_DATA_DIR", work.resolve("units").toString());
+        agentEnv.put("SH_AGENT_RECONNECT_MAX_DELAY", "1s");
+        specs.put("edge-agent", new ServiceSpec("edge-agent", "edge-agent", freePortUnchecked(), agentEnv));
+    }
+
+    private void startService(String name) {
+        var spec = specs.get(name);
+        int start;
+        synchronized (starts) {
+            start = starts.merge(name, 1, Integer::sum);
+        }
+        var jar = ROOT.resolve(spec.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        try {
+            var process = ServiceProcess.start(start == 1 ? name : name + "-" + start, jar, spec.port(), spec.env(),
+                    logs, SERVICE_JVM);
+            running.put(name, process);
+            toClose.add(process);
+            process.awaitReady(START_TIMEOUT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void kill(String name) {
+        var process = running.remove(name);
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    private String url(String service, String path) {
+        return "http://127.0.0.1:" + specs.get(service).port() + path;
+    }
+
+    // --- the traffic ---------------------------------------------------------------------------------------------
+
+    /** Every unit gets a start-session command every few seconds, through whichever gateway answers. */
+    private CompletableFuture<Void> startDriving() {
+        driving.set(true);
+        return CompletableFuture.runAsync(() -> {
+            var turn = 0;
+            while (driving.get()) {
+                for (var unitId : unitIds) {
+                    if (!driving.get()) {
+                        break;
+                    }
+                    var last = lastCommandAt.get(unitId);
+                    if (last != null && System.nanoTime() - last < COMMAND_EVERY.toNanos()) {
+                        continue;
+                    }
+                    var gateway = (turn++ % 2 == 0) ? "gateway-a" : "gateway-b";
+                    try {
+                        var command = http.post(url(gateway, "/units/" + unitId + "/commands"), Map.of(
+                                "type", "start-session",
+                                "bookingId", "chaos-" + UUID.randomUUID().toString().substring(0, 12),
+                                "expiresInSeconds", COMMAND_EXPIRY_SECONDS,
+                                "start", Map.of("mode", "GRADIENT_SEQUENTIAL", "intensity", 4,
+                                        "durationMinutes", SESSION_MINUTES)));
+                        if (command.status() == 202) {
+                            commandIds.add(command.body().path("commandId").asText());
+                            lastCommandAt.put(unitId, System.nanoTime());
+                        } else if (command.status() < 500 && refusedLogged.compareAndSet(false, true)) {
+                            System.out.printf("CHAOS a command was refused (%d): %s%n", command.status(), command.body());
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // that gateway (or the database) is down right now: the next turn tries the other one
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(500); // pacing of the traffic generator, not synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
+    }
+
+    // --- the faults ----------------------------------------------------------------------------------------------
+
+    private List<Fault> schedule(Random random) {
+        // CI's default leaves out the lone gateway kill: the double fault kills the same replica, and
+        // TwoGatewayReplicasIT kills one mid-stream; one more gateway restart does not fit the 6-minute budget.
+        var only = System.getProperty("sh.chaos.faults", CI_FAULTS);
+        var faults = new ArrayList<Fault>();
+        for (var fault : Fault.values()) {
+            if (only.equals("all") || Set.of(only.split(",")).contains(fault.name())) {
+                faults.add(fault);
+            }
+        }
+        allowedFaults = List.copyOf(faults);
+        var schedule = new ArrayList<Fault>();
+        var rounds = Integer.getInteger("sh.chaos.rounds", 1);
+        for (int i = 0; i < rounds; i++) {
+            var round = new ArrayList<>(faults);
+            Collections.shuffle(round, random);
+            schedule.addAll(round);
+        }
+        return schedule;
+    }
+
+    private Injected inject(Fault fault, Random random) throws Exception {
+        var at = elapsedSeconds();
+        var injected = System.nanoTime();
+        long held = injected; // set to the moment the fault is lifted
+        var note = "";
+        switch (fault) {
+            case KILL_GATEWAY -> {
+                kill("gateway-a");
+                held = System.nanoTime();
+                startService("gateway-a");
+            }
+            case KILL_TELEMETRY -> {
+                kill("telemetry");
+                held = System.nanoTime();
+                startService("telemetry");
+            }
+            case KILL_AGENT -> {
+                kill("edge-agent");
+                held = System.nanoTime();
+                startService("edge-agent");
+            }
+            case KILL_BROKER_WITH_BACKLOG -> {
+                kill("gateway-a");
+                kill("gateway-b");
+                var journaled = journalCount();
+                Thread.sleep(8_000); // the units keep publishing; the broker queues for both gateway sessions
+                broker.kill();
+                note = "journal at " + journaled + " when the gateways died";
+                held = System.nanoTime();
+                broker.start();
+                var waits = List.of(CompletableFuture.runAsync(() -> startService("gateway-a")),
+                        CompletableFuture.runAsync(() -> startService("gateway-b")));
+                CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).join();
+            }
+            case PG_IMMEDIATE_RESTART -> {
+                postgres.stopImmediately();
+                Thread.sleep(3_000); // down for a moment, as a crashed server before its restart
+                held = System.nanoTime();
+                postgres.restart();
+                awaitReady("gateway-a", "gateway-b", "telemetry");
+            }
+            case PG_FREEZE -> {
+                var frozen = postgres.freeze();
+                Thread.sleep(duration("sh.chaos.freeze", "30s").toMillis()); // the length of the fault itself
+                held = System.nanoTime();
+                postgres.thaw(frozen);
+                awaitReady("gateway-a", "gateway-b", "telemetry");
+            }
+            case CUT_GATEWAY_LINK -> {
+                linkB.cut();
+                Thread.sleep(10_000); // the length of the fault itself
+                held = System.nanoTime();
+                linkB.restore();
+                awaitReady("gateway-b");
+            }
+            case KILL_GATEWAY_AND_PG_RESTART -> {
+                kill("gateway-a");
+                postgres.stopImmediately();
+                Thread.sleep(3_000);
+                held = System.nanoTime();
+                postgres.restart();
+                startService("gateway-a");
+                awaitReady("gateway-b", "telemetry");
+            }
+        }
+        // held: from the injection until the fault was lifted; recovery: from then until every affected service
+        // was ready again
+        var heldMillis = TimeUnit.NANOSECONDS.toMillis(held - injected);
+        var recoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - held);
+        return new Injected(fault, at, heldMillis, recoveryMillis, note);
+    }
+
+    private void awaitReady(String... services) {
+        for (var service : services) {
+            var process = running.get(service);
+            if (process != null) {
+                process.awaitReady(START_TIMEOUT);
+            }
+        }
+    }
+
+    // --- the checks ----------------------------------------------------------------------------------------------
+
+    /** Every unit: outbox empty, and seq 1..its last number in the journal exactly once. */
+    private void assertJournalExactlyOnce() throws Exception {
+        var counts = new HashMap<String, Map<Long, Integer>>();
+        try (var c = postgres.connect("chaos_gateway"); var s = c.createStatement();
+                var rows = s.executeQuery("SELECT unit_id, seq, count(*) FROM unit_event GROUP BY unit_id, seq")) {
+            while (rows.next()) {
+                counts.computeIfAbsent(rows.getString(1), u -> new TreeMap<>()).put(rows.getLong(2), rows.getInt(3));
+            }
+        }
+        for (var unitId : unitIds) {
+            var waiting = outboxSize(unitId);
+            assertEquals(0, waiting, "unit " + unitId + " still has events in its outbox");
+            var last = eventCounter(unitId);
+            var journaled = counts.getOrDefault(unitId, Map.of());
+            var expected = LongStream.rangeClosed(1, last).boxed().collect(Collectors.toSet());
+            assertEquals(expected, journaled.keySet(), "unit " + unitId + ": sequence numbers in the journal");
+            journaled.forEach((seq, n) -> assertEquals(1, n, "unit " + unitId + " seq " + seq + " journaled " + n
+                    + " times"));
+        }
+    }
+
+    /** Telemetry's processed ids are exactly the journal's session events, and each session's outcome matches. */
+    private void assertTelemetryAppliedEverySessionEvent() throws Exception {
+        var sessionEvents = new HashSet<String>();
+        var outcomeOf = new HashMap<String, String>();
+        try (var c = postgres.connect("chaos_gateway"); var s = c.createStatement();
+                var rows = s.executeQuery("SELECT event_id, type, payload::text FROM unit_event WHERE type IN "
+                        + "('session.started', 'session.completed', 'session.aborted')")) {
+            while (rows.next()) {
+                sessionEvents.add(rows.getString(1));
+                var sessionId = JSON.readTree(rows.getString(3)).path("data").path("sessionId").asText();
+                switch (rows.getString(2)) {
+                    case "session.started" -> outcomeOf.putIfAbsent(sessionId, "RUNNING");
+                    case "session.completed" -> outcomeOf.put(sessionId, "COMPLETED");
+                    default -> outcomeOf.put(sessionId, "ABORTED");
+                }
+            }
+        }
+        var processed = new ArrayList<String>();
+        var sessions = new HashMap<String, String>();
+        try (var c = postgres.connect("chaos_telemetry"); var s = c.createStatement()) {
+            try (var rows = s.executeQuery("SELECT event_id FROM processed_event")) {
+                while (rows.next()) {
+                    processed.add(rows.getString(1));
+                }
+            }
+            try (var rows = s.executeQuery("SELECT session_id, outcome FROM sessions")) {
+                while (rows.next()) {
+                    sessions.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        assertEquals(processed.size(), new HashSet<>(processed).size(), "an event applied twice by telemetry");
+        assertEquals(sessionEvents, new HashSet<>(processed), "telemetry's applied events vs the journal's session events");
+        for (var entry : outcomeOf.entrySet()) {
+            var stored = sessions.get(entry.getKey());
+            // a session whose end is not journaled (the unit died mid-session) stays RUNNING until its end comes
+            assertEquals(entry.getValue(), stored, "session " + entry.getKey() + " outcome in telemetry");
+        }
+    }
+
+    /** No command still PENDING or SENT; no command started a session twice. */
+    private void assertCommandsFinalAndRunOnce() throws Exception {
+        try (var c = postgres.connect("chaos_gateway"); var s = c.createStatement()) {
+            try (var rows = s.executeQuery("SELECT state, count(*) FROM unit_command GROUP BY state")) {
+                var states = new TreeMap<String, Integer>();
+                while (rows.next()) {
+                    states.put(rows.getString(1), rows.getInt(2));
+                }
+                System.out.printf("CHAOS commands by state: %s%n", states);
+                assertEquals(0, states.getOrDefault("PENDING", 0) + states.getOrDefault("SENT", 0),
+                        "commands not final: " + states);
+            }
+            try (var rows = s.executeQuery("SELECT payload->'data'->>'commandId', count(*) FROM unit_event "
+                    + "WHERE type = 'session.started' AND payload->'data'->>'commandId' IS NOT NULL "
+                    + "GROUP BY 1 HAVING count(*) > 1")) {
+                var twice = new ArrayList<String>();
+                while (rows.next()) {
+                    twice.add(rows.getString(1) + " x" + rows.getInt(2));
+                }
+                assertTrue(twice.isEmpty(), "commands that started more than one session: " + twice);
+            }
+        }
+    }
+
+    private long journalCount() {
+        try (var c = postgres.connect("chaos_gateway"); var s = c.createStatement();
+                var rows = s.executeQuery("SELECT count(*) FROM unit_event")) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private long eventCounter(String unitId) throws IOException {
+        var file = work.resolve("units").resolve(unitId).resolve("event-seq");
+        return Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim()) : 0;
+    }
+
+    private long outboxSize(String unitId) throws IOException {
+        var dir = work.resolve("units").resolve(unitId).resolve("outbox");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> OUTBOX_ENTRY.matcher(f.getFileName().toString()).matches()).count();
+        }
+    }
+
+    // --- report --------------------------------------------------------------------------------------------------
+
+    private void report(long seed, int units, String brokerKind, long setupSeconds, long faultsEndedAt,
+            double settleSeconds, String verdict) throws IOException {
+        var out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "CHAOS verdict: %s%n", verdict.lines().findFirst().orElse("")));
+        out.append(String.format(Locale.ROOT, "seed %d, %d units, broker %s, %d events journaled, %d commands; "
+                        + "setup %d s, faults until %d s, settled in %.0f s, total %d s%n", seed, units, brokerKind,
+                journalCount(), commandIds.size(), setupSeconds, faultsEndedAt, settleSeconds, elapsedSeconds()));
+        out.append("| at (s) | fault | held (ms) | recovery (ms) | note |\n|---|---|---|---|---|\n");
+        for (var line : table) {
+            out.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %s |%n", line.atSecond(), line.fault(),
+                    line.heldMillis(), line.recoveryMillis(), line.note()));
+        }
+        System.out.print(out);
+        var file = System.getProperty("sh.chaos.report", "");
+        if (!file.isBlank()) {
+            Files.writeString(Path.of(file), out.toString(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @AfterEach
+    void stopEverything() {
+        driving.set(false);
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                System.out.printf("CHAOS cleanup: %s%n", e.getMessage());
+            }
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    private long elapsedSeconds() {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
+    }
+
+    private static Duration duration(String property, String fallback) {
+        var value = System.getProperty(property, fallback).trim().toLowerCase(Locale.ROOT);
+        if (value.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+        }
+        if (value.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+        }
+        return Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
+    }
+
+    private static boolean mosquittoInstalled() {
+        try {
+            var process = new ProcessBuilder("mosquitto", "-h").redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            process.waitFor(5, TimeUnit.SECONDS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int freePortUnchecked() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
