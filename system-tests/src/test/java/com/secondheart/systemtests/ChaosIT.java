@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Replay a failure with {@code -Dsh.chaos.seed=<the seed printed>}. Other knobs (system properties): {@code
  * sh.chaos.units} (20), {@code sh.chaos.broker} (mosquitto when installed, else hivemq), {@code sh.chaos.faults}
- * (comma-separated subset of {@link Fault}, or {@code all}; CI leaves out the lone KILL_GATEWAY), {@code sh.chaos.rounds} (how many passes over the fault list, 1),
+ * (comma-separated subset of {@link Fault}, or {@code all}; CI leaves out the lone KILL_GATEWAY and KILL_TELEMETRY), {@code sh.chaos.rounds} (how many passes over the fault list, 1),
  * {@code sh.chaos.duration} (faults keep coming, drawn at random, until this long has passed; 0),
  * {@code sh.chaos.timeout-minutes} (the hard budget of the whole run, 6),
  * {@code sh.chaos.gap-min}/{@code gap-max} (pause between faults, 2s/5s), {@code sh.chaos.freeze} (30s),
@@ -90,7 +90,7 @@ class ChaosIT {
         KILL_GATEWAY_AND_PG_RESTART
     }
 
-    static final String CI_FAULTS = "KILL_TELEMETRY,KILL_AGENT,KILL_BROKER_WITH_BACKLOG,PG_IMMEDIATE_RESTART,PG_FREEZE,"
+    static final String CI_FAULTS = "KILL_AGENT,KILL_BROKER_WITH_BACKLOG,PG_IMMEDIATE_RESTART,PG_FREEZE,"
             + "CUT_GATEWAY_LINK,KILL_GATEWAY_AND_PG_RESTART";
 
     /** One line of the fault table. */
@@ -341,8 +341,10 @@ class ChaosIT {
     // --- the faults ----------------------------------------------------------------------------------------------
 
     private List<Fault> schedule(Random random) {
-        // CI's default leaves out the lone gateway kill: the double fault kills the same replica, and
-        // TwoGatewayReplicasIT kills one mid-stream; one more gateway restart does not fit the 6-minute budget.
+        // CI's default leaves out the lone gateway kill (the double fault kills the same replica, and
+        // TwoGatewayReplicasIT kills one mid-stream) and the telemetry kill (its restart took 83 s of the 350 s a CI
+        // run took, too close to the 6-minute budget; FleetAcceptanceIT kills booking-service, which shares
+        // telemetry's fleet-consumer intake). -Dsh.chaos.faults=all and bench/chaos.sh run both.
         var only = System.getProperty("sh.chaos.faults", CI_FAULTS);
         var faults = new ArrayList<Fault>();
         for (var fault : Fault.values()) {
