@@ -1,6 +1,7 @@
 package com.secondheart.dashboard.estop.service;
 
 import com.secondheart.dashboard.overview.client.GatewayCommandsClient;
+import com.secondheart.protocol.Ids;
 import com.secondheart.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,6 @@ import jakarta.ws.rs.WebApplicationException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The dashboard's emergency-stop button: sends {@code emergency-stop} to the unit through the gateway as the
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 public class EmergencyStops {
 
     private static final Logger LOG = Logger.getLogger(EmergencyStops.class);
-    private static final Pattern UNIT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     static final int EXPIRES_IN_SECONDS = 30;
 
     /** What the page needs to follow the stop: the command's id and state at the gateway. */
@@ -34,7 +33,7 @@ public class EmergencyStops {
     }
 
     public Uni<Pressed> press(String unitId, String who, String authorization) {
-        if (unitId == null || !UNIT_ID.matcher(unitId).matches()) {
+        if (!Ids.isValid(unitId)) {
             throw ProblemException.badRequest("'" + clip(unitId) + "' is not a unit id.");
         }
         return commands.send(unitId, authorization,
