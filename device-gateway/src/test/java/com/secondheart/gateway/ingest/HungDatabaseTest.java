@@ -138,11 +138,16 @@ class HungDatabaseTest {
         var before = Gateway.metric("sh_gateway_mqtt_forced_reconnects_total");
         // A message whose processing was abandoned: held as received, never acknowledged, no lane working on it.
         unacked.track(Mqtt5Publish.builder().topic("sh/v1/units/orphan/events").qos(MqttQos.AT_LEAST_ONCE).build());
+        var orphanHeldSince = Instant.now();
 
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> Gateway.metric("sh_gateway_mqtt_forced_reconnects_total") >= before + 1);
         await().atMost(Duration.ofSeconds(20)).until(mqtt::isReady);
-        assertEquals(0, unacked.size(), "after the reconnect the broker owns every unacknowledged message again");
+        // Other traffic on the shared broker (the redelivered backlog of earlier tests) may be in flight by now, so
+        // the check is on age: nothing held dates from before the reconnect, the orphan included.
+        var oldest = unacked.oldest();
+        assertTrue(oldest.isEmpty() || oldest.get().isAfter(orphanHeldSince),
+                "after the reconnect the broker owns every unacknowledged message again; oldest held: " + oldest);
 
         // and the reconnected session still ingests
         var unitId = FakeUnit.newUnitId("after");
