@@ -23,30 +23,77 @@ public final class Outbox {
 
     private static final Pattern ENTRY = Pattern.compile("^(\\d{19})\\.json$");
     private static final String DEAD_LETTERS = "rejected";
+    /** Where an entry that cannot be read (I/O error, or not the event its name promises) is moved. */
+    public static final String QUARANTINE = "quarantine";
     private static final Pattern BOOT_SEQ = Pattern.compile("\"bootSeq\"\\s*:\\s*(\\d+)");
 
     /** One event waiting for its PUBACK. */
     public record Entry(long seq, byte[] payload) {
     }
 
+    /**
+     * How entries are checked when read, and what takes the place of one that cannot be read. Without it
+     * ({@link #open(Path, boolean)}) only I/O errors count as unreadable and such an entry is just moved aside.
+     */
+    public interface EntryCheck {
+
+        /** Null when {@code payload} is the event {@code seq} as this unit wrote it; otherwise why it is not. */
+        String problem(long seq, byte[] payload);
+
+        /**
+         * What is sent in place of the unreadable event {@code seq} (so the gateway settles the number and its
+         * receipts move past it), or null to send nothing in its place.
+         */
+        byte[] placeholder(long seq);
+
+        /** Called once per quarantined entry, after it was moved to {@code movedTo}. */
+        void quarantined(long seq, String why, Path movedTo);
+    }
+
+    private static final EntryCheck IO_ERRORS_ONLY = new EntryCheck() {
+        @Override
+        public String problem(long seq, byte[] payload) {
+            return null;
+        }
+
+        @Override
+        public byte[] placeholder(long seq) {
+            return null;
+        }
+
+        @Override
+        public void quarantined(long seq, String why, Path movedTo) {
+        }
+    };
+
     private final Path dir;
     private final boolean fsync;
+    private final EntryCheck check;
     private final ConcurrentSkipListMap<Long, Path> entries = new ConcurrentSkipListMap<>();
 
-    private Outbox(Path dir, boolean fsync) {
+    private Outbox(Path dir, boolean fsync, EntryCheck check) {
         this.dir = dir;
         this.fsync = fsync;
+        this.check = check;
     }
 
     /** Opens (creating if needed) the outbox in {@code dir} and reads what a previous run left in it. */
     public static Outbox open(Path dir, boolean fsync) {
+        return open(dir, fsync, IO_ERRORS_ONLY);
+    }
+
+    /**
+     * Opens the outbox with a check of every entry read: an entry that cannot be read or fails the check is moved to
+     * {@code quarantine/}, replaced by the check's placeholder, and the queue goes on.
+     */
+    public static Outbox open(Path dir, boolean fsync, EntryCheck check) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the outbox directory " + dir, e);
         }
         DurableFiles.deleteInterruptedWrites(dir);
-        var outbox = new Outbox(dir, fsync);
+        var outbox = new Outbox(dir, fsync, check);
         try (var files = Files.list(dir)) {
             files.forEach(file -> {
                 var matcher = ENTRY.matcher(file.getFileName().toString());
@@ -88,12 +135,9 @@ public final class Outbox {
             if (first == null) {
                 return Optional.empty();
             }
-            try {
-                return Optional.of(new Entry(first.getKey(), Files.readAllBytes(first.getValue())));
-            } catch (NoSuchFileException e) {
-                entries.remove(first.getKey(), first.getValue()); // removed concurrently
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read outbox entry " + first.getValue(), e);
+            var payload = read(first.getKey(), first.getValue());
+            if (payload != null) {
+                return Optional.of(new Entry(first.getKey(), payload));
             }
         }
     }
@@ -105,14 +149,55 @@ public final class Outbox {
             if (next == null) {
                 return Optional.empty();
             }
-            try {
-                return Optional.of(new Entry(next.getKey(), Files.readAllBytes(next.getValue())));
-            } catch (NoSuchFileException e) {
-                entries.remove(next.getKey(), next.getValue());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read outbox entry " + next.getValue(), e);
+            var payload = read(next.getKey(), next.getValue());
+            if (payload != null) {
+                return Optional.of(new Entry(next.getKey(), payload));
             }
         }
+    }
+
+    /**
+     * The content of entry {@code seq}, or null when it is gone: removed concurrently, or unreadable and quarantined
+     * without a placeholder. An entry that cannot be read (an I/O error) or fails the check is moved to
+     * {@code quarantine/} and replaced by the check's placeholder, so that one bad file never blocks the queue.
+     */
+    private byte[] read(long seq, Path file) {
+        String problem;
+        try {
+            var payload = Files.readAllBytes(file);
+            problem = check.problem(seq, payload);
+            if (problem == null) {
+                return payload;
+            }
+        } catch (NoSuchFileException e) {
+            entries.remove(seq, file); // removed concurrently
+            return null;
+        } catch (IOException e) {
+            problem = "unreadable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        }
+        return quarantine(seq, file, problem);
+    }
+
+    private byte[] quarantine(long seq, Path file, String problem) {
+        var target = dir.resolve(QUARANTINE).resolve(file.getFileName() + "." + System.currentTimeMillis());
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("outbox entry " + file + " is " + problem
+                    + " and cannot be moved aside to " + target, e);
+        }
+        var placeholder = check.placeholder(seq);
+        if (placeholder == null) {
+            entries.remove(seq, file);
+        } else {
+            DurableFiles.write(file, placeholder, fsync);
+        }
+        if (fsync) {
+            DurableFiles.forceDirectoryQuietly(dir);
+        }
+        check.quarantined(seq, problem, target);
+        return placeholder;
     }
 
     /** The lowest sequence number waiting, or 0 when the outbox is empty. */
@@ -129,16 +214,11 @@ public final class Outbox {
     public int settle(long through, long bootSeq) {
         var removed = 0;
         for (var entry : entries.headMap(through, true).entrySet()) {
-            long entryBoot;
-            try {
-                entryBoot = bootSeqOf(Files.readAllBytes(entry.getValue()));
-            } catch (NoSuchFileException e) {
-                entries.remove(entry.getKey(), entry.getValue());
+            var payload = read(entry.getKey(), entry.getValue());
+            if (payload == null) {
                 continue;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read outbox entry " + entry.getValue(), e);
             }
-            if (entryBoot <= bootSeq) {
+            if (bootSeqOf(payload) <= bootSeq) {
                 remove(entry.getKey());
                 removed++;
             }
@@ -156,12 +236,9 @@ public final class Outbox {
     public List<Entry> pending() {
         var result = new ArrayList<Entry>();
         for (var entry : entries.entrySet()) {
-            try {
-                result.add(new Entry(entry.getKey(), Files.readAllBytes(entry.getValue())));
-            } catch (NoSuchFileException e) {
-                // acknowledged meanwhile
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read outbox entry " + entry.getValue(), e);
+            var payload = read(entry.getKey(), entry.getValue());
+            if (payload != null) {
+                result.add(new Entry(entry.getKey(), payload));
             }
         }
         return result;

@@ -7,6 +7,7 @@ import com.secondheart.agent.command.RecentCommands;
 import com.secondheart.agent.reporting.EventReporter;
 import com.secondheart.agent.reporting.MqttUnitLink;
 import com.secondheart.agent.reporting.Outbox;
+import com.secondheart.agent.reporting.OutboxEntryCheck;
 import com.secondheart.agent.reporting.OutboxPublisher;
 import com.secondheart.agent.reporting.RunningSessionStore;
 import com.secondheart.agent.reporting.RunningSessionStore.RunningSession;
@@ -123,7 +124,8 @@ public final class Unit implements AutoCloseable {
         var fsync = settings.fsync();
         bootSeq = SequenceStore.open(dir.resolve("boot-seq"), fsync).next();
         eventSeq = SequenceStore.open(dir.resolve("event-seq"), fsync);
-        outbox = Outbox.open(dir.resolve("outbox"), fsync);
+        outbox = Outbox.open(dir.resolve("outbox"), fsync,
+                new OutboxEntryCheck(unitId, bootSeq, shared.codec(), shared.wallClock(), metrics));
         runningStore = new RunningSessionStore(dir.resolve("running-session.json"), fsync);
         executor = new SerialExecutor("unit " + unitId, shared.reportingPool());
 
