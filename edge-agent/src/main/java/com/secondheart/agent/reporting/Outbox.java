@@ -25,6 +25,8 @@ public final class Outbox {
     private static final String DEAD_LETTERS = "rejected";
     /** Where an entry that cannot be read (I/O error, or not the event its name promises) is moved. */
     public static final String QUARANTINE = "quarantine";
+    /** An entry, a rejected one or a quarantined one (which carries a time suffix). */
+    private static final Pattern ON_DISK = Pattern.compile("^(\\d{19})\\.json(\\.\\d+)?$");
     private static final Pattern BOOT_SEQ = Pattern.compile("\"bootSeq\"\\s*:\\s*(\\d+)");
 
     /** One event waiting for its PUBACK. */
@@ -281,6 +283,54 @@ public final class Outbox {
     /** The highest sequence number in the outbox, 0 when empty. */
     public long highestSeq() {
         return entries.isEmpty() ? 0 : entries.lastKey();
+    }
+
+    /**
+     * The highest sequence number on disk under an outbox directory, in its queue, {@code rejected/} and
+     * {@code quarantine/}, 0 for none: a floor for a unit whose counter file is lost. Read before the outbox is opened.
+     */
+    public static long highestSeqOnDisk(Path dir) {
+        long highest = 0;
+        for (var sub : new Path[] {dir, dir.resolve(DEAD_LETTERS), dir.resolve(QUARANTINE)}) {
+            for (var name : names(sub)) {
+                var matcher = ON_DISK.matcher(name);
+                if (matcher.matches()) {
+                    highest = Math.max(highest, Long.parseLong(matcher.group(1)));
+                }
+            }
+        }
+        return highest;
+    }
+
+    /** True when the outbox directory's queue holds an entry (whatever {@code rejected/} and quarantine hold). */
+    public static boolean queuedOnDisk(Path dir) {
+        return names(dir).stream().anyMatch(name -> ENTRY.matcher(name).matches());
+    }
+
+    /** The highest boot sequence number named by an event in the outbox directory's queue, 0 for none. */
+    public static long highestBootSeqOnDisk(Path dir) {
+        long highest = 0;
+        for (var name : names(dir)) {
+            if (ENTRY.matcher(name).matches()) {
+                try {
+                    highest = Math.max(highest, bootSeqOf(Files.readAllBytes(dir.resolve(name))));
+                } catch (IOException e) {
+                    // an unreadable entry says nothing about the boot
+                }
+            }
+        }
+        return highest;
+    }
+
+    private static List<String> names(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the outbox directory " + dir, e);
+        }
     }
 
     static String fileName(long seq) {

@@ -12,6 +12,7 @@ import com.secondheart.agent.reporting.OutboxPublisher;
 import com.secondheart.agent.reporting.RunningSessionStore;
 import com.secondheart.agent.reporting.RunningSessionStore.RunningSession;
 import com.secondheart.agent.reporting.SequenceStore;
+import com.secondheart.agent.reporting.UnitNumbering;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.device.ProgramMode;
@@ -122,8 +123,9 @@ public final class Unit implements AutoCloseable {
             throw new UncheckedIOException("cannot create the unit directory " + dir, e);
         }
         var fsync = settings.fsync();
-        bootSeq = SequenceStore.open(dir.resolve("boot-seq"), fsync).next();
-        eventSeq = SequenceStore.open(dir.resolve("event-seq"), fsync);
+        var numbering = UnitNumbering.open(unitId, dir, dir.resolve("outbox"), fsync);
+        bootSeq = numbering.bootSeq();
+        eventSeq = numbering.eventSeq();
         outbox = Outbox.open(dir.resolve("outbox"), fsync,
                 new OutboxEntryCheck(unitId, bootSeq, shared.codec(), shared.wallClock(), metrics));
         runningStore = new RunningSessionStore(dir.resolve("running-session.json"), fsync);
