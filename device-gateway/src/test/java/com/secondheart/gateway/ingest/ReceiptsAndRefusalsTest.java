@@ -217,6 +217,27 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
+    void an_event_from_a_unit_whose_clock_is_far_ahead_is_journaled_as_sent_and_counted() {
+        var unitId = FakeUnit.newUnitId("clock");
+        Gateway.register(unitId, "clinic-rcpt");
+        var before = Gateway.metric("sh_gateway_device_time_outside_window_total");
+        var farFuture = Instant.now().plus(Duration.ofDays(3650));
+        try (var unit = FakeUnit.connect(unitId)) {
+            unit.publish(Topics.EVENTS, ProtocolCodec.shared().encode(UnitEvent.of(unitId, 1, 1, farFuture,
+                    new EventData.SessionPhase(unitId + "-1-1", EventData.SessionPhase.Phase.HOLDING, 1))));
+            // an event replayed from the outbox long after it happened is not a wrong clock
+            unit.publish(Topics.EVENTS, ProtocolCodec.shared().encode(UnitEvent.of(unitId, 2, 1,
+                    Instant.now().minus(Duration.ofDays(2)),
+                    new EventData.SessionPhase(unitId + "-1-1", EventData.SessionPhase.Phase.HOLDING, 2))));
+
+            await().atMost(PATIENCE).until(() -> Gateway.journalOf(unitId).size() == 2);
+            assertEquals(farFuture, Gateway.journalOf(unitId).get(0).event().deviceTime());
+            await().atMost(PATIENCE).until(() -> Gateway.metric("sh_gateway_device_time_outside_window_total") >= before + 1);
+            assertEquals(before + 1, Gateway.metric("sh_gateway_device_time_outside_window_total"));
+        }
+    }
+
+    @Test
     void a_unit_that_lost_its_counter_and_numbers_on_in_a_new_block_is_journaled_and_confirmed_without_a_gap() {
         var unitId = FakeUnit.newUnitId("block");
         Gateway.register(unitId, "clinic-gap");
