@@ -56,8 +56,8 @@ import java.util.concurrent.locks.LockSupport;
  * commands) on a serial executor. The loop's listener never blocks: each callback captures what it needs and
  * hands the rest to the executor, which assigns sequence numbers, writes the outbox and publishes.
  *
- * <p>On-disk layout under {@code data-dir/<unitId>/}: {@code boot-seq}, {@code event-seq},
- * {@code outbox/<seq>.json} (and {@code outbox/rejected/}), {@code running-session.json},
+ * <p>On-disk layout under {@code data-dir/<unitId>/}: {@code boot-seq}, {@code event-seq} (each with its {@code .prev}
+ * copy), {@code outbox/<seq>.json} (and {@code outbox/rejected/}, {@code outbox/quarantine/}), {@code running-session.json},
  * {@code recent-commands.json}, {@code program-defaults.json}.
  */
 public final class Unit implements AutoCloseable {
