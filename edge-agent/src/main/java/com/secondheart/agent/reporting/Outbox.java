@@ -160,22 +160,31 @@ public final class Outbox {
 
     /**
      * The content of entry {@code seq}, or null when it is gone: removed concurrently, or unreadable and quarantined
-     * without a placeholder. An entry that cannot be read (an I/O error) or fails the check is moved to
-     * {@code quarantine/} and replaced by the check's placeholder, so that one bad file never blocks the queue.
+     * without a placeholder. An entry that cannot be read (an I/O error, twice in a row) or fails the check is moved to
+     * {@code quarantine/} and replaced by the check's placeholder, so that one bad file never blocks the queue. A
+     * process out of file handles is not the entry's fault: that error is thrown and the entry kept.
      */
     private byte[] read(long seq, Path file) {
-        String problem;
-        try {
-            var payload = Files.readAllBytes(file);
-            problem = check.problem(seq, payload);
-            if (problem == null) {
-                return payload;
+        String problem = null;
+        for (int attempt = 1; attempt <= 2 && problem == null; attempt++) {
+            try {
+                var payload = Files.readAllBytes(file);
+                problem = check.problem(seq, payload);
+                if (problem == null) {
+                    return payload;
+                }
+            } catch (NoSuchFileException e) {
+                entries.remove(seq, file); // removed concurrently
+                return null;
+            } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("Too many open files")) {
+                    // the process is out of file handles: not this file's fault, and it must not cost the event
+                    throw new UncheckedIOException("cannot read outbox entry " + file + " now", e);
+                }
+                if (attempt == 2) {
+                    problem = "unreadable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+                }
             }
-        } catch (NoSuchFileException e) {
-            entries.remove(seq, file); // removed concurrently
-            return null;
-        } catch (IOException e) {
-            problem = "unreadable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
         }
         return quarantine(seq, file, problem);
     }
