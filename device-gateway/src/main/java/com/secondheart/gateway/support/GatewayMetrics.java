@@ -94,6 +94,7 @@ public class GatewayMetrics {
         registry.counter(DUPLICATES);
         registry.counter(RECEIPTS_SENT);
         registry.counter(DEVICE_TIME_OUTSIDE_WINDOW);
+        registry.counter(EVENT_IDS_REUSED);
         registry.counter(REGISTRY_LOOKUPS, "result", "hit");
         registry.counter(REGISTRY_LOOKUPS, "result", "miss");
         ingestLag = Timer.builder(INGEST_LAG)
@@ -152,6 +153,13 @@ public class GatewayMetrics {
             // past is not counted: an event replayed from the outbox after an outage is legitimately old
             registry.counter(DEVICE_TIME_OUTSIDE_WINDOW).increment();
         }
+    }
+
+    public static final String EVENT_IDS_REUSED = "sh.gateway.event.ids.reused";
+
+    /** An event arrived under an id the journal holds for a different event (see JournalBatcher.reused). */
+    public void eventIdReused() {
+        registry.counter(EVENT_IDS_REUSED).increment();
     }
 
     /** A device time further than this ahead of the receive time is counted as a clock that is off. */

@@ -217,6 +217,29 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
+    void an_event_id_reused_for_another_event_by_a_unit_that_lost_its_state_is_counted_while_a_redelivery_is_not() {
+        var unitId = FakeUnit.newUnitId("reuse");
+        Gateway.register(unitId, "clinic-rcpt");
+        var metric = "sh_gateway_event_ids_reused_total";
+        var before = Gateway.metric(metric);
+        var first = ProtocolCodec.shared().encode(UnitEvent.of(unitId, 1, 6, Instant.now().minusSeconds(60),
+                new EventData.SessionPhase(unitId + "-6-1", EventData.SessionPhase.Phase.HOLDING, 1)));
+        try (var unit = FakeUnit.connect(unitId)) {
+            unit.publish(Topics.EVENTS, first);
+            await().atMost(PATIENCE).until(() -> Gateway.journalOf(unitId).size() == 1);
+            unit.publish(Topics.EVENTS, first); // a redelivery: the same event
+            // the unit lost its whole directory: boot 1 numbers from 1 again, a different event under the same id
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 1));
+            unit.publish(Topics.EVENTS, phase(unitId, 2, 1));
+
+            await().atMost(PATIENCE).until(() -> Gateway.journalOf(unitId).size() == 2);
+            await().atMost(PATIENCE).until(() -> Gateway.metric(metric) >= before + 1);
+            assertEquals(before + 1, Gateway.metric(metric), "the redelivery is not counted");
+            assertEquals(6, Gateway.journalOf(unitId).get(0).event().bootSeq(), "the journal keeps the first event");
+        }
+    }
+
+    @Test
     void an_event_from_a_unit_whose_clock_is_far_ahead_is_journaled_as_sent_and_counted() {
         var unitId = FakeUnit.newUnitId("clock");
         Gateway.register(unitId, "clinic-rcpt");

@@ -100,6 +100,8 @@ public class JournalBatcher {
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final Map<String, CompletableFuture<Void>> lastOfUnit = new ConcurrentHashMap<>();
+    /** Units whose reused event ids were logged (once per unit). */
+    private final java.util.Set<String> reusedLogged = ConcurrentHashMap.newKeySet();
     private BlockingQueue<Pending> queue;
     private Thread committer;
     private volatile boolean running;
@@ -334,6 +336,21 @@ public class JournalBatcher {
             receipts.settled(pending.event().unitId());
             if (outcome.duplicate()) {
                 metrics.duplicate();
+                if (outcome.fleetEvent() != null && reused(outcome.fleetEvent().event(), pending.event())) {
+                    metrics.eventIdReused();
+                    if (reusedLogged.size() > 10_000) {
+                        reusedLogged.clear();
+                    }
+                    if (reusedLogged.add(pending.event().unitId())) {
+                        LOG.errorf("EVENT_ID_REUSED: unit %s sent event %s (boot %d, %s at %s) under an id the journal "
+                                + "holds for another event (boot %d, %s at %s): its numbering went backwards (its "
+                                + "state was lost); the new event is not journaled", pending.event().unitId(),
+                                pending.event().eventId(), pending.event().bootSeq(),
+                                pending.event().type().wireName(), pending.event().deviceTime(),
+                                outcome.fleetEvent().event().bootSeq(), outcome.fleetEvent().event().type().wireName(),
+                                outcome.fleetEvent().event().deviceTime());
+                    }
+                }
             } else {
                 metrics.ingestLag(Duration.between(pending.event().deviceTime(), pending.message().receivedAt()));
             }
@@ -344,6 +361,16 @@ public class JournalBatcher {
             lastOfUnit.remove(pending.event().unitId(), pending.done());
         }
         changedPresence.forEach(presence::publish);
+    }
+
+    /**
+     * A redelivery is the same event again (the unit re-sends its outbox file); another boot or type under the same id
+     * is a different event: the unit numbered again from a lower number (its counter and outbox were lost, and with
+     * them its boot counter). The device time is not compared: simulators that encode a re-send afresh change it.
+     */
+    static boolean reused(com.secondheart.protocol.device.UnitEvent journaled,
+            com.secondheart.protocol.device.UnitEvent incoming) {
+        return journaled.bootSeq() != incoming.bootSeq() || journaled.type() != incoming.type();
     }
 
     private FleetEvent fleetEvent(Pending pending, Map<String, Long> positions,
