@@ -1,6 +1,6 @@
 package com.secondheart.gateway.receipts.repository;
 
-import com.secondheart.gateway.receipts.service.Frontier;
+import com.secondheart.gateway.receipts.model.Frontier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

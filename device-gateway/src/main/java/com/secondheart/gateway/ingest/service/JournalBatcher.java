@@ -1,10 +1,9 @@
-package com.secondheart.gateway.journal.service;
+package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.handoff.FleetPublisher;
-import com.secondheart.gateway.ingest.service.InboundMessage;
-import com.secondheart.gateway.ingest.service.RejectionRecorder;
 import com.secondheart.gateway.journal.repository.JournalBatchRepository;
+import com.secondheart.gateway.journal.service.JournalService;
 import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.gateway.presence.service.PresenceRules;
 import com.secondheart.gateway.presence.service.PresenceService;
@@ -302,7 +301,7 @@ public class JournalBatcher {
                                                         pending.message().receivedAt()) == PresenceRules.Outcome.CHANGED) {
                                                     // every change in order, as one event at a time would
                                                     changedPresence.add(
-                                                            PresenceService.snapshot(pending.unit(), copy(row)));
+                                                            PresenceService.snapshot(pending.unit().identity(), copy(row)));
                                                 }
                                             }
                                             // a second copy in the same batch is handed on as the first one
