@@ -42,10 +42,12 @@ public class AlarmAcknowledger {
         }
         if (!found.open()) {
             throw ProblemException.conflict("This alarm is already resolved: "
-                    + (Alarm.FAULT.equals(found.kind()) ? "the unit cleared the fault." : "the unit is back online."));
+                    + (Alarm.FAULT.equals(found.kind()) ? "the unit cleared the fault."
+                    : Alarm.EVENTS_MISSING.equals(found.kind()) ? "the missing events arrived or the unit gave them up."
+                    : "the unit is back online."));
         }
-        if (Alarm.OFFLINE.equals(found.kind())) {
-            LOG.infof("%s acknowledged offline alarm %s", who, alarmId);
+        if (!Alarm.FAULT.equals(found.kind())) {
+            LOG.infof("%s acknowledged %s alarm %s", who, found.kind().toLowerCase(java.util.Locale.ROOT), alarmId);
             return Uni.createFrom().item(alarms.acknowledge(alarmId, who, note, null));
         }
         return commands.send(found.unitId(), authorization,
