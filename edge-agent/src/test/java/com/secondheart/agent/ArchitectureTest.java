@@ -1,22 +1,11 @@
 package com.secondheart.agent;
 
-import com.secondheart.testsupport.ArchitectureRules;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import org.junit.jupiter.api.Test;
+import com.secondheart.testsupport.ModuleArchitectureTest;
 
 /** docs/conventions.md, "Features depend one way", for edge-agent. */
-class ArchitectureTest {
+class ArchitectureTest extends ModuleArchitectureTest {
 
-    private static final String ROOT = "com.secondheart.agent";
-    private static final JavaClasses CLASSES = ArchitectureRules.productionClasses(ROOT);
-
-    @Test
-    void featuresDependOnEachOtherOneWayOnly() {
-        ArchitectureRules.featuresDependOneWay(ROOT).check(CLASSES);
-    }
-
-    @Test
-    void noPackageIsPartOfACycle() {
-        ArchitectureRules.packagesDependOneWay(ROOT).check(CLASSES);
+    ArchitectureTest() {
+        super("com.secondheart.agent");
     }
 }

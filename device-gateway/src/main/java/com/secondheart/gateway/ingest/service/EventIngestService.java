@@ -10,7 +10,6 @@ import com.secondheart.protocol.RejectReason;
 import com.secondheart.protocol.device.UnitEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Unit events, on the ingest lane: decode (once), check the topic and the registry, then hand the event to the
@@ -25,19 +24,23 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class EventIngestService {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
-    @Inject
-    RegistryCache registry;
+    private final RegistryCache registry;
 
-    @Inject
-    JournalBatcher batcher;
+    private final JournalBatcher batcher;
 
-    @Inject
-    JournalReceipts receipts;
+    private final JournalReceipts receipts;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    EventIngestService(DatabaseCalls database, RegistryCache registry, JournalBatcher batcher,
+            JournalReceipts receipts) {
+        this.database = database;
+        this.registry = registry;
+        this.batcher = batcher;
+        this.receipts = receipts;
+    }
 
     public Disposition handle(InboundMessage message) {
         var decoded = codec.decodeEvent(message.payload());

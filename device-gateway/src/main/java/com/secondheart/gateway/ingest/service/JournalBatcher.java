@@ -25,7 +25,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -64,38 +63,27 @@ public class JournalBatcher {
 
     private static final Logger LOG = Logger.getLogger(JournalBatcher.class);
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
 
-    @Inject
-    JournalBatchRepository batches;
+    private final JournalBatchRepository batches;
 
-    @Inject
-    FleetPublisher publisher;
+    private final FleetPublisher publisher;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    JournalReceipts receipts;
+    private final JournalReceipts receipts;
 
-    @Inject
-    RejectionRecorder rejections;
+    private final RejectionRecorder rejections;
 
-    @Inject
-    JournalService journal;
+    private final JournalService journal;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final Map<String, CompletableFuture<Void>> lastOfUnit = new ConcurrentHashMap<>();
@@ -105,6 +93,22 @@ public class JournalBatcher {
     private volatile int committing;
     private DistributionSummary batchSize;
     private Timer commitTime;
+
+    JournalBatcher(Pool pool, JournalBatchRepository batches, FleetPublisher publisher, PresenceService presence,
+            JournalReceipts receipts, RejectionRecorder rejections, JournalService journal, GatewayMetrics metrics,
+            GatewayConfig config, MeterRegistry registry, DatabaseCalls database) {
+        this.pool = pool;
+        this.batches = batches;
+        this.publisher = publisher;
+        this.presence = presence;
+        this.receipts = receipts;
+        this.rejections = rejections;
+        this.journal = journal;
+        this.metrics = metrics;
+        this.config = config;
+        this.registry = registry;
+        this.database = database;
+    }
 
     /** One admitted event waiting for its commit. */
     public record Pending(UnitEvent event, RegistryCache.CachedUnit unit, InboundMessage message,

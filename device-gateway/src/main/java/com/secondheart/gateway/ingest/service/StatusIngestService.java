@@ -13,7 +13,6 @@ import com.secondheart.protocol.device.UnitStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,27 +22,31 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class StatusIngestService {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(StatusIngestService.class);
 
-    @Inject
-    UnitRepository units;
+    private final UnitRepository units;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    CommandService commands;
+    private final CommandService commands;
 
-    @Inject
-    RegistryCache registry;
+    private final RegistryCache registry;
 
-    @Inject
-    JournalReceipts receipts;
+    private final JournalReceipts receipts;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    StatusIngestService(DatabaseCalls database, UnitRepository units, PresenceService presence, CommandService commands,
+            RegistryCache registry, JournalReceipts receipts) {
+        this.database = database;
+        this.units = units;
+        this.presence = presence;
+        this.commands = commands;
+        this.registry = registry;
+        this.receipts = receipts;
+    }
 
     public Disposition handle(InboundMessage message) {
         var decoded = codec.decodeStatus(message.payload());

@@ -13,7 +13,6 @@ import com.secondheart.protocol.fleet.FleetTelemetry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Telemetry summaries (QoS 0): checked, enriched with the clinic (from {@link RegistryCache}) and forwarded at QoS 0;
@@ -22,19 +21,23 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class TelemetryIngestService {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
-    @Inject
-    RegistryCache registry;
+    private final RegistryCache registry;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    FleetPublisher publisher;
+    private final FleetPublisher publisher;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    TelemetryIngestService(DatabaseCalls database, RegistryCache registry, PresenceService presence,
+            FleetPublisher publisher) {
+        this.database = database;
+        this.registry = registry;
+        this.presence = presence;
+        this.publisher = publisher;
+    }
 
     public Disposition handle(InboundMessage message) {
         var decoded = codec.decodeTelemetry(message.payload());

@@ -11,7 +11,6 @@ import com.secondheart.protocol.fleet.UnitPresence;
 import com.secondheart.protocol.fleet.UnitState;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
@@ -32,17 +31,21 @@ public class PresenceService {
 
     private static final Logger LOG = Logger.getLogger(PresenceService.class);
 
-    @Inject
-    PresenceRepository presences;
+    private final PresenceRepository presences;
 
-    @Inject
-    FleetPublisher publisher;
+    private final FleetPublisher publisher;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
+
+    PresenceService(PresenceRepository presences, FleetPublisher publisher, GatewayMetrics metrics,
+            GatewayConfig config) {
+        this.presences = presences;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.config = config;
+    }
 
     /**
      * What a status message did; {@code changed} is the presence to publish after commit, or null;

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,8 +27,11 @@ public class FrontierRepository {
     /** Most settled events read per unit and round; a longer run is continued in the next round. */
     static final int SCAN_LIMIT = 5000;
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
+
+    FrontierRepository(Pool pool) {
+        this.pool = pool;
+    }
 
     /** What one unit's row says after a round. */
     public record Stored(Frontier frontier, long highestSeq) {

@@ -3,7 +3,6 @@ package com.secondheart.gateway.registry.service;
 import com.secondheart.credentials.PasswordHash;
 import com.secondheart.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Per-unit MQTT credentials: the username is the unit id, the password 32 random bytes shown once at registration.
@@ -13,8 +12,11 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class MqttCredentials {
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
+
+    MqttCredentials(GatewayConfig config) {
+        this.config = config;
+    }
 
     public record Issued(String username, String password, String hash) {
     }

@@ -9,7 +9,6 @@ import com.secondheart.gateway.support.GatewayMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * What ingest needs to know of a unit (clinic, active, firmware), remembered so that an event or a telemetry summary
@@ -40,16 +39,19 @@ public class RegistryCache {
         }
     }
 
-    @Inject
-    UnitRepository units;
+    private final UnitRepository units;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
     private ExpiringCache<String, CachedUnit> cache;
+
+    RegistryCache(UnitRepository units, GatewayConfig config, GatewayMetrics metrics) {
+        this.units = units;
+        this.config = config;
+        this.metrics = metrics;
+    }
 
     @PostConstruct
     void create() {
