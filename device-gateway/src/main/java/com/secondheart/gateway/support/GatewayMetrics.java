@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,12 +69,15 @@ public class GatewayMetrics {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10)};
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
     private Timer ingestLag;
 
     private final List<Gauge> ownerGauges = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     /** The unit gauges' values and meters by clinic; guarded by {@code this}. */
     private final Map<String, Map<UnitState, AtomicLong>> unitCounts = new HashMap<>();

@@ -1,12 +1,11 @@
 package com.secondheart.gateway.receipts.repository;
 
-import com.secondheart.gateway.receipts.service.Frontier;
+import com.secondheart.gateway.receipts.model.Frontier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,8 +27,11 @@ public class FrontierRepository {
     /** Most settled events read per unit and round; a longer run is continued in the next round. */
     static final int SCAN_LIMIT = 5000;
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
+
+    FrontierRepository(Pool pool) {
+        this.pool = pool;
+    }
 
     /** What one unit's row says after a round. */
     public record Stored(Frontier frontier, long highestSeq) {

@@ -2,7 +2,6 @@ package com.secondheart.gateway.receipts.rest;
 
 import com.secondheart.gateway.receipts.service.MissingEvents;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,8 +26,11 @@ public class MissingEventsEndpoint {
                               Instant since) {
     }
 
-    @Inject
-    MissingEvents missingEvents;
+    private final MissingEvents missingEvents;
+
+    MissingEventsEndpoint(MissingEvents missingEvents) {
+        this.missingEvents = missingEvents;
+    }
 
     @GET
     @RolesAllowed({SERVICE, OPERATIONS, FLEET_ADMIN})

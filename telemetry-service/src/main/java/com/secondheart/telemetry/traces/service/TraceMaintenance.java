@@ -27,9 +27,11 @@ public class TraceMaintenance {
     private final TraceRepository traces;
     private final TelemetrySettings settings;
     private final FreshContext freshContext;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public TraceMaintenance(TraceRepository traces, TelemetrySettings settings, FreshContext freshContext) {
+    public TraceMaintenance(TraceRepository traces, TelemetrySettings settings, FreshContext freshContext,
+                            Clock clock) {
+        this.clock = clock;
         this.traces = traces;
         this.settings = settings;
         this.freshContext = freshContext;

@@ -35,10 +35,11 @@ public class TraceRecorder {
     private final TraceDownsampler downsampler;
     private final Counter written;
     private final Counter dropped;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     public TraceRecorder(TraceRepository traces, TraceMaintenance maintenance, FreshContext freshContext,
-                         TelemetrySettings settings, MeterRegistry registry) {
+                         TelemetrySettings settings, MeterRegistry registry, Clock clock) {
+        this.clock = clock;
         this.traces = traces;
         this.maintenance = maintenance;
         this.freshContext = freshContext;

@@ -1,4 +1,4 @@
-package com.secondheart.dashboard.live.model;
+package com.secondheart.dashboard.overview.model;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package com.secondheart.booking.fleet.service;
+package com.secondheart.booking.bookings.service;
 
 import com.secondheart.booking.bookings.repository.BookingRepository;
 import com.secondheart.booking.messaging.service.MessagePlanner;

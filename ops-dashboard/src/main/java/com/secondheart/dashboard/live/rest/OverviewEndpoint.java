@@ -1,4 +1,4 @@
-package com.secondheart.dashboard.overview.rest;
+package com.secondheart.dashboard.live.rest;
 
 import com.secondheart.dashboard.config.DashboardRoles;
 import com.secondheart.dashboard.live.service.LiveFleet;

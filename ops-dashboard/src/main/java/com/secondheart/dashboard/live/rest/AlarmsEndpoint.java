@@ -1,4 +1,4 @@
-package com.secondheart.dashboard.alarms.rest;
+package com.secondheart.dashboard.live.rest;
 
 import com.secondheart.dashboard.alarms.model.Alarm;
 import com.secondheart.dashboard.alarms.service.AlarmAcknowledger;
@@ -57,7 +57,10 @@ public class AlarmsEndpoint {
     public Uni<Alarm> acknowledge(@PathParam("alarmId") String alarmId,
                                   @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                   AcknowledgeRequest request) {
-        return acknowledger.acknowledge(alarmId, caller.scope(), caller.name(), authorization,
-                request == null ? null : request.note());
+        // the feed is brought up to date first (an alarm raised a moment ago is found) and every viewer hears of it
+        return live.fresh()
+                .chain(ignored -> acknowledger.acknowledge(alarmId, caller.scope(), caller.name(), authorization,
+                        request == null ? null : request.note()))
+                .invoke(ignored -> live.alarmsChanged());
     }
 }

@@ -1,5 +1,6 @@
-package com.secondheart.dashboard.config;
+package com.secondheart.dashboard.page.rest;
 
+import com.secondheart.dashboard.config.DashboardConfig;
 import com.secondheart.dashboard.signin.service.SignInService;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;

@@ -1,10 +1,9 @@
-package com.secondheart.gateway.journal.service;
+package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.handoff.FleetPublisher;
-import com.secondheart.gateway.ingest.service.InboundMessage;
-import com.secondheart.gateway.ingest.service.RejectionRecorder;
 import com.secondheart.gateway.journal.repository.JournalBatchRepository;
+import com.secondheart.gateway.journal.service.JournalService;
 import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.gateway.presence.service.PresenceRules;
 import com.secondheart.gateway.presence.service.PresenceService;
@@ -26,7 +25,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -65,38 +63,27 @@ public class JournalBatcher {
 
     private static final Logger LOG = Logger.getLogger(JournalBatcher.class);
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
 
-    @Inject
-    JournalBatchRepository batches;
+    private final JournalBatchRepository batches;
 
-    @Inject
-    FleetPublisher publisher;
+    private final FleetPublisher publisher;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    JournalReceipts receipts;
+    private final JournalReceipts receipts;
 
-    @Inject
-    RejectionRecorder rejections;
+    private final RejectionRecorder rejections;
 
-    @Inject
-    JournalService journal;
+    private final JournalService journal;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final Map<String, CompletableFuture<Void>> lastOfUnit = new ConcurrentHashMap<>();
@@ -108,6 +95,22 @@ public class JournalBatcher {
     private volatile int committing;
     private DistributionSummary batchSize;
     private Timer commitTime;
+
+    JournalBatcher(Pool pool, JournalBatchRepository batches, FleetPublisher publisher, PresenceService presence,
+            JournalReceipts receipts, RejectionRecorder rejections, JournalService journal, GatewayMetrics metrics,
+            GatewayConfig config, MeterRegistry registry, DatabaseCalls database) {
+        this.pool = pool;
+        this.batches = batches;
+        this.publisher = publisher;
+        this.presence = presence;
+        this.receipts = receipts;
+        this.rejections = rejections;
+        this.journal = journal;
+        this.metrics = metrics;
+        this.config = config;
+        this.registry = registry;
+        this.database = database;
+    }
 
     /** One admitted event waiting for its commit. */
     public record Pending(UnitEvent event, RegistryCache.CachedUnit unit, InboundMessage message,
@@ -304,7 +307,7 @@ public class JournalBatcher {
                                                         pending.message().receivedAt()) == PresenceRules.Outcome.CHANGED) {
                                                     // every change in order, as one event at a time would
                                                     changedPresence.add(
-                                                            PresenceService.snapshot(pending.unit(), copy(row)));
+                                                            PresenceService.snapshot(pending.unit().identity(), copy(row)));
                                                 }
                                             }
                                             // a second copy in the same batch is handed on as the first one

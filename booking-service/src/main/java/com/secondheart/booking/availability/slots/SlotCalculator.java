@@ -1,4 +1,4 @@
-package com.secondheart.booking.availability.service;
+package com.secondheart.booking.availability.slots;
 
 import java.time.DayOfWeek;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package com.secondheart.dashboard.overview.rest;
+package com.secondheart.dashboard.live.rest;
 
 import com.secondheart.dashboard.overview.client.FleetFixture;
 import com.secondheart.dashboard.overview.client.InjectUpstreams;

@@ -1,4 +1,4 @@
-package com.secondheart.dashboard.signin.service;
+package com.secondheart.credentials;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -9,16 +9,19 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * A password hash in the {@code PBKDF2$sha512$<iterations>$<base64 salt>$<base64 hash>} form (PBKDF2WithHmacSHA512,
- * 512-bit output), the form the gateway stores MQTT credentials in and the fleet launcher writes demo users in.
- * Deriving is slow on purpose: call it off the event loop.
+ * The one form every stored password takes: {@code PBKDF2$sha512$<iterations>$<base64 salt>$<base64 hash>}
+ * (PBKDF2WithHmacSHA512, 16-byte salt, 512-bit output). The gateway stores units' MQTT passwords in it, the embedded
+ * broker's access extension checks them and the services' broker accounts against it, the fleet launcher writes the
+ * demo users in it and the dashboard's sign-in reads them. Deriving is slow on purpose: call it off an event loop.
  */
 public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
 
+    private static final String PREFIX = "PBKDF2$sha512$";
     private static final int HASH_BITS = 512;
+    private static final int SALT_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The hash, or empty when the text is not in the PBKDF2$sha512 form. */
+    /** The hash, or empty when the text is not in the {@code PBKDF2$sha512} form. */
     public static Optional<PasswordHash> parse(String text) {
         if (text == null) {
             return Optional.empty();
@@ -41,11 +44,23 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
         }
     }
 
-    /** A fresh hash of the password with a random 16-byte salt. */
+    /** A fresh hash of the password with a random salt. */
     public static PasswordHash of(String password, int iterations) {
-        var salt = new byte[16];
+        var salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         return new PasswordHash(iterations, salt, derive(password, salt, iterations));
+    }
+
+    /** True when {@code password} matches the stored text; false for a null on either side or a text of another form. */
+    public static boolean matches(String password, String stored) {
+        return password != null && parse(stored).map(hash -> hash.matches(password)).orElse(false);
+    }
+
+    /** A random secret of {@code bytes} random bytes, URL-safe Base64 without padding (generated passwords). */
+    public static String randomSecret(int bytes) {
+        var raw = new byte[bytes];
+        RANDOM.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
     /** Compares in constant time once derived; the derivation costs the same for a right and a wrong password. */
@@ -53,9 +68,10 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
         return MessageDigest.isEqual(hash, derive(password == null ? "" : password, salt, iterations));
     }
 
+    /** The stored text form. */
     public String encoded() {
         var encoder = Base64.getEncoder();
-        return "PBKDF2$sha512$" + iterations + "$" + encoder.encodeToString(salt) + "$" + encoder.encodeToString(hash);
+        return PREFIX + iterations + "$" + encoder.encodeToString(salt) + "$" + encoder.encodeToString(hash);
     }
 
     private static byte[] derive(String password, byte[] salt, int iterations) {

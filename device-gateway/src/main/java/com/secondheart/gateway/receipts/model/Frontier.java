@@ -1,4 +1,4 @@
-package com.secondheart.gateway.receipts.service;
+package com.secondheart.gateway.receipts.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package com.secondheart.gateway.receipts.service;
+package com.secondheart.gateway.receipts.model;
 
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
