@@ -113,9 +113,9 @@ public class PersonalDataRepository {
                         select cast(c.client_id as text), c.clinic_id from clients c
                           join clinics k on k.clinic_id = c.clinic_id
                          where c.erased_at is null
-                           and c.created_at < :now - make_interval(months => coalesce(k.retention_months, cast(:months as integer)))
+                           and c.created_at < cast(:now as timestamptz) - make_interval(months => coalesce(k.retention_months, cast(:months as integer)))
                            and not exists (select 1 from bookings b where b.client_id = c.client_id
-                                and b.starts_at >= :now - make_interval(months => coalesce(k.retention_months, cast(:months as integer))))
+                                and b.starts_at >= cast(:now as timestamptz) - make_interval(months => coalesce(k.retention_months, cast(:months as integer))))
                          order by c.created_at limit :limit
                          for update of c skip locked""", Object[].class)
                 .setParameter("now", now)
