@@ -18,9 +18,11 @@ public class AuditRepository {
                         String clinicId, String source) {
     }
 
+    // a call whose path and answer name only the client gets the client's clinic from the clients table
     private static final String INSERT = """
             insert into audit_log (at, subject, role, operation, client_id, clinic_id, source)
-            values (:at, :subject, :role, :operation, cast(:clientId as uuid), :clinicId, :source)
+            values (:at, :subject, :role, :operation, cast(:clientId as uuid),
+                    coalesce(:clinicId, (select clinic_id from clients where client_id = cast(:clientId as uuid))), :source)
             """;
 
     public Uni<Void> insert(Instant at, String subject, String role, String operation, UUID clientId, String clinicId,

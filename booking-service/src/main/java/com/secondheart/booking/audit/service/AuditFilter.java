@@ -49,8 +49,25 @@ public class AuditFilter {
             var fromEntity = component(entity, "clinicId");
             clinicId = fromEntity == null ? null : fromEntity.toString();
         }
-        var source = http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        var source = source(http);
         return trail.record(identity.getPrincipal().getName(), role(), audited.value(), clientId, clinicId, source);
+    }
+
+    /**
+     * The caller's address as this service saw it; a proxy's (the dashboard's, an ingress's) X-Forwarded-For is
+     * added as what it claims, since any caller can send that header.
+     */
+    static String source(HttpServerRequest http) {
+        if (http == null) {
+            return null;
+        }
+        var remote = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+        var forwarded = http.getHeader("X-Forwarded-For");
+        if (forwarded == null || forwarded.isBlank()) {
+            return remote;
+        }
+        var claimed = forwarded.strip();
+        return remote + " (forwarded for " + (claimed.length() > 200 ? claimed.substring(0, 200) : claimed) + ")";
     }
 
     private String role() {
