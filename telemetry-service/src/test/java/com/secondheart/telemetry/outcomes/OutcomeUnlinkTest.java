@@ -31,7 +31,7 @@ class OutcomeUnlinkTest {
     }
 
     @Test
-    void unlinking_a_client_removes_client_booking_and_session_but_keeps_the_measurements_and_is_idempotent() {
+    void unlinkingAClientRemovesClientBookingAndSessionButKeepsTheMeasurementsAndIsIdempotent() {
         var erased = UUID.randomUUID().toString();
         var kept = UUID.randomUUID().toString();
         var first = outcomeOf(erased);
@@ -58,7 +58,7 @@ class OutcomeUnlinkTest {
     }
 
     @Test
-    void unlinking_needs_a_client_id_that_is_a_uuid() {
+    void unlinkingNeedsAClientIdThatIsAUuid() {
         given().header("Authorization", TestTokens.bearer(TestTokens.service()))
                 .queryParam("clientId", "Sam").when().post("/outcomes/unlink")
                 .then().statusCode(400).contentType("application/problem+json");
