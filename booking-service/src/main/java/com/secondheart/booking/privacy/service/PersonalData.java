@@ -109,7 +109,8 @@ public class PersonalData {
                 .replaceWithVoid();
         return sessionsRead.chain(() -> outcomesFrom(clientId, 0, outcomes)).replaceWith(part)
                 .onFailure(failure -> !(failure instanceof ProblemException)).transform(failure -> {
-                    LOG.warnf("a client's export could not read telemetry-service (%s)", failure.toString());
+                    // the failure's class only: its message may carry the request's URL, which names the client
+                    LOG.warnf("a client's export could not read telemetry-service (%s)", failure.getClass().getSimpleName());
                     return ProblemException.unavailable("telemetry-service did not answer, so the export would be "
                             + "incomplete; nothing was exported. Try again in a minute.");
                 });
@@ -145,7 +146,7 @@ public class PersonalData {
                 .replaceWith(true)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("telemetry-service did not unlink an erased client's outcomes (%s); the retention sweep "
-                            + "tries again", failure.toString());
+                            + "tries again", failure.getClass().getSimpleName());
                     return false;
                 });
     }
