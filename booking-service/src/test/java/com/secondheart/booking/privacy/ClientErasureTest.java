@@ -94,6 +94,24 @@ class ClientErasureTest {
     }
 
     @Test
+    void anErasedClientTakesNoNewPersonalDataAndNoNewBooking() {
+        var client = PersonalFixture.create();
+        staff(client.clinicId()).delete("/clients/{id}", client.clientId()).then().statusCode(200);
+
+        staff(client.clinicId()).body(java.util.Map.of("phone", PersonalFixture.PHONE)).put("/clients/{id}/contact", client.clientId())
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("erased"));
+        staff(client.clinicId()).body(java.util.Map.of("answers", Api.answers())).post("/clients/{id}/screenings", client.clientId())
+                .then().statusCode(409);
+        var room = Api.room(client.clinicId(), "Room");
+        var massage = Api.massage(30, 0);
+        var startsAt = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).atTime(9, 0)
+                .toInstant(java.time.ZoneOffset.UTC).toString();
+        staff(client.clinicId()).body(Api.booking(client.clinicId(), massage, client.clientId(), startsAt, room))
+                .post("/bookings").then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
     void anotherClinicsClientAndAMissingOneGetTheSameRefusalAndNothingIsErased() {
         var client = PersonalFixture.create();
         var elsewhere = Api.clinic("UTC", "08:00", "20:00");
