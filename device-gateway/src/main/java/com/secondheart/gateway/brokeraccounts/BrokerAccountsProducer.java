@@ -5,7 +5,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /** Picks the {@link BrokerAccounts} implementation from {@code sh.gateway.broker-accounts.kind}. */
@@ -14,10 +13,13 @@ public class BrokerAccountsProducer {
 
     private static final Logger LOG = Logger.getLogger(BrokerAccountsProducer.class);
 
-    @Inject
-    BrokerAccountsConfig config;
+    private final BrokerAccountsConfig config;
 
     private volatile MosquittoDynsecAccounts mosquitto;
+
+    BrokerAccountsProducer(BrokerAccountsConfig config) {
+        this.config = config;
+    }
 
     @Produces
     @ApplicationScoped

@@ -9,7 +9,6 @@ import com.secondheart.protocol.fleet.FleetEvent;
 import com.secondheart.protocol.fleet.FleetTelemetry;
 import com.secondheart.protocol.fleet.UnitPresence;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.CompletableFuture;
@@ -25,17 +24,21 @@ public class FleetPublisher {
     private static final Logger LOG = Logger.getLogger(FleetPublisher.class);
     private static final byte[] CLEAR_RETAINED = new byte[0];
 
-    @Inject
-    GatewayMqttClient mqtt;
+    private final GatewayMqttClient mqtt;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    com.secondheart.gateway.config.GatewayConfig config;
+    private final com.secondheart.gateway.config.GatewayConfig config;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final java.util.concurrent.atomic.AtomicInteger pendingEvents = new java.util.concurrent.atomic.AtomicInteger();
+
+    FleetPublisher(GatewayMqttClient mqtt, GatewayMetrics metrics,
+            com.secondheart.gateway.config.GatewayConfig config) {
+        this.mqtt = mqtt;
+        this.metrics = metrics;
+        this.config = config;
+    }
 
     /**
      * Pushes an event unless {@code sh.gateway.ingest.handoff-max-pending} pushes already wait for the broker: after a

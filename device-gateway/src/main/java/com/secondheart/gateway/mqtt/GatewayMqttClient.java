@@ -17,7 +17,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -47,22 +46,26 @@ public class GatewayMqttClient {
     record Subscription(String kind, MqttQos qos) {
     }
 
-    @Inject
-    MqttServerConfig server;
+    private final MqttServerConfig server;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    InboundHandler inbound;
+    private final InboundHandler inbound;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    UnackedMessages unacked;
+    private final UnackedMessages unacked;
 
     private volatile Mqtt5AsyncClient client;
+
+    GatewayMqttClient(MqttServerConfig server, GatewayConfig config, InboundHandler inbound, GatewayMetrics metrics,
+            UnackedMessages unacked) {
+        this.server = server;
+        this.config = config;
+        this.inbound = inbound;
+        this.metrics = metrics;
+        this.unacked = unacked;
+    }
     /**
      * A second connection for journal receipts only. The broker lets a client have only so many QoS 1 publishes
      * unacknowledged (Mosquitto's default receive maximum is 20), so on the main connection a receipt would queue

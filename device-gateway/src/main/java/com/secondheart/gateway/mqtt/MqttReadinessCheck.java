@@ -1,7 +1,6 @@
 package com.secondheart.gateway.mqtt;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -11,8 +10,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class MqttReadinessCheck implements HealthCheck {
 
-    @Inject
-    GatewayMqttClient mqtt;
+    private final GatewayMqttClient mqtt;
+
+    MqttReadinessCheck(GatewayMqttClient mqtt) {
+        this.mqtt = mqtt;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -19,10 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class UnackedMessages {
 
-    /** The gateway has no Clock bean; ages here are wall-clock durations only, never stored. */
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, Instant> held = new ConcurrentHashMap<>();
+
+    UnackedMessages(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Starts holding a received message; the returned action acknowledges it (PUBACK) and stops holding it. */
     public Runnable track(Mqtt5Publish publish) {

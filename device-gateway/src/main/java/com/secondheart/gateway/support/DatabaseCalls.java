@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,10 @@ public class DatabaseCalls {
     private final AtomicBoolean timingOut = new AtomicBoolean();
     private volatile Instant lastAnswer = Instant.EPOCH;
 
-    public DatabaseCalls(GatewayConfig config, GatewayMetrics metrics) {
+    private final Clock clock;
+
+    public DatabaseCalls(GatewayConfig config, GatewayMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.metrics = metrics;
     }
@@ -85,7 +89,7 @@ public class DatabaseCalls {
 
     /** Records a call that answered (the journal's committer reports its commits here too). */
     public void answered() {
-        lastAnswer = Instant.now();
+        lastAnswer = clock.instant();
         if (timingOut.compareAndSet(true, false)) {
             LOG.info("The database answers again");
         }

@@ -11,7 +11,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,16 +28,19 @@ import java.util.Properties;
 @ApplicationScoped
 public class FleetLifecycle {
 
-    @Inject
-    AgentConfig config;
+    private final AgentConfig config;
 
-    @Inject
-    MqttConfig mqtt;
+    private final MqttConfig mqtt;
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
     private volatile Fleet fleet;
+
+    FleetLifecycle(AgentConfig config, MqttConfig mqtt, MeterRegistry registry) {
+        this.config = config;
+        this.mqtt = mqtt;
+        this.registry = registry;
+    }
 
     void onStart(@Observes StartupEvent event) {
         var created = new Fleet(unitSettings(config, mqtt),

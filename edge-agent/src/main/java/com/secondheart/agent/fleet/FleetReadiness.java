@@ -1,7 +1,6 @@
 package com.secondheart.agent.fleet;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -17,8 +16,11 @@ public class FleetReadiness implements HealthCheck {
     /** A fleet with 90 % of its units online can serve the demo; fewer means something is wrong with the broker. */
     static final double FLEET_READY_SHARE = 0.9;
 
-    @Inject
-    FleetLifecycle lifecycle;
+    private final FleetLifecycle lifecycle;
+
+    FleetReadiness(FleetLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -3,7 +3,6 @@ package com.secondheart.support.security;
 import com.secondheart.support.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -26,14 +25,17 @@ public class Caller {
 
     public static final String DENIED_DETAIL = "You do not have access to this record, or it does not exist in your clinics.";
 
-    @Inject
-    SecurityIdentity identity;
+    private final SecurityIdentity identity;
 
-    @Inject
-    JsonWebToken token;
+    private final JsonWebToken token;
 
-    @Inject
-    SecurityConfig config;
+    private final SecurityConfig config;
+
+    Caller(SecurityIdentity identity, JsonWebToken token, SecurityConfig config) {
+        this.identity = identity;
+        this.token = token;
+        this.config = config;
+    }
 
     public String name() {
         return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();

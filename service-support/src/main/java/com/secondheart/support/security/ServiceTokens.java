@@ -4,7 +4,6 @@ import io.quarkus.arc.Unremovable;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
@@ -26,8 +25,11 @@ import java.util.Set;
 @Unremovable // looked up by ServiceTokenFilter at run time, which ArC cannot see at build time
 public class ServiceTokens {
 
-    @Inject
-    SecurityConfig config;
+    private final SecurityConfig config;
+
+    ServiceTokens(SecurityConfig config) {
+        this.config = config;
+    }
 
     @ConfigProperty(name = "quarkus.application.name")
     String serviceName;

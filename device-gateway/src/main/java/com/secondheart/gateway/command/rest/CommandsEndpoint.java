@@ -11,7 +11,6 @@ import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.gateway.command.service.CommandView;
 import com.secondheart.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,11 +22,14 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class CommandsEndpoint {
 
-    @Inject
-    CommandService commands;
+    private final CommandService commands;
 
-    @Inject
-    Caller caller;
+    private final Caller caller;
+
+    CommandsEndpoint(CommandService commands, Caller caller) {
+        this.commands = commands;
+        this.caller = caller;
+    }
 
     @GET
     @Path("{commandId}")

@@ -11,7 +11,6 @@ import com.secondheart.gateway.command.service.CommandRequest;
 import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,11 +26,14 @@ import java.net.URI;
 @Produces(MediaType.APPLICATION_JSON)
 public class UnitCommandsEndpoint {
 
-    @Inject
-    CommandService commands;
+    private final CommandService commands;
 
-    @Inject
-    Caller caller;
+    private final Caller caller;
+
+    UnitCommandsEndpoint(CommandService commands, Caller caller) {
+        this.commands = commands;
+        this.caller = caller;
+    }
 
     /** 202 with the command's id and state: SENT when the unit is online, else PENDING until its birth. */
     /**

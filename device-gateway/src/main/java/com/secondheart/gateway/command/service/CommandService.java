@@ -7,8 +7,7 @@ import com.secondheart.gateway.command.CommandState;
 import com.secondheart.gateway.command.repository.CommandEntity;
 import com.secondheart.gateway.command.repository.CommandRepository;
 import com.secondheart.gateway.config.GatewayConfig;
-import com.secondheart.gateway.ingest.service.Disposition;
-import com.secondheart.gateway.ingest.service.UnitAdmission;
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.mqtt.GatewayMqttClient;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.repository.UnitRepository;
@@ -25,10 +24,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,22 +46,29 @@ public class CommandService {
 
     private static final Logger LOG = Logger.getLogger(CommandService.class);
 
-    @Inject
-    CommandRepository commands;
+    private final CommandRepository commands;
 
-    @Inject
-    UnitRepository units;
+    private final UnitRepository units;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    GatewayMqttClient mqtt;
+    private final GatewayMqttClient mqtt;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    private final Clock clock;
+
+    CommandService(CommandRepository commands, UnitRepository units, PresenceService presence, GatewayMqttClient mqtt,
+            GatewayConfig config, Clock clock) {
+        this.clock = clock;
+        this.commands = commands;
+        this.units = units;
+        this.presence = presence;
+        this.mqtt = mqtt;
+        this.config = config;
+    }
 
     /** What clinic staff may send to a unit of their own clinic. */
     public static final List<String> DESK_COMMANDS = List.of(CommandType.STOP_SESSION.wireName(),
@@ -163,15 +169,15 @@ public class CommandService {
     }
 
     /** What a reply did. */
-    public record ReplyApplied(Disposition.Rejected rejection, CommandState state, Duration roundTrip, String note) {
+    public record ReplyApplied(UnitAdmission.Refused refused, CommandState state, Duration roundTrip, String note) {
     }
 
     /** Applies a unit's reply in its own transaction. */
     public Uni<ReplyApplied> applyReply(CommandReply reply, Instant receivedAt) {
         return Panache.withTransaction(() -> units.findById(reply.unitId()).chain(unit -> {
-            var rejection = UnitAdmission.check(unit, reply.unitId());
-            if (rejection != null) {
-                return Uni.createFrom().item(new ReplyApplied(rejection, null, null, null));
+            var refused = UnitAdmission.check(unit, reply.unitId());
+            if (refused != null) {
+                return Uni.createFrom().item(new ReplyApplied(refused, null, null, null));
             }
             var id = parseId(reply.commandId());
             return presence.touch(reply.unitId(), receivedAt)
@@ -290,7 +296,7 @@ public class CommandService {
         return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -3,20 +3,22 @@ package com.secondheart.gateway.command.service;
 import com.secondheart.gateway.support.DatabaseCalls;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /** Runs the command sweep on a schedule; every replica may run it, its updates are conditional and idempotent. */
 @ApplicationScoped
 public class CommandSweeper {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(CommandSweeper.class);
 
-    @Inject
-    CommandService commands;
+    private final CommandService commands;
+
+    CommandSweeper(DatabaseCalls database, CommandService commands) {
+        this.database = database;
+        this.commands = commands;
+    }
 
     @Scheduled(every = "${sh.gateway.commands.sweep-interval:5s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

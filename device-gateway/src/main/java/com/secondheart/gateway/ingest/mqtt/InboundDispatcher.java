@@ -13,9 +13,9 @@ import com.secondheart.protocol.Topics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,19 +35,26 @@ public class InboundDispatcher implements InboundHandler {
 
     private static final Logger LOG = Logger.getLogger(InboundDispatcher.class);
 
-    @Inject
-    MessageProcessor processor;
+    private final MessageProcessor processor;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    UnackedMessages unacked;
+    private final UnackedMessages unacked;
 
     private ThreadPoolExecutor[] lanes;
+
+    private final Clock clock;
+
+    InboundDispatcher(MessageProcessor processor, GatewayConfig config, GatewayMetrics metrics,
+            UnackedMessages unacked, Clock clock) {
+        this.clock = clock;
+        this.processor = processor;
+        this.config = config;
+        this.metrics = metrics;
+        this.unacked = unacked;
+    }
 
     @PostConstruct
     void startLanes() {
@@ -109,7 +116,7 @@ public class InboundDispatcher implements InboundHandler {
             // A payload over the limit is not even copied: its size is enough to reject it.
             var payload = size > ProtocolCodec.MAX_PAYLOAD_BYTES ? null : publish.getPayloadAsBytes();
             var message = new InboundMessage(topic, kind, unitId, payload, size, publish.getQos().getCode(),
-                    Instant.now().truncatedTo(ChronoUnit.MICROS), unacked.track(publish));
+                    clock.instant().truncatedTo(ChronoUnit.MICROS), unacked.track(publish));
             var lane = lanes[Math.floorMod(unitId == null ? 0 : unitId.hashCode(), lanes.length)];
             if (publish.getQos() == MqttQos.AT_MOST_ONCE
                     && lane.getQueue().size() > config.ingest().telemetryBacklogLimit()) {

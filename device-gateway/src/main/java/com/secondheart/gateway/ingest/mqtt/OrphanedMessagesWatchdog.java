@@ -1,13 +1,14 @@
 package com.secondheart.gateway.ingest.mqtt;
 
 import com.secondheart.gateway.config.GatewayConfig;
-import com.secondheart.gateway.journal.service.JournalBatcher;
+import com.secondheart.gateway.ingest.service.JournalBatcher;
 import com.secondheart.gateway.mqtt.GatewayMqttClient;
 import com.secondheart.gateway.mqtt.UnackedMessages;
 import com.secondheart.gateway.support.DatabaseCalls;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -31,8 +32,11 @@ public class OrphanedMessagesWatchdog {
     private final DatabaseCalls database;
     private final GatewayConfig config;
 
+    private final Clock clock;
+
     public OrphanedMessagesWatchdog(GatewayMqttClient mqtt, UnackedMessages unacked, InboundDispatcher lanes,
-            JournalBatcher journal, DatabaseCalls database, GatewayConfig config) {
+            JournalBatcher journal, DatabaseCalls database, GatewayConfig config, Clock clock) {
+        this.clock = clock;
         this.mqtt = mqtt;
         this.unacked = unacked;
         this.lanes = lanes;
@@ -48,7 +52,7 @@ public class OrphanedMessagesWatchdog {
         if (oldest.isEmpty() || !mqtt.isReady()) {
             return;
         }
-        var now = Instant.now();
+        var now = clock.instant();
         var age = Duration.between(oldest.get(), now);
         if (age.compareTo(config.mqtt().redeliverAfter()) < 0) {
             return;

@@ -1,6 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
-import com.secondheart.gateway.journal.service.JournalBatcher;
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
 import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.DatabaseCalls;
@@ -10,7 +10,6 @@ import com.secondheart.protocol.RejectReason;
 import com.secondheart.protocol.device.UnitEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Unit events, on the ingest lane: decode (once), check the topic and the registry, then hand the event to the
@@ -25,19 +24,23 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class EventIngestService {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
-    @Inject
-    RegistryCache registry;
+    private final RegistryCache registry;
 
-    @Inject
-    JournalBatcher batcher;
+    private final JournalBatcher batcher;
 
-    @Inject
-    JournalReceipts receipts;
+    private final JournalReceipts receipts;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    EventIngestService(DatabaseCalls database, RegistryCache registry, JournalBatcher batcher,
+            JournalReceipts receipts) {
+        this.database = database;
+        this.registry = registry;
+        this.batcher = batcher;
+        this.receipts = receipts;
+    }
 
     public Disposition handle(InboundMessage message) {
         var decoded = codec.decodeEvent(message.payload());
@@ -47,12 +50,12 @@ public class EventIngestService {
         }
         var event = decoded.message();
         if (!event.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the event", event.unitId(), message.unitId());
+            return Disposition.topicMismatch("the event", event.unitId(), message.unitId());
         }
         var unit = database.await("events.registry", () -> Panache.withSession(() -> registry.find(event.unitId())));
-        var rejection = UnitAdmission.check(unit, event.unitId());
-        if (rejection != null) {
-            return rejection;
+        var refused = UnitAdmission.check(unit, event.unitId());
+        if (refused != null) {
+            return Disposition.refused(refused);
         }
         batcher.submit(event, unit, message);
         return Disposition.deferred();

@@ -1,14 +1,12 @@
 package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.config.GatewayConfig;
-import com.secondheart.gateway.journal.service.JournalBatcher;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.gateway.support.SqlErrors;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.RejectReason;
 import com.secondheart.protocol.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,29 +33,34 @@ public class MessageProcessor {
 
     private static final Logger LOG = Logger.getLogger(MessageProcessor.class);
 
-    @Inject
-    EventIngestService events;
+    private final EventIngestService events;
 
-    @Inject
-    StatusIngestService status;
+    private final StatusIngestService status;
 
-    @Inject
-    ReplyIngestService replies;
+    private final ReplyIngestService replies;
 
-    @Inject
-    TelemetryIngestService telemetry;
+    private final TelemetryIngestService telemetry;
 
-    @Inject
-    RejectionRecorder rejections;
+    private final RejectionRecorder rejections;
 
-    @Inject
-    JournalBatcher batcher;
+    private final JournalBatcher batcher;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
+
+    MessageProcessor(EventIngestService events, StatusIngestService status, ReplyIngestService replies,
+            TelemetryIngestService telemetry, RejectionRecorder rejections, JournalBatcher batcher,
+            GatewayMetrics metrics, GatewayConfig config) {
+        this.events = events;
+        this.status = status;
+        this.replies = replies;
+        this.telemetry = telemetry;
+        this.rejections = rejections;
+        this.batcher = batcher;
+        this.metrics = metrics;
+        this.config = config;
+    }
 
     public void process(InboundMessage message) {
         var maxAttempts = Math.max(1, config.ingest().maxAttempts());

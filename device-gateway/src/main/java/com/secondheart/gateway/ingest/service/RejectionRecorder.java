@@ -4,7 +4,6 @@ import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.RejectReason;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.Set;
@@ -20,13 +19,16 @@ public class RejectionRecorder {
 
     private static final Logger LOG = Logger.getLogger(RejectionRecorder.class);
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    RejectionRecorder(GatewayMetrics metrics, GatewayConfig config) {
+        this.metrics = metrics;
+        this.config = config;
+    }
 
     public void reject(String kind, String unitId, RejectReason reason, String detail) {
         metrics.rejected(reason, kind);

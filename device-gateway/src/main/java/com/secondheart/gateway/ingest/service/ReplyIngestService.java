@@ -7,25 +7,27 @@ import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.device.CommandReply;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /** Replies to commands, by command id. */
 @ApplicationScoped
 public class ReplyIngestService {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(ReplyIngestService.class);
 
-    @Inject
-    CommandService commands;
+    private final CommandService commands;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    ReplyIngestService(DatabaseCalls database, CommandService commands, GatewayMetrics metrics) {
+        this.database = database;
+        this.commands = commands;
+        this.metrics = metrics;
+    }
 
     public Disposition handle(InboundMessage message) {
         var decoded = codec.decodeReply(message.payload());
@@ -34,11 +36,11 @@ public class ReplyIngestService {
         }
         var reply = decoded.message();
         if (!reply.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the reply", reply.unitId(), message.unitId());
+            return Disposition.topicMismatch("the reply", reply.unitId(), message.unitId());
         }
         var applied = database.await("replies", () -> commands.applyReply(reply, message.receivedAt()));
-        if (applied.rejection() != null) {
-            return applied.rejection();
+        if (applied.refused() != null) {
+            return Disposition.refused(applied.refused());
         }
         return Disposition.accepted(() -> {
             if (applied.note() != null) {

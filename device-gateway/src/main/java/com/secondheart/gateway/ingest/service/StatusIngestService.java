@@ -1,5 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
@@ -12,7 +13,6 @@ import com.secondheart.protocol.device.UnitStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,27 +22,31 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class StatusIngestService {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(StatusIngestService.class);
 
-    @Inject
-    UnitRepository units;
+    private final UnitRepository units;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    CommandService commands;
+    private final CommandService commands;
 
-    @Inject
-    RegistryCache registry;
+    private final RegistryCache registry;
 
-    @Inject
-    JournalReceipts receipts;
+    private final JournalReceipts receipts;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    StatusIngestService(DatabaseCalls database, UnitRepository units, PresenceService presence, CommandService commands,
+            RegistryCache registry, JournalReceipts receipts) {
+        this.database = database;
+        this.units = units;
+        this.presence = presence;
+        this.commands = commands;
+        this.registry = registry;
+        this.receipts = receipts;
+    }
 
     public Disposition handle(InboundMessage message) {
         var decoded = codec.decodeStatus(message.payload());
@@ -51,13 +55,18 @@ public class StatusIngestService {
         }
         var status = decoded.message();
         if (!status.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the status", status.unitId(), message.unitId());
+            return Disposition.topicMismatch("the status", status.unitId(), message.unitId());
         }
         var applied = database.await("status", () -> Panache.withTransaction(() -> units.findById(status.unitId()).chain(unit -> {
-            var rejection = UnitAdmission.check(unit, status.unitId());
-            return rejection != null
-                    ? Uni.createFrom().item(Disposition.rejected(rejection.reason(), rejection.detail()))
-                    : presence.applyStatus(unit, status, message.receivedAt()).map(result -> (Object) result);
+            var refused = UnitAdmission.check(unit, status.unitId());
+            return refused != null
+                    ? Uni.createFrom().item((Object) Disposition.refused(refused))
+                    : presence.applyStatus(unit.identity(), status, message.receivedAt()).map(result -> {
+                        if (result.firmwareChanged()) {
+                            unit.firmware = status.firmware(); // the managed row: written at commit
+                        }
+                        return (Object) result;
+                    });
         })));
         if (applied instanceof Disposition.Rejected rejected) {
             return rejected;

@@ -1,5 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.handoff.FleetPublisher;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.service.RegistryCache;
@@ -12,7 +13,6 @@ import com.secondheart.protocol.fleet.FleetTelemetry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Telemetry summaries (QoS 0): checked, enriched with the clinic (from {@link RegistryCache}) and forwarded at QoS 0;
@@ -21,19 +21,23 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class TelemetryIngestService {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
-    @Inject
-    RegistryCache registry;
+    private final RegistryCache registry;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    FleetPublisher publisher;
+    private final FleetPublisher publisher;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    TelemetryIngestService(DatabaseCalls database, RegistryCache registry, PresenceService presence,
+            FleetPublisher publisher) {
+        this.database = database;
+        this.registry = registry;
+        this.presence = presence;
+        this.publisher = publisher;
+    }
 
     public Disposition handle(InboundMessage message) {
         var decoded = codec.decodeTelemetry(message.payload());
@@ -42,13 +46,13 @@ public class TelemetryIngestService {
         }
         var telemetry = decoded.message();
         if (!telemetry.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
+            return Disposition.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
         }
         var admitted = database.await("telemetry", () -> Panache.withTransaction(() -> registry.find(telemetry.unitId())
                 .chain(unit -> {
-                    var rejection = UnitAdmission.check(unit, telemetry.unitId());
-                    return rejection != null
-                            ? Uni.createFrom().item((Object) rejection)
+                    var refused = UnitAdmission.check(unit, telemetry.unitId());
+                    return refused != null
+                            ? Uni.createFrom().item((Object) Disposition.refused(refused))
                             : presence.touch(unit.unitId(), message.receivedAt()).map(ignored -> (Object) unit.clinicId());
                 })));
         if (admitted instanceof Disposition.Rejected rejected) {

@@ -8,7 +8,6 @@ import static com.secondheart.support.security.Roles.SERVICE;
 import com.secondheart.gateway.journal.service.JournalService;
 import com.secondheart.protocol.ProtocolCodec;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,8 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/events")
 public class JournalEndpoint {
 
-    @Inject
-    JournalService journal;
+    private final JournalService journal;
+
+    JournalEndpoint(JournalService journal) {
+        this.journal = journal;
+    }
 
     /** The whole fleet's feed: for services catching up, operations and fleet admins; never clinic-scoped callers. */
     @GET

@@ -9,7 +9,6 @@ import com.secondheart.support.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -25,10 +24,13 @@ public class JournalService {
     /** Largest page of the feed. */
     public static final int MAX_LIMIT = 1000;
 
-    @Inject
-    JournalRepository journal;
+    private final JournalRepository journal;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
+
+    JournalService(JournalRepository journal) {
+        this.journal = journal;
+    }
 
     @WithSession
     public Uni<List<FleetEvent>> after(long position, int limit) {

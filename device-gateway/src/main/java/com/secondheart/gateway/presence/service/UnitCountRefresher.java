@@ -7,7 +7,6 @@ import com.secondheart.protocol.fleet.UnitState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.EnumMap;
@@ -23,18 +22,21 @@ import java.util.Map;
 @ApplicationScoped
 public class UnitCountRefresher {
 
-    @Inject
-    DatabaseCalls database;
+    private final DatabaseCalls database;
 
     private static final Logger LOG = Logger.getLogger(UnitCountRefresher.class);
 
-    @Inject
-    PresenceRepository presences;
+    private final PresenceRepository presences;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
     private volatile boolean failing;
+
+    UnitCountRefresher(DatabaseCalls database, PresenceRepository presences, GatewayMetrics metrics) {
+        this.database = database;
+        this.presences = presences;
+        this.metrics = metrics;
+    }
 
     @Scheduled(every = "${sh.gateway.metrics.units-refresh:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {

@@ -2,6 +2,7 @@ package com.secondheart.gateway.receipts.service;
 
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.mqtt.GatewayMqttClient;
+import com.secondheart.gateway.receipts.model.Frontier;
 import com.secondheart.gateway.receipts.repository.FrontierRepository;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.ProtocolCodec;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -43,25 +43,30 @@ public class JournalReceipts {
 
     private static final Logger LOG = Logger.getLogger(JournalReceipts.class);
 
-    @Inject
-    FrontierRepository frontiers;
+    private final FrontierRepository frontiers;
 
-    @Inject
-    GatewayMqttClient mqtt;
+    private final GatewayMqttClient mqtt;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final Map<String, Boolean> due = new ConcurrentHashMap<>();
     private final Map<String, Birth> births = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<FrontierRepository.Refused> refused = new ConcurrentLinkedQueue<>();
     private ScheduledExecutorService rounds;
+
+    JournalReceipts(FrontierRepository frontiers, GatewayMqttClient mqtt, GatewayConfig config,
+            MeterRegistry registry, Clock clock) {
+        this.clock = clock;
+        this.frontiers = frontiers;
+        this.mqtt = mqtt;
+        this.config = config;
+        this.registry = registry;
+    }
 
     /** What a birth said about the unit's own outbox. */
     record Birth(long bootSeq, Long lastSeq, Long unconfirmedFrom) {

@@ -6,7 +6,6 @@ import com.secondheart.gateway.support.GatewayMetrics;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -30,20 +29,24 @@ public class MissingEvents {
 
     private static final Logger LOG = Logger.getLogger(MissingEvents.class);
 
-    @Inject
-    FrontierRepository frontiers;
+    private final FrontierRepository frontiers;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final AtomicLong units = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
     private volatile List<FrontierRepository.Missing> current = List.of();
+
+    MissingEvents(FrontierRepository frontiers, GatewayConfig config, GatewayMetrics metrics, Clock clock) {
+        this.clock = clock;
+        this.frontiers = frontiers;
+        this.config = config;
+        this.metrics = metrics;
+    }
 
     @PostConstruct
     void registerGauges() {

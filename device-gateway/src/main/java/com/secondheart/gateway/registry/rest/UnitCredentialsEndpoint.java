@@ -4,7 +4,6 @@ import com.secondheart.gateway.registry.service.RegistryService;
 import com.secondheart.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,8 +20,11 @@ public class UnitCredentialsEndpoint {
     public record NewMqttCredentials(String mqttUsername, String mqttPassword) {
     }
 
-    @Inject
-    RegistryService registry;
+    private final RegistryService registry;
+
+    UnitCredentialsEndpoint(RegistryService registry) {
+        this.registry = registry;
+    }
 
     /** 200 with a new password for the unit; the old one stops working. 404 unknown unit, 409 decommissioned. */
     @POST

@@ -12,7 +12,6 @@ import com.secondheart.gateway.registry.service.RegistryService;
 import com.secondheart.gateway.registry.service.UnitView;
 import com.secondheart.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -36,11 +35,14 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class UnitsEndpoint {
 
-    @Inject
-    RegistryService registry;
+    private final RegistryService registry;
 
-    @Inject
-    Caller caller;
+    private final Caller caller;
+
+    UnitsEndpoint(RegistryService registry, Caller caller) {
+        this.registry = registry;
+        this.caller = caller;
+    }
 
     /** 201 with the unit and its MQTT credentials; the password is shown this once. */
     @POST

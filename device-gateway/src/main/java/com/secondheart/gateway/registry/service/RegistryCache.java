@@ -1,5 +1,6 @@
 package com.secondheart.gateway.registry.service;
 
+import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.registry.repository.UnitEntity;
 import com.secondheart.gateway.registry.repository.UnitRepository;
@@ -8,7 +9,6 @@ import com.secondheart.gateway.support.GatewayMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * What ingest needs to know of a unit (clinic, active, firmware), remembered so that an event or a telemetry summary
@@ -30,21 +30,28 @@ public class RegistryCache {
     /** A unit as ingest sees it. */
     public record CachedUnit(String unitId, String clinicId, boolean active, String firmware) {
 
+        public PresenceService.UnitIdentity identity() {
+            return new PresenceService.UnitIdentity(unitId, clinicId, firmware);
+        }
+
         static CachedUnit of(UnitEntity unit) {
             return new CachedUnit(unit.unitId, unit.clinicId, unit.active, unit.firmware);
         }
     }
 
-    @Inject
-    UnitRepository units;
+    private final UnitRepository units;
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
 
     private ExpiringCache<String, CachedUnit> cache;
+
+    RegistryCache(UnitRepository units, GatewayConfig config, GatewayMetrics metrics) {
+        this.units = units;
+        this.config = config;
+        this.metrics = metrics;
+    }
 
     @PostConstruct
     void create() {

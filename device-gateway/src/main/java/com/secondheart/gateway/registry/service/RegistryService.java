@@ -18,9 +18,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -37,23 +37,30 @@ public class RegistryService {
     /** Largest page a list request may ask for. */
     public static final int MAX_PAGE_SIZE = 500;
 
-    @Inject
-    UnitRepository units;
+    private final UnitRepository units;
 
-    @Inject
-    PresenceRepository presences;
+    private final PresenceRepository presences;
 
-    @Inject
-    PresenceService presence;
+    private final PresenceService presence;
 
-    @Inject
-    MqttCredentials credentials;
+    private final MqttCredentials credentials;
 
-    @Inject
-    RegistryCache cache;
+    private final RegistryCache cache;
 
-    @Inject
-    BrokerAccounts brokerAccounts;
+    private final BrokerAccounts brokerAccounts;
+
+    private final Clock clock;
+
+    RegistryService(UnitRepository units, PresenceRepository presences, PresenceService presence,
+            MqttCredentials credentials, RegistryCache cache, BrokerAccounts brokerAccounts, Clock clock) {
+        this.clock = clock;
+        this.units = units;
+        this.presences = presences;
+        this.presence = presence;
+        this.credentials = credentials;
+        this.cache = cache;
+        this.brokerAccounts = brokerAccounts;
+    }
 
     /**
      * Registers a unit; the answer carries its MQTT password, which is never shown again. Nothing to invalidate:
@@ -83,7 +90,7 @@ public class RegistryService {
     }
 
     private Uni<UnitView> insert(NewUnit request, String passwordHash) {
-        var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         var unit = new UnitEntity();
         unit.unitId = request.unitId();
         unit.clinicId = request.clinicId();
@@ -178,7 +185,7 @@ public class RegistryService {
             }
             if (moved != null && !moved.from().equals(moved.unit().clinicId)) {
                 LOG.infof("Unit %s moved from clinic %s to %s", unitId, moved.from(), moved.unit().clinicId);
-                presence.republishAfterMove(moved.from(), moved.unit(), moved.presence());
+                presence.republishAfterMove(moved.from(), moved.unit().identity(), moved.presence());
             }
         }).map(moved -> moved == null ? null : UnitView.of(moved.unit(), moved.presence()));
     }
@@ -198,7 +205,7 @@ public class RegistryService {
             }
             if (unit.active) {
                 unit.active = false;
-                unit.decommissionedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                unit.decommissionedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
                 LOG.infof("Unit %s decommissioned", unitId);
             }
             return presences.findById(unitId).map(state -> UnitView.of(unit, state));

@@ -27,9 +27,11 @@ public class TraceMaintenance {
     private final TraceRepository traces;
     private final TelemetrySettings settings;
     private final FreshContext freshContext;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public TraceMaintenance(TraceRepository traces, TelemetrySettings settings, FreshContext freshContext) {
+    public TraceMaintenance(TraceRepository traces, TelemetrySettings settings, FreshContext freshContext,
+                            Clock clock) {
+        this.clock = clock;
         this.traces = traces;
         this.settings = settings;
         this.freshContext = freshContext;
@@ -55,10 +57,15 @@ public class TraceMaintenance {
 
     /** Creates the partition of a day unless it is older than the retention; another replica racing us is fine. */
     public Uni<Boolean> ensurePartitionFor(LocalDate day) {
-        if (day.isBefore(oldestKept())) {
+        if (day.isBefore(oldestKept()) || day.isAfter(furthestAhead())) {
+            // never a partition beyond the upkeep's own horizon: no sample, whatever its time, makes one
             return Uni.createFrom().item(false);
         }
         return ensure(day).replaceWith(true);
+    }
+
+    LocalDate furthestAhead() {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC)).plusDays(settings.trace().partitionsAhead() + 1L);
     }
 
     LocalDate oldestKept() {

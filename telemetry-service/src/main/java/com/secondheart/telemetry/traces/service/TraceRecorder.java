@@ -35,15 +35,21 @@ public class TraceRecorder {
     private final TraceDownsampler downsampler;
     private final Counter written;
     private final Counter dropped;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     public TraceRecorder(TraceRepository traces, TraceMaintenance maintenance, FreshContext freshContext,
-                         TelemetrySettings settings, MeterRegistry registry) {
+                         TelemetrySettings settings, MeterRegistry registry, Clock clock) {
+        this.clock = clock;
         this.traces = traces;
         this.maintenance = maintenance;
         this.freshContext = freshContext;
         this.settings = settings;
-        this.downsampler = new TraceDownsampler(settings.trace().bucket());
+        var outsideWindow = Counter.builder("sh.telemetry.trace.device.time.outside.window")
+                .description("telemetry seconds whose device time was further than sh.telemetry.trace.device-time-window "
+                        + "from the gateway's receive time: stored at the receive time, their rows flagged")
+                .register(registry);
+        this.downsampler = new TraceDownsampler(settings.trace().bucket(), settings.trace().deviceTimeWindow(),
+                outsideWindow::increment);
         this.written = Counter.builder("sh.telemetry.trace.rows.written").register(registry);
         this.dropped = Counter.builder("sh.telemetry.trace.rows.dropped").register(registry);
     }
