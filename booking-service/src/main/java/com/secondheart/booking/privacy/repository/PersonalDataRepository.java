@@ -22,6 +22,18 @@ public class PersonalDataRepository {
     public record ClientColumn(String table, String column) {
     }
 
+    /** A client as export and erasure need it: the pseudonymous id and the clinic. */
+    public record ClientRef(UUID clientId, String clinicId) {
+    }
+
+    /** The client's id and clinic; null when there is no such client. */
+    public Uni<ClientRef> client(UUID clientId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "select clinic_id from clients where client_id = cast(:id as uuid)", String.class)
+                .setParameter("id", clientId.toString()).getResultList())
+                .map(rows -> rows.isEmpty() ? null : new ClientRef(clientId, rows.get(0)));
+    }
+
     /** A client the retention sweep erases. */
     public record Due(UUID clientId, String clinicId) {
     }

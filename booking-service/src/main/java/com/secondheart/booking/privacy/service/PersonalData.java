@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.secondheart.booking.clients.service.ClientService;
 import com.secondheart.booking.privacy.client.TelemetryClient;
 import com.secondheart.booking.privacy.repository.PersonalDataRepository;
 import com.secondheart.support.problem.ProblemException;
+import com.secondheart.support.security.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -42,14 +42,14 @@ public class PersonalData {
     public record Erasure(UUID clientId, String clinicId, Instant erasedAt, boolean outcomesUnlinked) {
     }
 
-    private final ClientService clients;
+    private final Caller caller;
     private final PersonalDataRepository data;
     private final TelemetryClient telemetry;
     private final Clock clock;
 
-    public PersonalData(ClientService clients, PersonalDataRepository data, @RestClient TelemetryClient telemetry,
+    public PersonalData(Caller caller, PersonalDataRepository data, @RestClient TelemetryClient telemetry,
                         Clock clock) {
-        this.clients = clients;
+        this.caller = caller;
         this.data = data;
         this.telemetry = telemetry;
         this.clock = clock;
@@ -61,18 +61,18 @@ public class PersonalData {
      */
     public Uni<JsonNode> export(String clientId) {
         var exportedAt = clock.instant();
-        return Panache.withSession(() -> clients.visibleClient(clientId).chain(client -> data.referringTables()
+        return Panache.withSession(() -> visibleClient(clientId).chain(client -> data.referringTables()
                         .chain(tables -> {
                             // the catalogue lists clients itself too (its key is the client_id column)
                             return Multi.createFrom().iterable(tables)
-                                    .onItem().transformToUniAndConcatenate(table -> data.rows(table, client.clientId)
+                                    .onItem().transformToUniAndConcatenate(table -> data.rows(table, client.clientId())
                                             .map(rows -> Map.entry(table.table(), parse(rows))))
                                     .collect().asList();
                         })
                         .map(tables -> {
                             var document = JSON.createObjectNode();
-                            document.put("clientId", client.clientId.toString());
-                            document.put("clinicId", client.clinicId);
+                            document.put("clientId", client.clientId().toString());
+                            document.put("clinicId", client.clinicId());
                             document.put("exportedAt", exportedAt.toString());
                             var booking = document.putObject("booking");
                             for (var table : tables) {
@@ -132,9 +132,9 @@ public class PersonalData {
      * sweep asks telemetry again until it does ({@code outcomesUnlinked} false meanwhile).
      */
     public Uni<Erasure> erase(String clientId) {
-        return Panache.withTransaction(() -> clients.visibleClient(clientId)
-                        .chain(client -> data.erase(client.clientId, clock.instant())
-                                .map(erasedAt -> new Erasure(client.clientId, client.clinicId, erasedAt, false))))
+        return Panache.withTransaction(() -> visibleClient(clientId)
+                        .chain(client -> data.erase(client.clientId(), clock.instant())
+                                .map(erasedAt -> new Erasure(client.clientId(), client.clinicId(), erasedAt, false))))
                 .chain(erasure -> unlinkOutcomes(erasure.clientId())
                         .map(unlinked -> new Erasure(erasure.clientId(), erasure.clinicId(), erasure.erasedAt(), unlinked)));
     }
@@ -149,6 +149,22 @@ public class PersonalData {
                             + "tries again", failure.getClass().getSimpleName());
                     return false;
                 });
+    }
+
+    /** The client if the caller may see it; otherwise the same 403 whether it exists elsewhere or not at all. */
+    private Uni<PersonalDataRepository.ClientRef> visibleClient(String clientId) {
+        UUID id;
+        try {
+            id = UUID.fromString(clientId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(Caller.denied());
+        }
+        return data.client(id).map(client -> {
+            if (client == null || !caller.maySee(client.clinicId())) {
+                throw Caller.denied();
+            }
+            return client;
+        });
     }
 
     private static boolean notFound(Throwable failure) {
