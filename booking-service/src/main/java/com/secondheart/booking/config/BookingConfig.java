@@ -22,6 +22,10 @@ public interface BookingConfig {
 
     Booking booking();
 
+    Privacy privacy();
+
+    Telemetry telemetry();
+
     interface Db {
         /** PostgreSQL server host. */
         @WithDefault("localhost")
@@ -117,5 +121,34 @@ public interface BookingConfig {
         /** Pause between two looks at the start command while check-in waits for the unit (SH_BOOKING_START_REPLY_POLL). */
         @WithDefault("200ms")
         Duration startReplyPoll();
+    }
+
+    /** A client's export reads, and erasure unlinks, their sessions and outcomes in telemetry-service. */
+    interface Telemetry {
+        /** Base URL of telemetry-service's REST API (SH_TELEMETRY_URL). */
+        @WithDefault("http://localhost:8082")
+        String url();
+    }
+
+    /** A client's personal data: retention and its sweep (docs/security.md, "Personal data"), each overridable by SH_PRIVACY_*. */
+    interface Privacy {
+        Retention retention();
+
+        interface Retention {
+            /**
+             * Months the personal data of a client with no booking (and no registration) since is kept, for a clinic
+             * that set none of its own (SH_PRIVACY_RETENTION_DEFAULT_MONTHS).
+             */
+            @WithDefault("24")
+            int defaultMonths();
+
+            /** How often the retention sweep looks for clients to erase (SH_PRIVACY_RETENTION_SWEEP_EVERY). */
+            @WithDefault("1h")
+            Duration sweepEvery();
+
+            /** At most this many clients erased per sweep and transaction (SH_PRIVACY_RETENTION_BATCH). */
+            @WithDefault("100")
+            int batch();
+        }
     }
 }

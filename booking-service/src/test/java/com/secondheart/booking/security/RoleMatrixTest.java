@@ -101,12 +101,14 @@ class RoleMatrixTest {
     void anotherClinicsClientAndAMissingOneGetTheIdenticalRefusal() {
         var elsewhere = TestTokens.clinicStaff(otherClinic);
         var missing = UUID.randomUUID().toString();
-        for (var path : List.of("/clients/%s", "/clients/%s/screenings")) {
+        for (var path : List.of("/clients/%s", "/clients/%s/screenings", "/clients/%s/export")) {
             var foreign = request(elsewhere, "GET", path.formatted(clientId), null);
             var absent = request(elsewhere, "GET", path.formatted(missing), null);
             assertEquals(403, foreign.statusCode(), path);
             assertEquals(foreign.asString(), absent.asString(), path);
         }
+        assertEquals(request(elsewhere, "DELETE", "/clients/" + clientId, null).asString(),
+                request(elsewhere, "DELETE", "/clients/" + missing, null).asString());
         var screening = Map.of("answers", Api.answers());
         assertEquals(request(elsewhere, "POST", "/clients/" + clientId + "/screenings", screening).asString(),
                 request(elsewhere, "POST", "/clients/" + missing + "/screenings", screening).asString());
@@ -164,7 +166,15 @@ class RoleMatrixTest {
                 new Endpoint("POST", "/bookings/" + bookingId + "/reschedule", () -> Map.of("startsAt", tomorrow("09:30")), STAFF_ONLY, true),
                 new Endpoint("POST", "/bookings/" + bookingId + "/check-in", null, STAFF_ONLY, true),
                 new Endpoint("POST", "/bookings/" + bookingId + "/complete", null, STAFF_ONLY, true),
-                new Endpoint("POST", "/bookings/" + bookingId + "/cancel", null, STAFF_ONLY, true));
+                new Endpoint("POST", "/bookings/" + bookingId + "/cancel", null, STAFF_ONLY, true),
+                new Endpoint("GET", "/clients/" + clientId + "/export", null, STAFF_ONLY, true),
+                new Endpoint("GET", "/clinics/" + clinicId + "/retention", null,
+                        EnumSet.of(Who.STAFF, Who.OPERATIONS, Who.FLEET_ADMIN), true),
+                new Endpoint("PUT", "/clinics/" + clinicId + "/retention", () -> Map.of("retentionMonths", 24),
+                        EnumSet.of(Who.STAFF, Who.FLEET_ADMIN), true),
+                new Endpoint("GET", "/audit?clientId=" + clientId, null, EnumSet.of(Who.OPERATIONS), false),
+                // last: the erasure leaves the client without personal data for the calls above
+                new Endpoint("DELETE", "/clients/" + clientId, null, STAFF_ONLY, true));
     }
 
     /** What each caller must get: 401 without a token, 403 when refused, anything else (2xx, 404, 409) when allowed. */

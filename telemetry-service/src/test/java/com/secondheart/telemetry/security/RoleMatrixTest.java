@@ -111,6 +111,8 @@ class RoleMatrixTest {
                         .put("/outcomes/{id}/after", openOutcome()), 200, OUTCOME_WRITERS),
                 new Call("GET /outcomes", spec -> spec.get("/outcomes"), 200, OUTCOME_READERS),
                 new Call("GET /outcomes/{id}", spec -> spec.get("/outcomes/{id}", outcome), 200, OUTCOME_READERS),
+                new Call("POST /outcomes/unlink", spec -> spec.queryParam("clientId", UUID.randomUUID().toString())
+                        .post("/outcomes/unlink"), 200, List.of(Who.SERVICE)),
                 new Call("GET /aggregates", spec -> spec.get("/aggregates"), 200, READERS),
                 new Call("GET /aggregates/export.csv", spec -> spec.get("/aggregates/export.csv"), 200, READERS));
     }

@@ -1,5 +1,6 @@
 package com.secondheart.booking.bookings.rest;
 
+import com.secondheart.booking.audit.service.Audited;
 import com.secondheart.booking.bookings.repository.BookingStatus;
 import com.secondheart.booking.bookings.service.BookingService;
 import com.secondheart.booking.bookings.service.BookingView;
@@ -44,6 +45,7 @@ public class BookingsEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.CLINIC_STAFF)
+    @Audited("BOOKING_CREATE")
     public Uni<RestResponse<BookingView>> create(@Valid @NotNull(message = "is required") NewBooking body) {
         return bookings.create(body)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("There is no clinic '" + body.clinicId() + "'."))
@@ -74,6 +76,7 @@ public class BookingsEndpoint {
     @Path("/{bookingId}/reschedule")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.CLINIC_STAFF)
+    @Audited("BOOKING_RESCHEDULE")
     public Uni<BookingView> reschedule(@PathParam("bookingId") String bookingId,
                                        @Valid @NotNull(message = "is required") Reschedule body) {
         return bookings.reschedule(bookingId, body).onItem().ifNull().failWith(() -> missing(bookingId));
@@ -82,6 +85,7 @@ public class BookingsEndpoint {
     @POST
     @Path("/{bookingId}/cancel")
     @RolesAllowed(Roles.CLINIC_STAFF)
+    @Audited("BOOKING_CANCEL")
     public Uni<BookingView> cancel(@PathParam("bookingId") String bookingId) {
         return bookings.cancel(bookingId).onItem().ifNull().failWith(() -> missing(bookingId));
     }
@@ -89,6 +93,7 @@ public class BookingsEndpoint {
     @POST
     @Path("/{bookingId}/check-in")
     @RolesAllowed(Roles.CLINIC_STAFF)
+    @Audited("BOOKING_CHECK_IN")
     public Uni<BookingView> checkIn(@PathParam("bookingId") String bookingId) {
         return bookings.checkIn(bookingId).onItem().ifNull().failWith(() -> missing(bookingId));
     }
@@ -96,6 +101,7 @@ public class BookingsEndpoint {
     @POST
     @Path("/{bookingId}/complete")
     @RolesAllowed(Roles.CLINIC_STAFF)
+    @Audited("BOOKING_COMPLETE")
     public Uni<BookingView> complete(@PathParam("bookingId") String bookingId) {
         return bookings.complete(bookingId).onItem().ifNull().failWith(() -> missing(bookingId));
     }

@@ -11,6 +11,7 @@ import com.secondheart.booking.catalogue.repository.Offering;
 import com.secondheart.booking.catalogue.repository.OfferingRepository;
 import com.secondheart.booking.clients.repository.ClientRepository;
 import com.secondheart.booking.clients.repository.ScreeningRepository;
+import com.secondheart.booking.clients.service.ClientService;
 import com.secondheart.booking.clients.service.ScreeningRules;
 import com.secondheart.booking.config.BookingConfig;
 import com.secondheart.booking.fleet.repository.UnitStateRepository;
@@ -201,6 +202,9 @@ public class BookingService {
             if (!client.clinicId.equals(clinicId)) {
                 return Uni.createFrom().failure(ProblemException.conflict(
                         "This client is registered at another clinic; register them at '" + clinicId + "' to book here."));
+            }
+            if (client.erasedAt != null) {
+                return Uni.createFrom().failure(ProblemException.conflict(ClientService.ERASED));
             }
             if (!compression) {
                 return Uni.createFrom().voidItem();

@@ -41,6 +41,10 @@ public class Client {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** When the client's personal data was erased (DELETE /clients/{id} or retention); null while it is held. */
+    @Column(name = "erased_at")
+    public Instant erasedAt;
+
     @Override
     public String toString() {
         // never the name or contact, should a client ever end up in a log line

@@ -1,5 +1,6 @@
 package com.secondheart.booking.clients.rest;
 
+import com.secondheart.booking.audit.service.Audited;
 import com.secondheart.booking.clients.service.ClientService;
 import com.secondheart.booking.clients.service.ClientView;
 import com.secondheart.booking.clients.service.NewClient;
@@ -37,6 +38,7 @@ public class ClinicClientsEndpoint {
     }
 
     @POST
+    @Audited("CLIENT_CREATE")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<ClientView>> create(@PathParam("clinicId") String clinicId,
                                                 @Valid @NotNull(message = "is required") NewClient body) {
@@ -47,6 +49,7 @@ public class ClinicClientsEndpoint {
     }
 
     @GET
+    @Audited("CLIENT_LIST")
     public Uni<List<ClientView>> list(@PathParam("clinicId") String clinicId) {
         return clients.list(clinicId);
     }

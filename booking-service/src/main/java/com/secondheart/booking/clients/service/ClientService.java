@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ClientService {
 
+    /** The answer to a change for, or a booking of, a client whose personal data was erased. */
+    public static final String ERASED = "This client's personal data was erased; register them again as a new client.";
+
     private final ClientRepository clients;
     private final ScreeningRepository screenings;
     private final ClinicRepository clinics;
@@ -100,7 +103,7 @@ public class ClientService {
     /** Replaces the client's phone, email and language; a consent whose address goes away is withdrawn with it. */
     @WithTransaction
     public Uni<ClientView> changeContact(String clientId, ContactChange change) {
-        return visibleClient(clientId).chain(client -> {
+        return writableClient(clientId).chain(client -> {
             client.phone = change.phone();
             client.email = change.email() == null ? null : change.email().strip().toLowerCase(java.util.Locale.ROOT);
             client.preferredLanguage = change.preferredLanguage();
@@ -124,7 +127,7 @@ public class ClientService {
             throw ProblemException.badRequest("The body names channel " + consent.channel().toUpperCase(java.util.Locale.ROOT)
                     + " but the address names " + channel + "; leave the body's channel out or make them agree.");
         }
-        return visibleClient(clientId).chain(client -> {
+        return writableClient(clientId).chain(client -> {
             requireAddress(client, channel);
             return consents.give(client.clientId, channel, givenAt(consent), consent.how(), caller.name())
                     .chain(() -> consents.ofClient(client.clientId)).map(all -> ClientView.of(client, all));
@@ -196,7 +199,7 @@ public class ClientService {
         if (screenedAt.isAfter(now.plusSeconds(60))) {
             throw ProblemException.badRequest("A screening cannot be dated in the future.");
         }
-        return visibleClient(clientId).chain(client -> {
+        return writableClient(clientId).chain(client -> {
             var screening = new Screening();
             screening.screeningId = UUID.randomUUID();
             screening.clientId = client.clientId;
@@ -211,6 +214,16 @@ public class ClientService {
     public Uni<List<ScreeningView>> screenings(String clientId) {
         return visibleClient(clientId).chain(client -> screenings.listByClient(client.clientId))
                 .map(all -> all.stream().map(s -> ScreeningView.of(s, config.booking().screeningValidFor())).toList());
+    }
+
+    /** As {@link #visibleClient}, and 409 for a client whose personal data was erased. */
+    private Uni<Client> writableClient(String clientId) {
+        return visibleClient(clientId).map(client -> {
+            if (client.erasedAt != null) {
+                throw ProblemException.conflict(ERASED);
+            }
+            return client;
+        });
     }
 
     /** The client if the caller may see it; otherwise the same 403 whether it exists elsewhere or not at all. */

@@ -1,5 +1,6 @@
 package com.secondheart.booking.messaging.rest;
 
+import com.secondheart.booking.audit.service.Audited;
 import com.secondheart.booking.messaging.repository.InboundRepository.Inbound;
 import com.secondheart.booking.messaging.service.ConversationService;
 import com.secondheart.booking.messaging.service.MessagingSettings;
@@ -40,6 +41,7 @@ public class ClinicMessagingEndpoint {
     @GET
     @Path("inbox")
     @RolesAllowed(Roles.CLINIC_STAFF)
+    @Audited("INBOX_READ")
     public Uni<List<Inbound>> inbox(@PathParam("clinicId") String clinicId) {
         return conversations.inbox(clinicId);
     }
@@ -48,6 +50,7 @@ public class ClinicMessagingEndpoint {
     @Path("inbox/{inboundId}/assign")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.CLINIC_STAFF)
+    @Audited("INBOX_ASSIGN")
     public Uni<Void> assign(@PathParam("clinicId") String clinicId, @PathParam("inboundId") String inboundId,
                             @Valid @NotNull(message = "is required") Assignment body) {
         return conversations.assign(clinicId, inboundId, body.clientId()).invoke(done -> {

@@ -1,5 +1,6 @@
 package com.secondheart.booking.messaging.rest;
 
+import com.secondheart.booking.audit.service.Audited;
 import com.secondheart.booking.messaging.service.ConversationService;
 import com.secondheart.booking.messaging.service.ConversationView;
 import com.secondheart.booking.messaging.service.StaffReply;
@@ -30,6 +31,7 @@ public class ConversationEndpoint {
     }
 
     @GET
+    @Audited("CONVERSATION_READ")
     public Uni<ConversationView> get(@PathParam("clientId") String clientId) {
         return conversations.conversation(clientId);
     }
@@ -37,6 +39,7 @@ public class ConversationEndpoint {
     /** A staff reply; 202: it is in the outbox and goes out with the next dispatch. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Audited("MESSAGE_SEND")
     public Uni<RestResponse<ConversationView.Entry>> reply(@PathParam("clientId") String clientId,
                                                           @Valid @NotNull(message = "is required") StaffReply body) {
         return conversations.reply(clientId, body).map(entry -> RestResponse.status(RestResponse.Status.ACCEPTED, entry));

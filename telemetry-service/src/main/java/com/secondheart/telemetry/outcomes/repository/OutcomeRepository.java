@@ -97,6 +97,20 @@ public class OutcomeRepository {
                 .replaceWithVoid();
     }
 
+    /**
+     * Erasure in booking-service: the client's outcomes lose the client id, booking and session that tie them to a
+     * person; measurements and changes stay for aggregates. How many were unlinked (0 when done before: idempotent).
+     */
+    public Uni<Integer> unlinkClient(String clientId, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        update outcomes set client_id = null, booking_id = null, session_id = null, unlinked_at = :now
+                         where client_id = cast(:clientId as uuid)
+                        """)
+                .setParameter("clientId", clientId)
+                .setParameter("now", now)
+                .executeUpdate());
+    }
+
     public Uni<Void> insert(Write write) {
         return Panache.getSession().chain(session -> session.createNativeQuery(INSERT)
                         .setParameter("outcomeId", write.outcomeId().toString())

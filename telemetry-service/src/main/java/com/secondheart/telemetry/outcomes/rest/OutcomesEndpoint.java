@@ -101,6 +101,26 @@ public class OutcomesEndpoint {
         return outcomes.list(clinicId, blank(clientId), blank(sessionId), caller.clinicScope(), page, size);
     }
 
+    /**
+     * booking-service's erasure of a client (docs/security.md, "Personal data"): the client's outcomes keep their
+     * measurements for aggregates but lose the client id, booking and session. Idempotent; services only.
+     */
+    @POST
+    @Path("/unlink")
+    @RolesAllowed(Roles.SERVICE)
+    public Uni<Unlinked> unlink(@QueryParam("clientId") String clientId) {
+        try {
+            UUID.fromString(clientId == null ? "" : clientId);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("clientId must be the pseudonymous client id (a UUID).");
+        }
+        return outcomes.unlinkClient(clientId).map(count -> new Unlinked(clientId, count));
+    }
+
+    /** How many outcomes the call unlinked (0 when they were unlinked before). */
+    public record Unlinked(String clientId, int unlinked) {
+    }
+
     /** 404 for a caller who sees every clinic; the clinic-scope 403 for one who does not (it never says which). */
     private RuntimeException missing() {
         return caller.seesEveryClinic() ? ProblemException.notFound("There is no such outcome.") : Caller.denied();

@@ -51,6 +51,12 @@ public class Outcomes {
         this.settings = settings;
     }
 
+    /** Unlinks every outcome of the client (booking-service's erasure); how many; repeating it changes nothing. */
+    @WithTransaction
+    public Uni<Integer> unlinkClient(String clientId) {
+        return outcomes.unlinkClient(clientId.toLowerCase(java.util.Locale.ROOT), clock.instant());
+    }
+
     /** Records before (and maybe after) measurements; {@code scope} empty = the caller sees every clinic. */
     @WithTransaction
     public Uni<OutcomeView> record(OutcomeRequest request, Optional<Set<String>> scope) {
