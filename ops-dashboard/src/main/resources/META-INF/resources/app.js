@@ -1189,6 +1189,8 @@
       if (["CHECKED_IN", "IN_SESSION", "COMPLETED"].indexOf(booking.status) >= 0) {
         action("Measure", "measure", function () { openMeasure(booking); });
       }
+      // The client's conversation (messages out with their delivery state, replies in) and a reply box.
+      action("Messages", "messages", function () { openConversation(booking); });
       if (actions.length) children.push(el("div", { className: "desk-actions" }, actions));
     }
     return el("li", { className: "desk-block booking-" + status, "data-testid": "booking-" + booking.bookingId,
@@ -1279,7 +1281,8 @@
     var node = dialogNode();
     var body = dialog.kind === "book" ? bookingDialog(dialog.state)
       : dialog.kind === "cancel" ? cancelDialog(dialog.state)
-      : dialog.kind === "measure" ? measureDialog(dialog.state) : [];
+      : dialog.kind === "measure" ? measureDialog(dialog.state)
+      : dialog.kind === "conversation" ? conversationDialog(dialog.state) : [];
     node.replaceChildren.apply(node, body);
   }
 
@@ -1489,6 +1492,135 @@
               .catch(function (error) { state.error = "Not cancelled: " + error.message; renderDialog(); });
           } }),
         closeButton("Keep the booking")])];
+  }
+
+  // --- the client's conversation (booking-service's messages, docs/messaging.md) ---
+
+  var MESSAGE_STATUS_LABELS = { PENDING: "Waiting to be sent", SENDING: "Sending", SENT: "Sent", DELIVERED: "Delivered",
+    READ: "Read", UNKNOWN: "Outcome unknown (the provider will tell)", FAILED: "Not delivered", WITHDRAWN: "Not sent: consent withdrawn" };
+  var MESSAGE_KIND_LABELS = { CONFIRMATION: "Confirmation", RESCHEDULED: "Moved", CANCELLED: "Cancelled",
+    REMINDER_24H: "Reminder (day before)", REMINDER_2H: "Reminder (2 hours before)", NO_SHOW_FOLLOW_UP: "Missed-visit follow-up",
+    CHECK_IN: "How do your legs feel?", STAFF_REPLY: "Reply from the desk" };
+  var CHANNEL_LABELS = { WHATSAPP: "WhatsApp", SMS: "SMS", EMAIL: "Email" };
+
+  function openConversation(booking) {
+    openDialog("conversation", { booking: booking, conversation: null, error: null, draft: "", sending: false });
+    loadConversation(dialog.state);
+  }
+
+  function conversationPath(state) {
+    return "api/desk/clients/" + encodeURIComponent(state.booking.clientId) + "/conversation?clinicId=" + encodeURIComponent(desk.clinicId);
+  }
+
+  function loadConversation(state) {
+    return api(conversationPath(state))
+      .then(function (conversation) {
+        if (dialog.state !== state) return;
+        state.conversation = conversation;
+        state.error = null;
+        renderConversationKeepFocus();
+      })
+      .catch(function (error) {
+        if (dialog.state !== state) return;
+        state.error = "The messages could not be read: " + error.message;
+        renderConversationKeepFocus();
+      });
+  }
+
+  function renderConversationKeepFocus() {
+    var active = document.activeElement;
+    var id = active && active.id;
+    renderDialog();
+    if (id && byId(id)) byId(id).focus();
+  }
+
+  function conversationEntry(entry, name) {
+    var zone = desk.day.timeZone;
+    var incoming = entry.direction === "IN";
+    var head = (incoming ? name + " wrote" : (MESSAGE_KIND_LABELS[entry.kind] || "Message") + " to " + name)
+      + " · " + (CHANNEL_LABELS[entry.channel] || entry.channel) + " · " + localDay(entry.at, zone) + " " + localTime(entry.at, zone);
+    var parts = [el("div", { className: "desk-message-head", text: head }),
+      el("p", { className: "desk-message-text" + (entry.text === null ? " note" : ""), "data-testid": "conversation-text",
+        text: entry.text === null ? "(The text was erased after the retention period.)" : entry.text })];
+    if (!incoming) {
+      parts.push(el("span", { className: "badge message-" + entry.status, "data-testid": "conversation-status",
+        text: MESSAGE_STATUS_LABELS[entry.status] || entry.status }));
+    }
+    if (entry.effect === "STOP") parts.push(el("p", { className: "note", text: "This withdrew their consent on " + (CHANNEL_LABELS[entry.channel] || entry.channel) + "." }));
+    if (entry.effect === "CHECK_IN_ANSWER") parts.push(el("p", { className: "note", text: "Recorded as their answer to the check-in." }));
+    return el("li", { className: "desk-message " + (incoming ? "desk-message-in" : "desk-message-out"),
+      "data-testid": "conversation-entry", "data-direction": entry.direction, "data-status": entry.status || "" }, parts);
+  }
+
+  function conversationDialog(state) {
+    var name = clientLabel(state.booking);
+    var parts = [el("h2", { id: "desk-dialog-title", text: "Messages with " + name })];
+    var c = state.conversation;
+    if (!c) {
+      parts.push(el("p", { className: "note", text: state.error ? "" : "Reading the messages…" }));
+    } else {
+      var entries = c.entries || [];
+      parts.push(entries.length
+        ? el("ol", { className: "desk-messages", "data-testid": "conversation", "aria-label": "Messages with " + name + ", oldest first" },
+            entries.map(function (entry) { return conversationEntry(entry, name); }))
+        : el("p", { className: "note", "data-testid": "conversation-empty", text: "No messages with " + name + " yet." }));
+      if (c.replyChannel) {
+        var box = el("textarea", { id: "desk-reply", "data-testid": "reply-text", maxlength: "1000", rows: "3",
+          "aria-describedby": "desk-reply-hint" });
+        box.value = state.draft;
+        box.addEventListener("input", function () { state.draft = box.value; });
+        var form = el("form", { className: "desk-reply", "aria-labelledby": "desk-reply-title" }, [
+          el("h3", { id: "desk-reply-title", text: "Reply" }),
+          el("div", { className: "desk-field" }, [
+            el("label", { for: "desk-reply", text: "Your reply on " + (CHANNEL_LABELS[c.replyChannel] || c.replyChannel) }), box,
+            el("span", { id: "desk-reply-hint", className: "note", text: "Free text is possible until "
+              + localDay(c.replyWindowUntil, desk.day.timeZone) + " " + localTime(c.replyWindowUntil, desk.day.timeZone)
+              + " (24 hours after their last message). No health details: no screening answers, no measurements." })]),
+          el("button", { type: "submit", "data-testid": "send-reply", disabled: state.sending, text: state.sending ? "Sending…" : "Send reply" })
+        ]);
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          sendReply(state);
+        });
+        parts.push(form);
+      } else {
+        parts.push(el("p", { className: "note", "data-testid": "reply-closed", text: "No reply from the desk right now: staff answer in free text "
+          + "only within 24 hours of the client's last WhatsApp or SMS message. Confirmations and reminders still go out on their own." }));
+      }
+    }
+    parts.push(dialogError(state));
+    parts.push(el("div", { className: "desk-actions" }, [
+      el("button", { type: "button", className: "secondary", "data-testid": "refresh-conversation", text: "Refresh",
+        onclick: function () { loadConversation(state); } }),
+      closeButton()]));
+    return parts;
+  }
+
+  function sendReply(state) {
+    var text = state.draft.trim();
+    if (!text) {
+      state.error = "Write the reply first.";
+      renderDialog();
+      byId("desk-reply").focus();
+      return;
+    }
+    state.sending = true;
+    state.error = null;
+    renderConversationKeepFocus();
+    api(conversationPath(state), { method: "POST", body: { text: text } })
+      .then(function () {
+        state.sending = false;
+        state.draft = "";
+        announce("Your reply to " + clientLabel(state.booking) + " is on its way.");
+        return loadConversation(state);
+      })
+      .then(function () { var box = byId("desk-reply"); if (box) box.focus(); })
+      .catch(function (error) {
+        state.sending = false;
+        if (error.status === 401) return;
+        state.error = "Not sent: " + error.message;
+        renderConversationKeepFocus();
+      });
   }
 
   // --- measurements ---
