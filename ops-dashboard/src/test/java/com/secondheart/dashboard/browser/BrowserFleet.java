@@ -93,6 +93,10 @@ public class BrowserFleet implements QuarkusTestResourceLifecycleManager {
         return gateway;
     }
 
+    static StubServer booking() {
+        return booking;
+    }
+
     // --- the gateway's fleet hand-off, played over the real broker ---------------------------------------------
 
     static void presence(String clinicId, String unitId, UnitState state) {
@@ -165,12 +169,39 @@ public class BrowserFleet implements QuarkusTestResourceLifecycleManager {
             gateway.json("/units/" + unit + "/commands",
                     "{\"commandId\":\"cmd-ack-" + unit + "\",\"unitId\":\"" + unit + "\",\"type\":\"acknowledge-fault\",\"state\":\"SENT\"}");
         }
+        serveHarboursDesk();
         telemetry.route("/sessions/counts", query -> StubServer.Answer.json(switch (query.getOrDefault("clinicId", "")) {
             case HARBOUR -> counts(HARBOUR, "unit-h1", 41, 1, "unit-h2", 38, 2, "unit-h3", 29, 0);
             case NORTH -> counts(NORTH, "unit-n1", 52, 2, "unit-n2", 33, 1, "unit-n3", 47, 4);
             case BAY -> counts(BAY, "unit-b1", 18, 0, "unit-b2", 12, 1, "unit-b9", 0, 0);
             default -> "[]";
         }));
+    }
+
+    /** Harbour's desk today: one booking on unit-h1 whose client has written on WhatsApp (so the desk may reply). */
+    private static void serveHarboursDesk() {
+        booking.json("/clinics/clinic-harbour", """
+                {"clinicId":"clinic-harbour","name":"Harbour Recovery","timeZone":"Europe/London","openingHours":[],
+                 "cancellationWindowHours":24}""");
+        booking.json("/clinics/clinic-harbour/resources", """
+                [{"resourceId":"boots-h1","clinicId":"clinic-harbour","type":"BOOT_UNIT","name":"Boots 1","unitId":"unit-h1"}]""");
+        booking.json("/services", """
+                [{"serviceId":"comp20","name":"Compression 20","resourceType":"BOOT_UNIT","durationMinutes":20,"bufferMinutes":5}]""");
+        booking.json("/bookings", """
+                [{"bookingId":"b-msg","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
+                  "startsAt":"%s","endsAt":"%s","heldUntil":"%s","status":"BOOKED"}]"""
+                .formatted(NOW, NOW.plus(Duration.ofMinutes(20)), NOW.plus(Duration.ofMinutes(25))));
+        booking.json("/clinics/clinic-harbour/clients", """
+                [{"clientId":"c-1","clinicId":"clinic-harbour","displayName":"Ada Lovelace"}]""");
+        booking.json("/clinics/clinic-harbour/availability", """
+                {"clinicId":"clinic-harbour","serviceId":"comp20","timeZone":"Europe/London","slots":[]}""");
+        booking.json("/clients/c-1/conversation", """
+                {"clientId":"c-1","replyChannel":"WHATSAPP","replyWindowUntil":"%s","entries":[
+                  {"id":"m-1","direction":"OUT","channel":"WHATSAPP","kind":"CONFIRMATION","text":"Hi Ada, your Compression 20 is booked.",
+                   "status":"DELIVERED","at":"%s","sentBy":null,"effect":null},
+                  {"id":"i-1","direction":"IN","channel":"WHATSAPP","kind":null,"text":"Can I bring my own towel?","status":null,
+                   "at":"%s","sentBy":null,"effect":null}]}"""
+                .formatted(NOW.plus(Duration.ofHours(23)), NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(1))));
     }
 
     private static String unit(String unitId, String clinicId, String state, String firmware, Instant since) {

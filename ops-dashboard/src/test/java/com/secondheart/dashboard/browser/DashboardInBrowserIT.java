@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -124,6 +125,33 @@ class DashboardInBrowserIT {
         browser.navigate().refresh();
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));
+    }
+
+    @Test
+    void deskStaffReadAClientsMessagesWithTheirDeliveryStateAndReplyByKeyboard() {
+        signIn(TestUsers.HARBOUR_DESK);
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/desk/clinic-harbour'");
+        var messages = By.cssSelector("[data-testid='booking-b-msg'] [data-testid=messages]");
+        wait.until(ExpectedConditions.elementToBeClickable(messages)).sendKeys(Keys.ENTER);
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=conversation-entry]"), 2));
+        var entries = browser.findElements(By.cssSelector("[data-testid=conversation-entry]"));
+        assertEquals("OUT", entries.get(0).getAttribute("data-direction"));
+        assertEquals("Delivered", entries.get(0).findElement(By.cssSelector("[data-testid=conversation-status]")).getAttribute("textContent"));
+        assertEquals("IN", entries.get(1).getAttribute("data-direction"));
+        assertThat(entries.get(1).getText(), containsString("Can I bring my own towel?"));
+        assertThat(browser.findElement(By.cssSelector("label[for=desk-reply]")).getText(), containsString("WhatsApp"));
+
+        var reply = browser.switchTo().activeElement();
+        browser.findElement(By.cssSelector("[data-testid=reply-text]")).sendKeys("Yes, bring one.");
+        browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertEquals("send-reply", browser.switchTo().activeElement().getAttribute("data-testid"), () -> "focus after the reply box: " + reply);
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+
+        wait.until(driver -> BrowserFleet.booking().bodies().contains("POST /clients/c-1/conversation {\"text\":\"Yes, bring one.\"}"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "on its way"));
+        var token = (String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('sh.dashboard.token')");
+        assertThat(BrowserFleet.booking().authorizations(), hasItem("POST /clients/c-1/conversation -> Bearer " + token));
     }
 
     private void signIn(String username) {
