@@ -876,6 +876,8 @@
     CANCELLED: "Cancelled", NO_SHOW: "No-show" };
   var RESOURCE_LABELS = { BOOT_UNIT: "Boot unit", MASSAGE_ROOM: "Massage room", THERAPIST: "Therapist" };
   var SLOTS_SHOWN = 6;
+  // A free start this close to now is offered as a walk-in ("book now").
+  var WALK_IN_MS = 15 * 60000;
 
   var desk = { clinicId: null, date: null, day: null, serviceId: null, slots: null, slotsKey: null, error: null,
     message: null, messageIsError: false, versions: {}, moving: null, more: {}, loading: false, reloadTimer: null };
@@ -1017,6 +1019,7 @@
       desk.day = null;
       desk.slots = null;
       desk.moving = null;
+      desk.moveNext = null;
       desk.more = {};
       loadDesk(0);
     }
@@ -1072,7 +1075,20 @@
       parts.push(el("div", { className: "notice", "data-testid": "desk-moving" }, [
         "Choose a new time for " + clientLabel(desk.moving) + "'s booking. ",
         el("button", { type: "button", className: "secondary", text: "Stop moving", onclick: function () {
-          desk.moving = null; announce("The booking was not moved."); renderDesk(); } })]));
+          desk.moving = null; desk.moveNext = null; announce("The booking was not moved."); renderDesk(); } }),
+        // After a move lost its time to another desk (409 Slot taken): the next free times, one press each.
+        desk.moveNext ? (desk.moveNext.length
+          ? el("ul", { className: "desk-choices", "data-testid": "move-next-slots", "aria-label": "Next free times for this booking" },
+              desk.moveNext.map(function (slot) {
+                var resource = resourceById(slot.resourceIds[0]);
+                if (!resource) return null;
+                return el("li", null, [el("button", { type: "button", "data-testid": "move-next-slot", "data-start": slot.start,
+                  "data-focus-key": "move-next-" + slot.start,
+                  text: "Move to " + localTime(slot.start, desk.day.timeZone) + " on " + resource.name + " instead",
+                  onclick: function () { chooseSlot(resource, slot); } })]);
+              }))
+          : el("p", { className: "note", "data-testid": "move-next-none", text: "No other free time is left for this service today or tomorrow." }))
+          : null]));
     }
     if (desk.error) parts.push(el("p", { className: "notice error", role: "alert", text: desk.error }));
     if (!day) {
@@ -1130,6 +1146,22 @@
         slotNote = el("p", { className: "note", text: "No free time left for this service on this day." });
       }
     }
+    // A walk-in: the unit is free now (a free start within WALK_IN_MS), one press opens the booking for that start and
+    // a second books a returning client whose screening is valid.
+    var walkIn = null;
+    if (!unavailable && !desk.moving && day.canWrite && service && service.resourceType === resource.type && desk.slots) {
+      var now = (desk.slots.slots || []).filter(function (slot) {
+        var at = Date.parse(slot.start);
+        return slot.resourceIds.indexOf(resource.resourceId) >= 0 && at >= nowMs - 60000 && at <= nowMs + WALK_IN_MS;
+      })[0];
+      if (now) {
+        var at = localTime(now.start, day.timeZone);
+        walkIn = el("button", { type: "button", className: "desk-walk-in", "data-testid": "walk-in-" + resource.resourceId,
+          "data-start": now.start, "data-focus-key": "walk-in-" + resource.resourceId,
+          "aria-label": "Walk-in: book " + service.name + " now, " + at + ", on " + resource.name,
+          text: "Walk-in now (" + at + ")", onclick: function () { openBooking(resource, now, true); } });
+      }
+    }
     entries.sort(function (a, b) { return a.at - b.at; });
     var kind = RESOURCE_LABELS[resource.type] || resource.type;
     return el("section", { className: "desk-column", "data-testid": "desk-column-" + resource.resourceId,
@@ -1139,6 +1171,7 @@
         el("span", { className: "desk-kind", text: kind }),
         state ? badge(state) : null
       ]),
+      walkIn,
       entries.length ? el("ol", { className: "desk-entries", "aria-label": resource.name + ", " + day.date },
         entries.map(function (e) { return e.node; })) : el("p", { className: "note", text: "Nothing booked." }),
       slotNote
@@ -1229,6 +1262,7 @@
 
   function startMoving(booking) {
     desk.moving = booking;
+    desk.moveNext = null;
     if (desk.serviceId !== booking.serviceId) {
       desk.serviceId = booking.serviceId;
       loadSlots().then(renderDesk);
@@ -1246,9 +1280,16 @@
         body: { clinicId: desk.clinicId, serviceId: booking.serviceId, startsAt: slot.start, resourceId: resource.resourceId } })
         .then(function () {
           desk.moving = null;
+          desk.moveNext = null;
           afterChange(clientLabel(booking) + "'s booking moved to " + localTime(slot.start, desk.day.timeZone) + " on " + resource.name + ".");
         })
-        .catch(function (error) { failed("Not moved:", error); loadDesk(0); });
+        .catch(function (error) {
+          desk.moveNext = error.status === 409 && error.body && Array.isArray(error.body.nextSlots) ? error.body.nextSlots.slice(0, 5) : null;
+          failed("Not moved:", error);
+          var next = document.querySelector("[data-testid=move-next-slot]");
+          if (next) next.focus();
+          loadDesk(0);
+        });
       return;
     }
     openBooking(resource, slot);
@@ -1297,10 +1338,10 @@
   }
 
   // Booking: slot, then client, then screening (compression), then confirm.
-  function openBooking(resource, slot) {
+  function openBooking(resource, slot, walkIn) {
     var service = serviceById(desk.serviceId);
     openDialog("book", { step: "client", resource: resource, slot: slot, service: service, clients: null, query: "",
-      client: null, screening: null, error: null, nextSlots: null, answers: {} });
+      client: null, screening: null, error: null, nextSlots: null, answers: {}, walkIn: !!walkIn });
     api("api/desk/clinics/" + encodeURIComponent(desk.clinicId) + "/clients")
       .then(function (clients) { if (dialog.kind === "book") { dialog.state.clients = clients || []; renderBookingKeepFocus(); } })
       .catch(function (error) { if (dialog.kind === "book") { dialog.state.error = "Clients could not be read: " + error.message; renderDialog(); } });
@@ -1323,7 +1364,7 @@
   }
 
   function bookingDialog(state) {
-    var parts = [el("h2", { id: "desk-dialog-title", text: "New booking" }),
+    var parts = [el("h2", { id: "desk-dialog-title", text: state.walkIn ? "Walk-in booking, now" : "New booking" }),
       el("p", { className: "desk-summary", "data-testid": "dialog-summary", text: slotSummary(state) })];
     if (state.step === "client") {
       var search = el("input", { id: "desk-client-search", "data-testid": "client-search", type: "search", value: state.query,
@@ -1337,7 +1378,8 @@
           : matches.length + " matching client" + (matches.length === 1 ? "" : "s") + " shown." })]));
       if (matches.length) {
         parts.push(el("ul", { className: "desk-choices", "aria-label": "Matching clients" }, matches.map(function (c) {
-          return el("li", null, [el("button", { type: "button", "data-testid": "choose-client", text: "Choose " + c.displayName,
+          return el("li", null, [el("button", { type: "button", "data-testid": "choose-client",
+            text: (state.walkIn ? "Book " + c.displayName + " now" : "Choose " + c.displayName),
             onclick: function () { chooseClient(state, c); } })]);
         })));
       }
@@ -1393,13 +1435,18 @@
   function chooseClient(state, client) {
     state.client = client;
     state.error = null;
-    if (state.service.resourceType !== "BOOT_UNIT") { state.step = "confirm"; renderDialog(); focusFirst(); return; }
+    // A walk-in books a ready client at once (the button said "Book … now"); everyone else confirms first.
+    if (state.service.resourceType !== "BOOT_UNIT") {
+      if (state.walkIn) { confirmBooking(state); return; }
+      state.step = "confirm"; renderDialog(); focusFirst(); return;
+    }
     api("api/desk/clients/" + encodeURIComponent(client.clientId) + "/screenings")
       .then(function (screenings) {
         var latest = (screenings || [])[0] || null;
         var valid = latest && latest.clear && Date.parse(latest.validUntil) > Date.parse(state.slot.start);
         state.screening = valid ? latest : null;
         state.previous = latest;
+        if (valid && state.walkIn) { confirmBooking(state); return; }
         state.step = valid ? "confirm" : "screening";
         renderDialog();
         focusFirst();

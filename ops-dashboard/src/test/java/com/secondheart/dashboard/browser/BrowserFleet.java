@@ -187,14 +187,30 @@ public class BrowserFleet implements QuarkusTestResourceLifecycleManager {
                 [{"resourceId":"boots-h1","clinicId":"clinic-harbour","type":"BOOT_UNIT","name":"Boots 1","unitId":"unit-h1"}]""");
         booking.json("/services", """
                 [{"serviceId":"comp20","name":"Compression 20","resourceType":"BOOT_UNIT","durationMinutes":20,"bufferMinutes":5}]""");
-        booking.json("/bookings", """
-                [{"bookingId":"b-msg","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
-                  "startsAt":"%s","endsAt":"%s","heldUntil":"%s","status":"BOOKED"}]"""
-                .formatted(NOW, NOW.plus(Duration.ofMinutes(20)), NOW.plus(Duration.ofMinutes(25))));
         booking.json("/clinics/clinic-harbour/clients", """
                 [{"clientId":"c-1","clinicId":"clinic-harbour","displayName":"Ada Lovelace"}]""");
-        booking.json("/clinics/clinic-harbour/availability", """
-                {"clinicId":"clinic-harbour","serviceId":"comp20","timeZone":"Europe/London","slots":[]}""");
+        // Two free starts on boots-h1, counted from the moment of asking: one within the walk-in reach, one later.
+        booking.route("/clinics/clinic-harbour/availability", query -> {
+            var soon = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(5));
+            var later = soon.plus(Duration.ofMinutes(30));
+            return StubServer.Answer.json("""
+                    {"clinicId":"clinic-harbour","serviceId":"comp20","timeZone":"Europe/London","slots":[
+                      {"start":"%s","end":"%s","resourceIds":["boots-h1"]},
+                      {"start":"%s","end":"%s","resourceIds":["boots-h1"]}]}""".formatted(soon, soon.plus(Duration.ofMinutes(20)),
+                    later, later.plus(Duration.ofMinutes(20))));
+        });
+        booking.json("/clients/c-1/screenings", """
+                [{"screeningId":"s-1","clientId":"c-1","clear":true,"screenedAt":"2026-01-01T09:00:00Z","validUntil":"2099-01-01T00:00:00Z","answers":{}}]""");
+        booking.route("/bookings", query -> StubServer.Answer.json(query.containsKey("clinicId") ? """
+                [{"bookingId":"b-msg","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
+                  "startsAt":"%s","endsAt":"%s","heldUntil":"%s","status":"BOOKED"}]"""
+                .formatted(NOW, NOW.plus(Duration.ofMinutes(20)), NOW.plus(Duration.ofMinutes(25)))
+                : """
+                {"bookingId":"b-walk-in","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
+                 "startsAt":"%s","endsAt":"%s","heldUntil":"%s","status":"BOOKED"}""".formatted(NOW, NOW, NOW)));
+        // Another desk took every time this booking is moved to.
+        booking.route("/bookings/b-msg/reschedule", query -> new StubServer.Answer(409,
+                "{\"type\":\"about:blank\",\"title\":\"Slot taken\",\"status\":409,\"detail\":\"exclusion constraint\"}", () -> { }));
         booking.json("/clients/c-1/conversation", """
                 {"clientId":"c-1","replyChannel":"WHATSAPP","replyWindowUntil":"%s","entries":[
                   {"id":"m-1","direction":"OUT","channel":"WHATSAPP","kind":"CONFIRMATION","text":"Hi Ada, your Compression 20 is booked.",

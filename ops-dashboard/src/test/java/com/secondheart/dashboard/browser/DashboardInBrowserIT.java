@@ -154,6 +154,28 @@ class DashboardInBrowserIT {
         assertThat(BrowserFleet.booking().authorizations(), hasItem("POST /clients/c-1/conversation -> Bearer " + token));
     }
 
+    @Test
+    void aWalkInIsBookedInTwoPressesAndAMoveThatLostItsTimeOffersTheNextFreeOnes() {
+        signIn(TestUsers.HARBOUR_DESK);
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/desk/clinic-harbour'");
+
+        // Walk-in: the unit is free now; one press opens the booking for now, the second books the screened client.
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=walk-in-boots-h1]"))).sendKeys(Keys.ENTER);
+        var choose = By.cssSelector("[data-testid=desk-dialog] [data-testid=choose-client]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(choose, "Book Ada Lovelace now"));
+        browser.findElement(choose).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Booked Ada Lovelace"));
+        assertThat(BrowserFleet.booking().bodies().stream().filter(b -> b.startsWith("POST /bookings ")).toList().toString(),
+                containsString("\"clientId\":\"c-1\""));
+
+        // A move whose time another desk took meanwhile: booking's 409, then the next free times, one press each.
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid='booking-b-msg'] [data-testid=reschedule]"))).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=slot-boots-h1]"))).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Not moved"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=move-next-slots] [data-testid=move-next-slot]")));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=move-next-slot]")).getText(), containsString("instead"));
+    }
+
     private void signIn(String username) {
         browser.get(dashboard.toString());
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));
