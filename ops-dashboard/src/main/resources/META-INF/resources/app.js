@@ -1060,7 +1060,10 @@
         dayButton("Next day ›", "desk-next-day", 1)
       ]),
       el("label", null, ["Service ", serviceSelect]),
-      day ? el("span", { className: "note", text: "Times are " + day.timeZone + " local time." }) : null
+      day ? el("span", { className: "note", text: "Times are " + day.timeZone + " local time." }) : null,
+      // Messages from numbers the clinic does not know yet (booking's unassigned inbox), for staff to file.
+      day && day.canWrite ? el("button", { type: "button", className: "secondary", "data-testid": "desk-inbox",
+        "data-focus-key": "desk-inbox", text: "Inbox (unknown senders)", onclick: function () { openInbox(); } }) : null
     ]);
 
     var parts = [el("h2", { text: "Desk" }), toolbar];
@@ -1323,7 +1326,8 @@
     var body = dialog.kind === "book" ? bookingDialog(dialog.state)
       : dialog.kind === "cancel" ? cancelDialog(dialog.state)
       : dialog.kind === "measure" ? measureDialog(dialog.state)
-      : dialog.kind === "conversation" ? conversationDialog(dialog.state) : [];
+      : dialog.kind === "conversation" ? conversationDialog(dialog.state)
+      : dialog.kind === "inbox" ? inboxDialog(dialog.state) : [];
     node.replaceChildren.apply(node, body);
   }
 
@@ -1667,6 +1671,84 @@
         if (error.status === 401) return;
         state.error = "Not sent: " + error.message;
         renderConversationKeepFocus();
+      });
+  }
+
+  // --- the clinic's unassigned inbox: messages from unknown numbers, filed under a client by staff ---
+
+  function openInbox() {
+    var state = { items: null, clients: null, chosen: {}, error: null };
+    openDialog("inbox", state);
+    var clinic = encodeURIComponent(desk.clinicId);
+    Promise.all([api("api/desk/clinics/" + clinic + "/inbox"), api("api/desk/clinics/" + clinic + "/clients")])
+      .then(function (answers) {
+        if (dialog.state !== state) return;
+        state.items = answers[0] || [];
+        state.clients = (answers[1] || []).slice().sort(function (a, b) { return String(a.displayName).localeCompare(String(b.displayName)); });
+        renderConversationKeepFocus();
+      })
+      .catch(function (error) {
+        if (dialog.state !== state) return;
+        state.error = "The inbox could not be read: " + error.message;
+        renderDialog();
+      });
+  }
+
+  function inboxDialog(state) {
+    var zone = desk.day.timeZone;
+    var parts = [el("h2", { id: "desk-dialog-title", text: "Inbox: messages from unknown numbers" })];
+    if (state.items === null) {
+      parts.push(el("p", { className: "note", text: state.error ? "" : "Reading the inbox…" }));
+    } else if (!state.items.length) {
+      parts.push(el("p", { className: "note", "data-testid": "inbox-empty", text: "No message from an unknown number is waiting." }));
+    } else {
+      parts.push(el("ol", { className: "desk-messages", "data-testid": "inbox", "aria-label": "Messages from unknown numbers, oldest first" },
+        state.items.map(function (item) {
+          var selectId = "desk-inbox-client-" + item.inboundId;
+          var select = el("select", { id: selectId, "data-testid": "inbox-client" }, [el("option", { value: "", text: "Choose a client…" })]
+            .concat(state.clients.map(function (c) {
+              return el("option", { value: c.clientId, selected: state.chosen[item.inboundId] === c.clientId, text: c.displayName });
+            })));
+          select.addEventListener("change", function () { state.chosen[item.inboundId] = select.value; });
+          return el("li", { className: "desk-message desk-message-in", "data-testid": "inbox-entry", "data-inbound-id": item.inboundId }, [
+            el("div", { className: "desk-message-head", text: (item.sender || "(number erased)") + " · " + (CHANNEL_LABELS[item.channel] || item.channel)
+              + " · " + localDay(item.receivedAt, zone) + " " + localTime(item.receivedAt, zone) }),
+            el("p", { className: "desk-message-text", text: item.body || "(The text was erased after the retention period.)" }),
+            el("div", { className: "desk-field" }, [el("label", { for: selectId, text: "File under client" }), select]),
+            el("button", { type: "button", "data-testid": "assign-inbound", "data-focus-key": "assign-" + item.inboundId,
+              text: "File this message", onclick: function () { assignInbound(state, item); } })
+          ]);
+        })));
+    }
+    parts.push(dialogError(state));
+    parts.push(el("div", { className: "desk-actions" }, [closeButton()]));
+    return parts;
+  }
+
+  function assignInbound(state, item) {
+    var clientId = state.chosen[item.inboundId];
+    if (!clientId) {
+      state.error = "Choose the client this message is from first.";
+      renderDialog();
+      var select = byId("desk-inbox-client-" + item.inboundId);
+      if (select) select.focus();
+      return;
+    }
+    var client = state.clients.filter(function (c) { return c.clientId === clientId; })[0];
+    state.error = null;
+    api("api/desk/clinics/" + encodeURIComponent(desk.clinicId) + "/inbox/" + encodeURIComponent(item.inboundId) + "/assign",
+      { method: "POST", body: { clientId: clientId } })
+      .then(function () {
+        state.items = state.items.filter(function (i) { return i.inboundId !== item.inboundId; });
+        announce("The message is now in " + (client ? client.displayName : "the client") + "'s conversation.");
+        renderDialog();
+        var next = dialogNode().querySelector("[data-testid=inbox-client], [data-testid=dialog-close]");
+        if (next) next.focus();
+      })
+      .catch(function (error) {
+        if (error.status === 401) return;
+        state.error = "Not filed: " + error.message;
+        renderDialog();
       });
   }
 

@@ -208,6 +208,10 @@ public class BrowserFleet implements QuarkusTestResourceLifecycleManager {
                 : """
                 {"bookingId":"b-walk-in","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
                  "startsAt":"%s","endsAt":"%s","heldUntil":"%s","status":"BOOKED"}""".formatted(NOW, NOW, NOW)));
+        booking.json("/clinics/clinic-harbour/inbox", """
+                [{"inboundId":"in-1","channel":"SMS","clinicId":"clinic-harbour","clientId":null,"sender":"+4915200000001",
+                  "body":"Do you have time on Saturday?","receivedAt":"%s","effect":null}]""".formatted(NOW.minus(Duration.ofMinutes(30))));
+        booking.route("/clinics/clinic-harbour/inbox/in-1/assign", query -> new StubServer.Answer(204, "", () -> { }));
         // Another desk took every time this booking is moved to.
         booking.route("/bookings/b-msg/reschedule", query -> new StubServer.Answer(409,
                 "{\"type\":\"about:blank\",\"title\":\"Slot taken\",\"status\":409,\"detail\":\"exclusion constraint\"}", () -> { }));

@@ -176,6 +176,25 @@ class DashboardInBrowserIT {
         assertThat(browser.findElement(By.cssSelector("[data-testid=move-next-slot]")).getText(), containsString("instead"));
     }
 
+    @Test
+    void deskStaffFileAMessageFromAnUnknownNumberUnderAClientByKeyboard() {
+        signIn(TestUsers.HARBOUR_DESK);
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/desk/clinic-harbour'");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=desk-inbox]"))).sendKeys(Keys.ENTER);
+
+        var entry = By.cssSelector("[data-testid=inbox-entry][data-inbound-id=in-1]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(entry, "Do you have time on Saturday?"));
+        assertThat(browser.findElement(By.cssSelector("label[for=desk-inbox-client-in-1]")).getText(), containsString("File under client"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=inbox-client]"), "Ada Lovelace"));
+        browser.findElement(By.cssSelector("[data-testid=inbox-client]")).sendKeys("Ada");
+        browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+
+        wait.until(driver -> BrowserFleet.booking().bodies().contains("POST /clinics/clinic-harbour/inbox/in-1/assign {\"clientId\":\"c-1\"}"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=inbox-empty]")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Ada Lovelace's conversation"));
+    }
+
     private void signIn(String username) {
         browser.get(dashboard.toString());
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));

@@ -203,4 +203,26 @@ class DeskEndpointTest {
         assertFalse(upstreams.booking().requests().stream().anyMatch(path -> path.startsWith("/clients/c-1/conversation")),
                 "booking was asked for a conversation the caller may not see: " + upstreams.booking().requests());
     }
+
+    @Test
+    void harboursStaffReadTheUnassignedInboxAndFileAMessageUnderAClientWithTheirOwnToken() {
+        var staff = TestTokens.clinicStaff("clinic-harbour");
+        upstreams.booking().json("/clinics/clinic-harbour/inbox", """
+                [{"inboundId":"in-1","channel":"SMS","clinicId":"clinic-harbour","clientId":null,"sender":"+4915200000001",
+                  "body":"Do you have time on Saturday?","receivedAt":"2026-12-01T09:00:00Z","effect":null}]""");
+
+        given().auth().oauth2(staff).when().get("/api/desk/clinics/clinic-harbour/inbox")
+                .then().statusCode(200).body("body", is(java.util.List.of("Do you have time on Saturday?")));
+
+        upstreams.booking().route("/clinics/clinic-harbour/inbox/in-1/assign", query -> new StubServer.Answer(204, "", () -> { }));
+        given().auth().oauth2(staff).contentType(ContentType.JSON).body(Map.of("clientId", "c-1"))
+                .when().post("/api/desk/clinics/clinic-harbour/inbox/in-1/assign")
+                .then().statusCode(204);
+        assertTrue(upstreams.booking().bodies().contains("POST /clinics/clinic-harbour/inbox/in-1/assign {\"clientId\":\"c-1\"}"),
+                () -> "booking did not get the assignment: " + upstreams.booking().bodies());
+        assertTrue(upstreams.booking().authorizations().contains("POST /clinics/clinic-harbour/inbox/in-1/assign -> Bearer " + staff));
+
+        given().auth().oauth2(TestTokens.operations()).when().get("/api/desk/clinics/clinic-harbour/inbox").then().statusCode(403);
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-north")).when().get("/api/desk/clinics/clinic-harbour/inbox").then().statusCode(403);
+    }
 }

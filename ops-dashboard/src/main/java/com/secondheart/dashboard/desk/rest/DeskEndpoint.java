@@ -147,6 +147,31 @@ public class DeskEndpoint {
         return passOn(upstream.post(Target.BOOKING, "/clients/" + segment(clientId) + "/conversation", authorization, reply));
     }
 
+    /** Messages from unknown senders to the clinic's number (booking-service's unassigned inbox). */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
+    @GET
+    @NoCache
+    @Path("clinics/{clinicId}/inbox")
+    public Uni<Response> inbox(@PathParam("clinicId") String clinicId,
+                               @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        requireDesk(clinicId);
+        return passOn(upstream.get(Target.BOOKING, "/clinics/" + segment(clinicId) + "/inbox", authorization));
+    }
+
+    /** Files an inbox message under a client ({@code {"clientId"}}): it joins that client's conversation (204). */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
+    @POST
+    @Path("clinics/{clinicId}/inbox/{inboundId}/assign")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> assign(@PathParam("clinicId") String clinicId, @PathParam("inboundId") String inboundId, JsonNode body,
+                                @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        requireDesk(clinicId);
+        var assignment = json.createObjectNode();
+        assignment.put("clientId", text(body, "clientId"));
+        return passOn(upstream.post(Target.BOOKING, "/clinics/" + segment(clinicId) + "/inbox/" + segment(inboundId) + "/assign",
+                authorization, assignment));
+    }
+
     /**
      * Books, as booking-service's POST /bookings. When the time was taken meanwhile (its exclusion constraint's 409),
      * the answer says so in plain words and carries {@code nextSlots}: the next free starts for the same service.
