@@ -112,6 +112,20 @@ function render(dir) {
   return YAML.parseAllDocuments(run.stdout).map((d) => d.toJS()).filter((o) => o !== null && o !== undefined).map(joined);
 }
 
+// One PostgreSQL major version everywhere (docs/conventions.md, "PostgreSQL"): the embedded binaries the tests and
+// the one-command fleet run (pom.xml) are the reference; compose and every overlay must deploy the same major.
+const POSTGRES_MAJOR = fs.readFileSync(path.join(repo, "pom.xml"), "utf8")
+  .match(/<embedded-postgres-binaries\.version>(\d+)\./)?.[1];
+function checkPostgresImage(where, image) {
+  const { name, tag } = splitImage(image);
+  if (!/(^|\/)postgres$/.test(name)) return;
+  const major = tag?.match(/^(\d+)/)?.[1];
+  if (!POSTGRES_MAJOR) problem(where, "pom.xml names no embedded-postgres-binaries.version to compare PostgreSQL with");
+  else if (major !== POSTGRES_MAJOR) {
+    problem(where, `runs ${image}, PostgreSQL ${major ?? "of no pinned major"}; tests and the one-command fleet run ${POSTGRES_MAJOR}: deploy that major`);
+  }
+}
+
 function splitImage(image) {
   const at = image.indexOf("@");
   const withoutDigest = at >= 0 ? image.slice(0, at) : image;
@@ -191,6 +205,7 @@ function checkOverlay(name, objects) {
         if (probePath && !probePath.startsWith("/q/health/")) problem(cat, `${probe} path ${probePath} is not a SmallRye Health endpoint`);
       }
       const { name: imageName, tag } = splitImage(c.image ?? "");
+      checkPostgresImage(cat, c.image ?? "");
       if (imageName.startsWith(IMAGE_REPOSITORY)) {
         const service = imageName.slice(IMAGE_REPOSITORY.length);
         if (!IMAGES.includes(service)) problem(cat, `image ${c.image} is not one of the images this repository builds`);
@@ -376,6 +391,7 @@ function checkCompose(imagesInK8s) {
       if (condition?.condition !== expected) problem(at, `waits for ${dependency} without condition: ${expected}`);
     }
     const image = String(s.image ?? "");
+    checkPostgresImage(at, image);
     if (image.startsWith(IMAGE_REPOSITORY)) {
       const repository = image.replace(/:\$\{TAG[^}]*\}$/, "");
       if (repository === image) problem(at, `image ${image} is not tagged with \${TAG}`);

@@ -695,8 +695,18 @@
     SENSOR_FAULT: "a pressure sensor reads implausibly",
     LOOP_OVERRUN: "the control loop fell behind",
     INTERNAL_ERROR: "the unit's control software failed",
-    EMERGENCY_STOP: "the emergency stop was pressed"
+    EMERGENCY_STOP: "the emergency stop was pressed",
+    // not a unit fault: the gateway's EVENTS_MISSING (GET /events/missing)
+    EVENTS_MISSING: "events from the unit never reached the platform; its sessions may be incomplete"
   };
+
+  // The heading of an alarm: its kind in plain words, and for faults and missing events the code's label.
+  function alarmTitle(alarm) {
+    if (alarm.kind === "OFFLINE") return "Offline";
+    var label = FAULT_LABELS[alarm.code] ? " (" + FAULT_LABELS[alarm.code] + ")" : "";
+    if (alarm.kind === "EVENTS_MISSING") return "Events missing" + label;
+    return "Fault " + (alarm.code || "") + label;
+  }
 
   function renderAlarms() {
     var open = alarms.filter(function (alarm) { return alarm.status !== "RESOLVED"; });
@@ -707,8 +717,7 @@
     var items = alarms.map(function (alarm) {
       var children = [
         el("div", { className: "alarm-head" }, [
-          el("span", { text: (alarm.kind === "FAULT" ? "Fault " + (alarm.code || "")
-            + (FAULT_LABELS[alarm.code] ? " (" + FAULT_LABELS[alarm.code] + ")" : "") : "Offline") + " · " + alarm.unitId }),
+          el("span", { text: alarmTitle(alarm) + " · " + alarm.unitId }),
           el("span", { className: "alarm-meta", text: ago(alarm.raisedAt, nowMs) })
         ]),
         el("div", { text: alarm.detail || "" }),

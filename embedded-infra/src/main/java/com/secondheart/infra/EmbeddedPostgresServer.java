@@ -97,12 +97,50 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    /** The PostgreSQL major version the embedded binaries run (from the build: pom.xml's binaries version). */
+    public static String binariesMajor() {
+        try (var in = EmbeddedPostgresServer.class.getResourceAsStream("embedded-postgres.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("embedded-postgres.properties is missing from embedded-infra's jar");
+            }
+            var properties = new java.util.Properties();
+            properties.load(in);
+            return properties.getProperty("version").split("\\.")[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A data directory made by another major version (a checkout from before the move to one major everywhere) cannot
+     * be started by these binaries: it is moved aside, untouched, to {@code <dir>-pg<major>-<epoch second>}, and a
+     * new one is made. Said on standard error, once, with where the old data went.
+     */
+    static Optional<Path> setAsideIfOfAnotherMajor(Path dataDir) throws IOException {
+        var versionFile = dataDir.resolve("PG_VERSION");
+        if (!Files.isRegularFile(versionFile)) {
+            return Optional.empty();
+        }
+        var major = Files.readString(versionFile).trim();
+        var ours = binariesMajor();
+        if (major.equals(ours)) {
+            return Optional.empty();
+        }
+        stopOrphanedPostmaster(dataDir);
+        var aside = dataDir.resolveSibling(dataDir.getFileName() + "-pg" + major + "-" + java.time.Instant.now().getEpochSecond());
+        Files.move(dataDir, aside);
+        System.err.printf("The PostgreSQL data directory %s was made by PostgreSQL %s; this build runs PostgreSQL %s. "
+                + "It was moved aside, untouched, to %s, and a new one is made.%n", dataDir, major, ours, aside);
+        return Optional.of(aside);
+    }
+
     private static EmbeddedPostgresServer start(int port, Path dataDirectory, boolean deleteOnClose) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
         Path dataDir = dataDirectory.toAbsolutePath().normalize();
         try {
+            setAsideIfOfAnotherMajor(dataDir);
             Files.createDirectories(dataDir);
             stopOrphanedPostmaster(dataDir);
             ProcessUser user = processUser();

@@ -100,6 +100,40 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
+    void theServerRunsTheOneMajorVersionThePomNames() throws Exception {
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.startTemporary(0);
+             Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.superuser(), "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            assertTrue(rs.next());
+            assertEquals(EmbeddedPostgresServer.binariesMajor(), String.valueOf(rs.getInt(1) / 10000));
+        }
+    }
+
+    @Test
+    void aDataDirectoryOfAnotherMajorVersionIsSetAsideUntouchedAndANewOneServes(@TempDir Path parent) throws Exception {
+        var dataDir = parent.resolve("postgres");
+        Files.createDirectories(dataDir);
+        Files.writeString(dataDir.resolve("PG_VERSION"), "9\n");
+        Files.writeString(dataDir.resolve("old-data"), "kept");
+
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(0, dataDir)) {
+            pg.createDatabaseIfMissing("sh_fresh");
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("sh_fresh"), pg.superuser(), "");
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertTrue(rs.next());
+            }
+        }
+        assertEquals(EmbeddedPostgresServer.binariesMajor(), Files.readString(dataDir.resolve("PG_VERSION")).trim());
+        try (var siblings = Files.list(parent)) {
+            var aside = siblings.filter(p -> p.getFileName().toString().startsWith("postgres-pg9-")).toList();
+            assertEquals(1, aside.size(), "the old directory, moved aside once");
+            assertEquals("kept", Files.readString(aside.get(0).resolve("old-data")));
+        }
+    }
+
+    @Test
     void aDroppedDatabaseIsGoneEvenWithAnOpenSession() throws Exception {
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.startTemporary(0)) {
             pg.createDatabaseIfMissing("sh_dropped");

@@ -1,15 +1,12 @@
 package com.secondheart.launcher;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import com.secondheart.credentials.PasswordHash;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -21,7 +18,6 @@ final class DemoUsers {
     record User(String username, String role, List<String> clinics, String password) {
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int ITERATIONS = 210_000;
 
     private DemoUsers() {
@@ -50,21 +46,10 @@ final class DemoUsers {
     }
 
     private static String newPassword() {
-        var raw = new byte[12];
-        RANDOM.nextBytes(raw);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        return PasswordHash.randomSecret(12);
     }
 
     private static String hash(String password) {
-        var salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        try {
-            var spec = new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 512);
-            var derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded();
-            var base64 = Base64.getEncoder();
-            return "PBKDF2$sha512$" + ITERATIONS + "$" + base64.encodeToString(salt) + "$" + base64.encodeToString(derived);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA512 is not available", e);
-        }
+        return PasswordHash.of(password, ITERATIONS).encoded();
     }
 }

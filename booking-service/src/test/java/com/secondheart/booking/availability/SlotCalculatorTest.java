@@ -1,11 +1,11 @@
 package com.secondheart.booking.availability;
 
-import com.secondheart.booking.availability.service.SlotCalculator;
-import com.secondheart.booking.availability.service.SlotCalculator.Candidate;
-import com.secondheart.booking.availability.service.SlotCalculator.Closure;
-import com.secondheart.booking.availability.service.SlotCalculator.Interval;
-import com.secondheart.booking.availability.service.SlotCalculator.OpeningPeriod;
-import com.secondheart.booking.availability.service.SlotCalculator.Request;
+import com.secondheart.booking.availability.slots.SlotCalculator;
+import com.secondheart.booking.availability.slots.SlotCalculator.Candidate;
+import com.secondheart.booking.availability.slots.SlotCalculator.Closure;
+import com.secondheart.booking.availability.slots.SlotCalculator.Interval;
+import com.secondheart.booking.availability.slots.SlotCalculator.OpeningPeriod;
+import com.secondheart.booking.availability.slots.SlotCalculator.Request;
 import org.junit.jupiter.api.Test;
 
 import java.time.DayOfWeek;

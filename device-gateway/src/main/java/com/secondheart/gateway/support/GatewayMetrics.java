@@ -93,6 +93,7 @@ public class GatewayMetrics {
         registry.counter(HANDED_ON);
         registry.counter(DUPLICATES);
         registry.counter(RECEIPTS_SENT);
+        registry.counter(DEVICE_TIME_OUTSIDE_WINDOW);
         registry.counter(REGISTRY_LOOKUPS, "result", "hit");
         registry.counter(REGISTRY_LOOKUPS, "result", "miss");
         ingestLag = Timer.builder(INGEST_LAG)
@@ -145,7 +146,17 @@ public class GatewayMetrics {
 
     public void ingestLag(Duration lag) {
         ingestLag.record(lag.isNegative() ? Duration.ZERO : lag);
+        if (lag.isNegative() && lag.abs().compareTo(DEVICE_TIME_WINDOW) > 0) {
+            // the unit's clock is ahead (a device time in the future): the journal keeps the device time as sent, next
+            // to the receive time, and orders and pages by position, never by device time. A device time far in the
+            // past is not counted: an event replayed from the outbox after an outage is legitimately old
+            registry.counter(DEVICE_TIME_OUTSIDE_WINDOW).increment();
+        }
     }
+
+    /** A device time further than this ahead of the receive time is counted as a clock that is off. */
+    public static final Duration DEVICE_TIME_WINDOW = Duration.ofMinutes(10);
+    public static final String DEVICE_TIME_OUTSIDE_WINDOW = "sh.gateway.device.time.outside.window";
 
     public void commandRoundTrip(String result, Duration roundTrip) {
         commandRoundTripTimer(result).record(roundTrip.isNegative() ? Duration.ZERO : roundTrip);

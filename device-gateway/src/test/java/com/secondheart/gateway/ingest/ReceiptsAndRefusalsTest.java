@@ -184,9 +184,83 @@ class ReceiptsAndRefusalsTest {
             assertEquals(2, missingOf(unitId).get().through());
             assertEquals(4, missingOf(unitId).get().highest());
             assertTrue(Gateway.metric("sh_gateway_units_events_missing") >= 1);
+            // the dashboard's alarm feed reads it here
+            given().get("/events/missing").then().statusCode(200)
+                    .body("find { it.unitId == '" + unitId + "' }.clinicId", equalTo("clinic-gap"))
+                    .body("find { it.unitId == '" + unitId + "' }.journaledThrough", equalTo(2))
+                    .body("find { it.unitId == '" + unitId + "' }.missing", equalTo(2));
 
             unit.publish(Topics.EVENTS, phase(unitId, 3, 1)); // the unit's re-send fills it
             await().atMost(PATIENCE).until(() -> missingOf(unitId).isEmpty());
+        }
+    }
+
+    @Test
+    void an_agents_placeholder_for_an_unreadable_outbox_entry_is_refused_counted_and_settled_so_receipts_move_on() {
+        var unitId = FakeUnit.newUnitId("quar");
+        Gateway.register(unitId, "clinic-rcpt");
+        var before = Gateway.metric(REJECTED, "kind=events", "reason=unknown_type");
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 4));
+            // what edge-agent's OutboxEntryCheck.placeholder sends in place of event 2
+            unit.publish(Topics.EVENTS, ("{\"v\":1,\"eventId\":\"" + unitId + ":2\",\"unitId\":\"" + unitId
+                    + "\",\"seq\":2,\"bootSeq\":4,\"type\":\"outbox.unreadable\",\"deviceTime\":\""
+                    + Instant.now() + "\",\"data\":{\"reason\":\"the unit's outbox entry for this event could not "
+                    + "be read\"}}").getBytes(StandardCharsets.UTF_8));
+            unit.publish(Topics.EVENTS, phase(unitId, 3, 4));
+
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 3);
+            assertEquals(List.of(1L, 3L), Gateway.journalOf(unitId).stream().map(e -> e.event().seq()).toList());
+            await().atMost(PATIENCE).until(
+                    () -> Gateway.metric(REJECTED, "kind=events", "reason=unknown_type") >= before + 1);
+        }
+    }
+
+    @Test
+    void an_event_from_a_unit_whose_clock_is_far_ahead_is_journaled_as_sent_and_counted() {
+        var unitId = FakeUnit.newUnitId("clock");
+        Gateway.register(unitId, "clinic-rcpt");
+        var before = Gateway.metric("sh_gateway_device_time_outside_window_total");
+        var farFuture = Instant.now().plus(Duration.ofDays(3650));
+        try (var unit = FakeUnit.connect(unitId)) {
+            unit.publish(Topics.EVENTS, ProtocolCodec.shared().encode(UnitEvent.of(unitId, 1, 1, farFuture,
+                    new EventData.SessionPhase(unitId + "-1-1", EventData.SessionPhase.Phase.HOLDING, 1))));
+            // an event replayed from the outbox long after it happened is not a wrong clock
+            unit.publish(Topics.EVENTS, ProtocolCodec.shared().encode(UnitEvent.of(unitId, 2, 1,
+                    Instant.now().minus(Duration.ofDays(2)),
+                    new EventData.SessionPhase(unitId + "-1-1", EventData.SessionPhase.Phase.HOLDING, 2))));
+
+            await().atMost(PATIENCE).until(() -> Gateway.journalOf(unitId).size() == 2);
+            assertEquals(farFuture, Gateway.journalOf(unitId).get(0).event().deviceTime());
+            await().atMost(PATIENCE).until(() -> Gateway.metric("sh_gateway_device_time_outside_window_total") >= before + 1);
+            assertEquals(before + 1, Gateway.metric("sh_gateway_device_time_outside_window_total"));
+        }
+    }
+
+    @Test
+    void a_unit_that_lost_its_counter_and_numbers_on_in_a_new_block_is_journaled_and_confirmed_without_a_gap() {
+        var unitId = FakeUnit.newUnitId("block");
+        Gateway.register(unitId, "clinic-gap");
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            unit.publish(Topics.EVENTS, phase(unitId, 1, 1));
+            unit.publish(Topics.EVENTS, phase(unitId, 2, 1));
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 2);
+
+            // boot 3 lost its event counter with an empty outbox: edge-agent's UnitNumbering goes on from 3 << 32;
+            // its events come first, its birth (unconfirmedFrom: the block's first number) after them
+            var block = 3L << 32;
+            unit.publish(Topics.EVENTS, phase(unitId, block + 1, 3));
+            unit.publish(Topics.EVENTS, phase(unitId, block + 2, 3));
+            unit.publish(Topics.STATUS, GoldenPayloads.text("status-birth.json").replace("unit-0001", unitId)
+                    .replace("\"bootSeq\":7", "\"bootSeq\":3")
+                    .replace("\"lastSeq\":40,\"unconfirmedFrom\":38",
+                            "\"lastSeq\":" + (block + 2) + ",\"unconfirmedFrom\":" + (block + 1))
+                    .getBytes(StandardCharsets.UTF_8));
+
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == block + 2);
+            assertEquals(List.of(1L, 2L, block + 1, block + 2),
+                    Gateway.journalOf(unitId).stream().map(e -> e.event().seq()).toList());
+            assertTrue(missingOf(unitId).isEmpty(), "a new block is no loss");
         }
     }
 

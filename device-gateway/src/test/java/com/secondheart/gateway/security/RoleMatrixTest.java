@@ -173,6 +173,7 @@ class RoleMatrixTest {
     @Test
     void the_fleet_wide_event_journal_is_closed_to_clinic_staff() {
         walk(matrix(401, 403, 200, 403, 403, 200, 200), spec -> spec.get("/events?limit=1"));
+        walk(matrix(401, 403, 200, 403, 403, 200, 200), spec -> spec.get("/events/missing"));
     }
 
     @Test

@@ -84,6 +84,15 @@ public final class DurableFiles {
         }
     }
 
+    /** Forces a directory's entries (a rename, a deletion) to disk; best effort. */
+    static void forceDirectoryQuietly(Path dir) {
+        try {
+            forceDirectory(dir);
+        } catch (IOException e) {
+            // the next fsynced write in the directory forces it again
+        }
+    }
+
     private static void forceDirectory(Path dir) throws IOException {
         try (var channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);

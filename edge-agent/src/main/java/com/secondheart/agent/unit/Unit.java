@@ -7,10 +7,12 @@ import com.secondheart.agent.command.RecentCommands;
 import com.secondheart.agent.reporting.EventReporter;
 import com.secondheart.agent.reporting.MqttUnitLink;
 import com.secondheart.agent.reporting.Outbox;
+import com.secondheart.agent.reporting.OutboxEntryCheck;
 import com.secondheart.agent.reporting.OutboxPublisher;
 import com.secondheart.agent.reporting.RunningSessionStore;
 import com.secondheart.agent.reporting.RunningSessionStore.RunningSession;
 import com.secondheart.agent.reporting.SequenceStore;
+import com.secondheart.agent.reporting.UnitNumbering;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.device.ProgramMode;
@@ -54,8 +56,8 @@ import java.util.concurrent.locks.LockSupport;
  * commands) on a serial executor. The loop's listener never blocks: each callback captures what it needs and
  * hands the rest to the executor, which assigns sequence numbers, writes the outbox and publishes.
  *
- * <p>On-disk layout under {@code data-dir/<unitId>/}: {@code boot-seq}, {@code event-seq},
- * {@code outbox/<seq>.json} (and {@code outbox/rejected/}), {@code running-session.json},
+ * <p>On-disk layout under {@code data-dir/<unitId>/}: {@code boot-seq}, {@code event-seq} (each with its {@code .prev}
+ * copy), {@code outbox/<seq>.json} (and {@code outbox/rejected/}, {@code outbox/quarantine/}), {@code running-session.json},
  * {@code recent-commands.json}, {@code program-defaults.json}.
  */
 public final class Unit implements AutoCloseable {
@@ -121,9 +123,11 @@ public final class Unit implements AutoCloseable {
             throw new UncheckedIOException("cannot create the unit directory " + dir, e);
         }
         var fsync = settings.fsync();
-        bootSeq = SequenceStore.open(dir.resolve("boot-seq"), fsync).next();
-        eventSeq = SequenceStore.open(dir.resolve("event-seq"), fsync);
-        outbox = Outbox.open(dir.resolve("outbox"), fsync);
+        var numbering = UnitNumbering.open(unitId, dir, dir.resolve("outbox"), fsync);
+        bootSeq = numbering.bootSeq();
+        eventSeq = numbering.eventSeq();
+        outbox = Outbox.open(dir.resolve("outbox"), fsync,
+                new OutboxEntryCheck(unitId, bootSeq, shared.codec(), shared.wallClock(), metrics));
         runningStore = new RunningSessionStore(dir.resolve("running-session.json"), fsync);
         executor = new SerialExecutor("unit " + unitId, shared.reportingPool());
 

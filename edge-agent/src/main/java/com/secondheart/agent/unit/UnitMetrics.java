@@ -21,13 +21,15 @@ import java.util.function.ToDoubleFunction;
  * make sense summed over the fleet do not (200 units x every counter would swamp the dashboard).
  * Prometheus names: {@code sh_agent_*}.
  */
-public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandler.Listener {
+public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandler.Listener,
+        com.secondheart.agent.reporting.OutboxEntryCheck.Listener {
 
     private final MeterRegistry registry;
     private final String unitId;
     private final List<Meter> perUnit = new ArrayList<>();
     private final Counter published;
     private final Counter refused;
+    private final Counter quarantined;
     private final Counter publishFailures;
     private final Counter written;
     private final Counter reconnects;
@@ -44,6 +46,10 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
         this.unitId = unitId;
         published = registry.counter("sh.agent.events.published");
         refused = registry.counter("sh.agent.events.refused");
+        quarantined = Counter.builder("sh.agent.outbox.quarantined")
+                .description("outbox entries that could not be read, moved to outbox/quarantine/ and replaced by a "
+                        + "placeholder the gateway settles as refused")
+                .register(registry);
         publishFailures = registry.counter("sh.agent.events.publish.failures");
         written = registry.counter("sh.agent.events.written");
         reconnects = registry.counter("sh.agent.mqtt.reconnects");
@@ -122,6 +128,11 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
     @Override
     public void refused(long seq) {
         refused.increment();
+    }
+
+    @Override
+    public void quarantined(long seq) {
+        quarantined.increment();
     }
 
     @Override

@@ -52,4 +52,44 @@ class SequenceStoreTest {
         var error = assertThrows(IllegalStateException.class, () -> SequenceStore.open(file, true));
         assertEquals(true, error.getMessage().contains("not a number"));
     }
+
+    @Test
+    void a_lost_counter_file_is_recovered_from_its_previous_copy_and_no_number_is_used_twice() throws Exception {
+        var file = dir.resolve("event-seq");
+        var store = SequenceStore.open(file, true);
+        for (int i = 0; i < 5; i++) {
+            store.next();
+        }
+        assertEquals("4", Files.readString(SequenceStore.previousOf(file)).trim());
+        Files.delete(file);
+
+        var recovered = SequenceStore.open(file, true);
+
+        assertEquals(SequenceStore.Found.PREVIOUS_COPY, recovered.found());
+        assertEquals(6, recovered.next());
+        assertEquals(SequenceStore.Found.FILE, SequenceStore.open(file, true).found());
+        assertEquals(6, SequenceStore.open(file, true).current());
+    }
+
+    @Test
+    void a_counter_file_that_holds_no_number_is_recovered_from_its_previous_copy() throws Exception {
+        var file = dir.resolve("event-seq");
+        var store = SequenceStore.open(file, true);
+        store.next();
+        store.next();
+        Files.writeString(file, "");
+
+        var recovered = SequenceStore.open(file, true);
+
+        assertEquals(SequenceStore.Found.PREVIOUS_COPY, recovered.found());
+        assertEquals(3, recovered.next());
+    }
+
+    @Test
+    void a_counter_found_nowhere_is_a_new_counter_at_zero() {
+        var store = SequenceStore.open(dir.resolve("event-seq"), true);
+
+        assertEquals(SequenceStore.Found.NONE, store.found());
+        assertEquals(0, store.current());
+    }
 }

@@ -1,5 +1,7 @@
 package com.secondheart.infra.brokeraccess;
 
+import com.secondheart.credentials.PasswordHash;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,7 +56,7 @@ public final class RegistryTableUnits implements UnitCredentials {
             if (entry.verified().contains(digest)) {
                 return true;
             }
-            if (Pbkdf2Hashes.matches(password, entry.hash())) {
+            if (PasswordHash.matches(password, entry.hash())) {
                 entry.verified().add(digest);
                 return true;
             }
@@ -66,7 +68,7 @@ public final class RegistryTableUnits implements UnitCredentials {
         }
         var fresh = new Entry(hash, System.nanoTime(), ConcurrentHashMap.newKeySet());
         cache.put(unitId, fresh);
-        if (Pbkdf2Hashes.matches(password, hash)) {
+        if (PasswordHash.matches(password, hash)) {
             fresh.verified().add(digest);
             return true;
         }

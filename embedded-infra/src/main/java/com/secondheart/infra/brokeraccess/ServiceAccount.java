@@ -1,5 +1,7 @@
 package com.secondheart.infra.brokeraccess;
 
+import com.secondheart.credentials.PasswordHash;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
@@ -27,7 +29,7 @@ public record ServiceAccount(String username, BrokerRole role, String password) 
             return false;
         }
         if (password.startsWith("PBKDF2$")) {
-            return Pbkdf2Hashes.matches(given, password);
+            return PasswordHash.matches(given, password);
         }
         return MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }

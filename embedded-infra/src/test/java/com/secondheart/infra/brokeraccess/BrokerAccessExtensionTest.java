@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.secondheart.credentials.PasswordHash;
 import com.secondheart.infra.EmbeddedMqttBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +31,8 @@ class BrokerAccessExtensionTest {
 
     private static final String GATEWAY_PASSWORD = "gateway-secret";
     private static final Map<String, String> UNIT_HASHES = Map.of(
-            "unit-a", Pbkdf2Hashes.hash("password-a", 1000),
-            "unit-b", Pbkdf2Hashes.hash("password-b", 1000));
+            "unit-a", PasswordHash.of("password-a", 1000).encoded(),
+            "unit-b", PasswordHash.of("password-b", 1000).encoded());
 
     private static EmbeddedMqttBroker broker;
 
@@ -40,10 +41,10 @@ class BrokerAccessExtensionTest {
         var accounts = Map.of(
                 "device-gateway", new ServiceAccount("device-gateway", BrokerRole.GATEWAY, GATEWAY_PASSWORD),
                 "telemetry-service", new ServiceAccount("telemetry-service", BrokerRole.FLEET_CONSUMER,
-                        Pbkdf2Hashes.hash("telemetry-secret", 1000)),
+                        PasswordHash.of("telemetry-secret", 1000).encoded()),
                 "observer", new ServiceAccount("observer", BrokerRole.OBSERVER, "observer-secret"));
         UnitCredentials units = (unitId, password) ->
-                UNIT_HASHES.containsKey(unitId) && Pbkdf2Hashes.matches(password, UNIT_HASHES.get(unitId));
+                UNIT_HASHES.containsKey(unitId) && PasswordHash.matches(password, UNIT_HASHES.get(unitId));
         broker = EmbeddedMqttBroker.builder().port(0).persistent(false)
                 .extension(BrokerAccessExtension.of(accounts, units)).start();
     }

@@ -69,6 +69,33 @@ class AlarmFeedTest {
     }
 
     @Test
+    void eventsMissingAtTheGatewayAreOneAlarmPerHoleForTheUnitsClinicUntilTheHoleIsGone() {
+        var hole = new AlarmFeed.MissingEvents("u3", "clinic-b", 41, 44, T0);
+
+        assertTrue(feed.onEventsMissing(List.of(hole)));
+        assertFalse(feed.onEventsMissing(List.of(hole)), "the same hole polled again is the same alarm");
+
+        var alarm = feed.list(ClinicScope.EVERY_CLINIC).get(0);
+        assertEquals(Alarm.EVENTS_MISSING, alarm.kind());
+        assertEquals(Alarm.EVENTS_MISSING, alarm.code());
+        assertEquals(Alarm.ACTIVE, alarm.status());
+        assertEquals(T0, alarm.raisedAt());
+        assertTrue(alarm.detail().startsWith("Up to 3 events after event 41 of this unit never reached the platform"),
+                alarm.detail());
+        assertEquals(List.of(), feed.list(ClinicScope.only(Set.of("clinic-a"))), "another clinic does not see it");
+
+        assertTrue(feed.onEventsMissing(List.of()), "the gateway no longer reports the hole");
+        assertEquals(Alarm.RESOLVED, feed.list(ClinicScope.EVERY_CLINIC).get(0).status());
+        assertFalse(feed.onEventsMissing(List.of()));
+    }
+
+    @Test
+    void aUnitNoLongerRegisteredRaisesNoEventsMissingAlarmBecauseItBelongsToNoClinic() {
+        assertFalse(feed.onEventsMissing(List.of(new AlarmFeed.MissingEvents("u9", null, 1, 2, T0))));
+        assertEquals(List.of(), feed.list(ClinicScope.EVERY_CLINIC));
+    }
+
+    @Test
     void anUnknownStateChangesNothingBecauseTheGatewayCouldNotBeAsked() {
         feed.onUnitState("clinic-a", "u2", "OFFLINE", T0);
 

@@ -185,6 +185,26 @@ class LiveStreamTest {
                 "{\"clinicId\":\"clinic-north\",\"bookings\":2,\"noShows\":0,\"utilization\":0.25}"));
     }
 
+    @Test
+    void eventsMissingAtTheGatewayReachTheAlarmFeedOfTheUnitsClinicInPlainWords() {
+        upstreams.gateway().json("/events/missing", """
+                [{"unitId":"unit-n1","clinicId":"clinic-north","journaledThrough":41,"highestSeq":44,"missing":3,
+                  "since":"%s"}]""".formatted(Instant.now().minusSeconds(90)));
+
+        var operations = read(TestTokens.operations(), null);
+        var harbour = read(TestTokens.clinicStaff("clinic-harbour"), null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(operations).matches(
+                "(?s).*\"alarmId\":\"events-missing:unit-n1:41\",\"kind\":\"EVENTS_MISSING\",\"clinicId\":\"clinic-north\","
+                        + "\"unitId\":\"unit-n1\",\"code\":\"EVENTS_MISSING\",\"detail\":\"Up to 3 events after event 41.*"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(harbour).contains("\"type\":\"overview\""));
+        assertTrue(!joined(harbour).contains("events-missing:unit-n1"), joined(harbour));
+
+        upstreams.gateway().json("/events/missing", "[]");
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(operations).matches(
+                "(?s).*\"alarmId\":\"events-missing:unit-n1:41\"[^}]*\"status\":\"RESOLVED\".*"));
+    }
+
     private List<String> read(String token, String clinicId) {
         var lines = new CopyOnWriteArrayList<String>();
         var uri = clinicId == null ? stream : URI.create(stream + "?clinicId=" + clinicId);

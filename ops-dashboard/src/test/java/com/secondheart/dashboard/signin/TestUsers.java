@@ -1,6 +1,6 @@
 package com.secondheart.dashboard.signin;
 
-import com.secondheart.dashboard.signin.service.PasswordHash;
+import com.secondheart.credentials.PasswordHash;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

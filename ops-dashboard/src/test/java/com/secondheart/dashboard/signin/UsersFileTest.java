@@ -1,6 +1,6 @@
 package com.secondheart.dashboard.signin;
 
-import com.secondheart.dashboard.signin.service.PasswordHash;
+import com.secondheart.credentials.PasswordHash;
 import com.secondheart.dashboard.signin.service.SignInService;
 import com.secondheart.dashboard.signin.service.UsersFile;
 import org.junit.jupiter.api.Test;

@@ -48,6 +48,15 @@ public interface TelemetrySettings {
         @WithDefault("7")
         int partitionsAhead();
 
+        /**
+         * A device time further than this from the gateway's receive time (ahead or behind) is not trusted: the sample
+         * is kept at its receive time and its row flagged ({@code device_time_suspect}), counted in
+         * {@code sh_telemetry_trace_device_time_outside_window_total}, so that a unit with a wrong clock can neither
+         * create partitions far ahead nor write into expired days.
+         */
+        @WithDefault("10m")
+        Duration deviceTimeWindow();
+
         /** How often partitions are created ahead and expired ones dropped. */
         @WithDefault("1h")
         String maintenanceEvery();

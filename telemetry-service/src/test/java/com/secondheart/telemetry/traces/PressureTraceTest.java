@@ -37,6 +37,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class PressureTraceTest {
@@ -108,6 +109,52 @@ class PressureTraceTest {
                 .body("samples[0].setPoint[0]", equalTo(60.0f))
                 .body("samples[1].mean[9]", equalTo(47.0f))
                 .body("samples[2].max[9]", equalTo(61.0f));
+    }
+
+    @Test
+    void aUnitWithAFarFutureClockGetsItsTraceStoredByReceiveTimeFlaggedAndCreatesNoPartitionAhead() {
+        var unit = FleetEvents.forNewUnit();
+        var session = "s-" + UUID.randomUUID();
+        var now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        var farFuture = now.plus(Duration.ofDays(3650));
+        var farDay = "pressure_trace_p" + LocalDate.ofInstant(farFuture, ZoneOffset.UTC).toString().replace("-", "");
+        try (var broker = FleetBroker.connect()) {
+            broker.publish(unit.started(session, now, ProgramMode.GRADIENT_SEQUENTIAL, 1200));
+        }
+        var outsideBefore = Meters.count(meters, "sh.telemetry.trace.device.time.outside.window");
+        var config = ConfigProvider.getConfig();
+        var client = MqttClient.builder().useMqttVersion5().identifier("telemetry-test-" + UUID.randomUUID())
+                .serverHost(config.getValue("sh.mqtt.host", String.class))
+                .serverPort(config.getValue("sh.mqtt.port", Integer.class)).buildBlocking();
+        client.connect();
+        try {
+            for (int second = 0; second < 3; second++) {
+                var zones = new ArrayList<TelemetrySummary.ZoneSample>();
+                for (var leg : Leg.values()) {
+                    for (int zone = 1; zone <= 5; zone++) {
+                        zones.add(new TelemetrySummary.ZoneSample(leg, zone, 60, 40, 50));
+                    }
+                }
+                var telemetry = new FleetTelemetry(1, unit.clinicId(), now.plusSeconds(second),
+                        new TelemetrySummary(1, unit.unitId(), session, farFuture.plusSeconds(second), zones));
+                client.publishWith().topic(Topics.fleetTelemetry(unit.clinicId(), unit.unitId())).qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(ProtocolCodec.shared().encode(telemetry)).send();
+            }
+        } finally {
+            client.disconnect();
+        }
+
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> when().get("/sessions/{id}/trace", session).then()
+                .statusCode(200)
+                .body("samples.seconds.sum()", equalTo(3))
+                .body("samples.deviceTimeSuspect", org.hamcrest.Matchers.everyItem(equalTo(true))));
+        var times = when().get("/sessions/{id}/trace", session).then().extract().jsonPath().getList("samples.t", String.class);
+        assertTrue(times.stream().map(Instant::parse).allMatch(t -> !t.isBefore(now.minusSeconds(10)) && t.isBefore(now.plusSeconds(60))),
+                "stored by receive time: " + times);
+        assertEquals(3.0, Meters.count(meters, "sh.telemetry.trace.device.time.outside.window") - outsideBefore, 0.0);
+        assertEquals(0, Database.queryLong("select count(*) from pg_class where relname = '" + farDay + "'"));
+        assertEquals(false, freshContext.run(() -> maintenance.ensurePartitionFor(LocalDate.ofInstant(farFuture, ZoneOffset.UTC)))
+                .await().atMost(Duration.ofSeconds(30)), "no partition beyond the upkeep's horizon, whoever asks");
     }
 
     @Test

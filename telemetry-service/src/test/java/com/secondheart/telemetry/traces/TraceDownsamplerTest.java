@@ -52,6 +52,41 @@ class TraceDownsamplerTest {
         assertArrayEquals(new double[]{40, 40, 40, 40}, row.setPoint(), 1e-9);
     }
 
+    private static FleetTelemetry secondWithDeviceTime(Instant deviceTime, Instant received) {
+        var zones = List.of(new TelemetrySummary.ZoneSample(Leg.L, 1, 40, 30, 35),
+                new TelemetrySummary.ZoneSample(Leg.R, 1, 40, 30, 35));
+        return new FleetTelemetry(1, "clinic-a", received, new TelemetrySummary(1, "unit-1", "s-9", deviceTime, zones));
+    }
+
+    @Test
+    void aDeviceTimeFarFromTheReceiveTimeIsKeptAtTheReceiveTimeFlaggedAndCounted() {
+        var sampler = new TraceDownsampler(Duration.ofSeconds(5), Duration.ofMinutes(10), () -> { });
+        var farFuture = Instant.parse("2999-01-01T00:00:00Z");
+        var farPast = Instant.parse("1970-01-01T00:00:00Z");
+
+        sampler.add(secondWithDeviceTime(farFuture, T0), T0);
+        sampler.add(secondWithDeviceTime(farPast, T0.plusSeconds(1)), T0);
+        var rows = sampler.flushIdle(T0.plusSeconds(60));
+
+        assertEquals(1, rows.size());
+        assertEquals(T0, rows.get(0).sampleTime(), "stored by receive time, never in 2999 or 1970");
+        assertEquals(2, rows.get(0).samples());
+        assertTrue(rows.get(0).deviceTimeSuspect());
+        assertEquals(2, sampler.outsideWindow());
+    }
+
+    @Test
+    void aDeviceTimeWithinTheWindowIsTrustedAndNotFlagged() {
+        var sampler = new TraceDownsampler(Duration.ofSeconds(5), Duration.ofMinutes(10), () -> { });
+
+        sampler.add(secondWithDeviceTime(T0.minusSeconds(540), T0), T0);
+        var rows = sampler.flushIdle(T0.plusSeconds(60));
+
+        assertEquals(T0.minusSeconds(540), rows.get(0).sampleTime());
+        assertEquals(false, rows.get(0).deviceTimeSuspect());
+        assertEquals(0, sampler.outsideWindow());
+    }
+
     @Test
     void anIdleBucketIsFlushedAndALateSecondOfAWrittenBucketIsDropped() {
         var sampler = new TraceDownsampler(Duration.ofSeconds(5));

@@ -1,8 +1,8 @@
 package com.secondheart.booking.availability.repository;
 
-import com.secondheart.booking.availability.service.SlotCalculator.Closure;
-import com.secondheart.booking.availability.service.SlotCalculator.Interval;
-import com.secondheart.booking.availability.service.SlotCalculator.OpeningPeriod;
+import com.secondheart.booking.availability.slots.SlotCalculator.Closure;
+import com.secondheart.booking.availability.slots.SlotCalculator.Interval;
+import com.secondheart.booking.availability.slots.SlotCalculator.OpeningPeriod;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,10 +1,11 @@
 package com.secondheart.booking.availability.service;
 
+import com.secondheart.booking.availability.slots.SlotCalculator;
 import com.secondheart.booking.availability.repository.CalendarQueries;
 import com.secondheart.booking.availability.repository.CalendarQueries.ClinicCalendar;
 import com.secondheart.booking.availability.repository.CalendarQueries.FittingResource;
 import com.secondheart.booking.availability.repository.CalendarQueries.ServiceShape;
-import com.secondheart.booking.availability.service.SlotCalculator.Candidate;
+import com.secondheart.booking.availability.slots.SlotCalculator.Candidate;
 import com.secondheart.booking.config.BookingConfig;
 import com.secondheart.support.problem.ProblemException;
 import com.secondheart.support.security.Caller;

@@ -1,5 +1,7 @@
 package com.secondheart.booking.availability.service;
 
+import com.secondheart.booking.availability.slots.SlotCalculator;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

@@ -2,8 +2,8 @@ package com.secondheart.booking.bookings.service;
 
 import com.secondheart.booking.availability.service.AvailabilityService;
 import com.secondheart.booking.availability.service.AvailabilityService.Situation;
-import com.secondheart.booking.availability.service.SlotCalculator;
-import com.secondheart.booking.availability.service.SlotCalculator.Candidate;
+import com.secondheart.booking.availability.slots.SlotCalculator;
+import com.secondheart.booking.availability.slots.SlotCalculator.Candidate;
 import com.secondheart.booking.bookings.repository.Booking;
 import com.secondheart.booking.bookings.repository.BookingRepository;
 import com.secondheart.booking.bookings.repository.BookingStatus;

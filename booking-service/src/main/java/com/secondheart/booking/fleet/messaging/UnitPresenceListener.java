@@ -4,7 +4,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.secondheart.booking.config.BookingConfig;
 import com.secondheart.booking.fleet.service.UnitPresenceService;
-import com.secondheart.fleetconsumer.messaging.FleetSubscription;
+import com.secondheart.support.mqtt.FleetSubscription;
 import com.secondheart.fleetconsumer.service.FreshContext;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;

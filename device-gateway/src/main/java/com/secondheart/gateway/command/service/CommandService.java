@@ -7,8 +7,7 @@ import com.secondheart.gateway.command.CommandState;
 import com.secondheart.gateway.command.repository.CommandEntity;
 import com.secondheart.gateway.command.repository.CommandRepository;
 import com.secondheart.gateway.config.GatewayConfig;
-import com.secondheart.gateway.ingest.service.Disposition;
-import com.secondheart.gateway.ingest.service.UnitAdmission;
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.mqtt.GatewayMqttClient;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.repository.UnitRepository;
@@ -163,15 +162,15 @@ public class CommandService {
     }
 
     /** What a reply did. */
-    public record ReplyApplied(Disposition.Rejected rejection, CommandState state, Duration roundTrip, String note) {
+    public record ReplyApplied(UnitAdmission.Refused refused, CommandState state, Duration roundTrip, String note) {
     }
 
     /** Applies a unit's reply in its own transaction. */
     public Uni<ReplyApplied> applyReply(CommandReply reply, Instant receivedAt) {
         return Panache.withTransaction(() -> units.findById(reply.unitId()).chain(unit -> {
-            var rejection = UnitAdmission.check(unit, reply.unitId());
-            if (rejection != null) {
-                return Uni.createFrom().item(new ReplyApplied(rejection, null, null, null));
+            var refused = UnitAdmission.check(unit, reply.unitId());
+            if (refused != null) {
+                return Uni.createFrom().item(new ReplyApplied(refused, null, null, null));
             }
             var id = parseId(reply.commandId());
             return presence.touch(reply.unitId(), receivedAt)

@@ -1,7 +1,7 @@
 package com.secondheart.gateway.ingest.mqtt;
 
 import com.secondheart.gateway.config.GatewayConfig;
-import com.secondheart.gateway.journal.service.JournalBatcher;
+import com.secondheart.gateway.ingest.service.JournalBatcher;
 import com.secondheart.gateway.mqtt.GatewayMqttClient;
 import com.secondheart.gateway.mqtt.UnackedMessages;
 import com.secondheart.gateway.support.DatabaseCalls;

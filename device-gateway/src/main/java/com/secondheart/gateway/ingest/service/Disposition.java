@@ -1,5 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.protocol.RejectReason;
 
 /** What handling a message decided: acknowledged afterwards by the lane, or (deferred) by the group commit. */
@@ -30,5 +31,16 @@ public sealed interface Disposition {
 
     static Disposition rejected(RejectReason reason, String detail) {
         return new Rejected(reason, detail);
+    }
+
+    /** The registry refused the unit (unknown or decommissioned). */
+    static Rejected refused(UnitAdmission.Refused refused) {
+        return new Rejected(refused.reason(), refused.detail());
+    }
+
+    /** A payload naming another unit than the topic it arrived on. */
+    static Rejected topicMismatch(String what, String payloadUnit, String topicUnit) {
+        return new Rejected(RejectReason.TOPIC_MISMATCH,
+                what + " names unit '" + payloadUnit + "' but arrived on the topic of unit '" + topicUnit + "'");
     }
 }

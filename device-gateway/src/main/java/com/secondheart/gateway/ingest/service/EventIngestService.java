@@ -1,6 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
-import com.secondheart.gateway.journal.service.JournalBatcher;
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
 import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.DatabaseCalls;
@@ -47,12 +47,12 @@ public class EventIngestService {
         }
         var event = decoded.message();
         if (!event.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the event", event.unitId(), message.unitId());
+            return Disposition.topicMismatch("the event", event.unitId(), message.unitId());
         }
         var unit = database.await("events.registry", () -> Panache.withSession(() -> registry.find(event.unitId())));
-        var rejection = UnitAdmission.check(unit, event.unitId());
-        if (rejection != null) {
-            return rejection;
+        var refused = UnitAdmission.check(unit, event.unitId());
+        if (refused != null) {
+            return Disposition.refused(refused);
         }
         batcher.submit(event, unit, message);
         return Disposition.deferred();

@@ -1,7 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
 import com.secondheart.gateway.config.GatewayConfig;
-import com.secondheart.gateway.journal.service.JournalBatcher;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.gateway.support.SqlErrors;
 import com.secondheart.protocol.ProtocolCodec;

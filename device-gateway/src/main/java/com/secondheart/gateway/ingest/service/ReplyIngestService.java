@@ -34,11 +34,11 @@ public class ReplyIngestService {
         }
         var reply = decoded.message();
         if (!reply.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the reply", reply.unitId(), message.unitId());
+            return Disposition.topicMismatch("the reply", reply.unitId(), message.unitId());
         }
         var applied = database.await("replies", () -> commands.applyReply(reply, message.receivedAt()));
-        if (applied.rejection() != null) {
-            return applied.rejection();
+        if (applied.refused() != null) {
+            return Disposition.refused(applied.refused());
         }
         return Disposition.accepted(() -> {
             if (applied.note() != null) {

@@ -1,5 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.command.service.CommandService;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
@@ -51,13 +52,18 @@ public class StatusIngestService {
         }
         var status = decoded.message();
         if (!status.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the status", status.unitId(), message.unitId());
+            return Disposition.topicMismatch("the status", status.unitId(), message.unitId());
         }
         var applied = database.await("status", () -> Panache.withTransaction(() -> units.findById(status.unitId()).chain(unit -> {
-            var rejection = UnitAdmission.check(unit, status.unitId());
-            return rejection != null
-                    ? Uni.createFrom().item(Disposition.rejected(rejection.reason(), rejection.detail()))
-                    : presence.applyStatus(unit, status, message.receivedAt()).map(result -> (Object) result);
+            var refused = UnitAdmission.check(unit, status.unitId());
+            return refused != null
+                    ? Uni.createFrom().item((Object) Disposition.refused(refused))
+                    : presence.applyStatus(unit.identity(), status, message.receivedAt()).map(result -> {
+                        if (result.firmwareChanged()) {
+                            unit.firmware = status.firmware(); // the managed row: written at commit
+                        }
+                        return (Object) result;
+                    });
         })));
         if (applied instanceof Disposition.Rejected rejected) {
             return rejected;

@@ -1,5 +1,6 @@
 package com.secondheart.gateway.ingest.service;
 
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.handoff.FleetPublisher;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.registry.service.RegistryCache;
@@ -42,13 +43,13 @@ public class TelemetryIngestService {
         }
         var telemetry = decoded.message();
         if (!telemetry.unitId().equals(message.unitId())) {
-            return UnitAdmission.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
+            return Disposition.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
         }
         var admitted = database.await("telemetry", () -> Panache.withTransaction(() -> registry.find(telemetry.unitId())
                 .chain(unit -> {
-                    var rejection = UnitAdmission.check(unit, telemetry.unitId());
-                    return rejection != null
-                            ? Uni.createFrom().item((Object) rejection)
+                    var refused = UnitAdmission.check(unit, telemetry.unitId());
+                    return refused != null
+                            ? Uni.createFrom().item((Object) Disposition.refused(refused))
                             : presence.touch(unit.unitId(), message.receivedAt()).map(ignored -> (Object) unit.clinicId());
                 })));
         if (admitted instanceof Disposition.Rejected rejected) {

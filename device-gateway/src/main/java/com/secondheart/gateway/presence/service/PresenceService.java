@@ -4,11 +4,8 @@ import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.handoff.FleetPublisher;
 import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.gateway.presence.repository.PresenceRepository;
-import com.secondheart.gateway.registry.repository.UnitEntity;
-import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.SchemaVersion;
-import com.secondheart.protocol.device.UnitEvent;
 import com.secondheart.protocol.device.UnitStatus;
 import com.secondheart.protocol.fleet.UnitPresence;
 import com.secondheart.protocol.fleet.UnitState;
@@ -55,9 +52,19 @@ public class PresenceService {
             boolean firmwareChanged) {
     }
 
-    /** Applies a birth or death inside the current transaction. */
-    public Uni<StatusApplied> applyStatus(UnitEntity unit, UnitStatus status, Instant receivedAt) {
-        return presences.findById(unit.unitId, LockModeType.PESSIMISTIC_WRITE).map(presence -> {
+    /**
+     * Who a unit is, as presence needs it: the registry hands it over ({@code UnitEntity.identity()}), so presence
+     * never reads the registry itself.
+     */
+    public record UnitIdentity(String unitId, String clinicId, String firmware) {
+    }
+
+    /**
+     * Applies a birth or death inside the current transaction. A birth with other firmware than the registry's says
+     * {@code firmwareChanged}; the caller updates the registry row.
+     */
+    public Uni<StatusApplied> applyStatus(UnitIdentity unit, UnitStatus status, Instant receivedAt) {
+        return presences.findById(unit.unitId(), LockModeType.PESSIMISTIC_WRITE).map(presence -> {
             presence.lastSeen = later(presence.lastSeen, receivedAt);
             var birth = status.state() == UnitStatus.Presence.ONLINE;
             var outcome = birth
@@ -66,26 +73,15 @@ public class PresenceService {
             if (outcome == PresenceRules.Outcome.STALE) {
                 metrics.staleStatus(status.state().name());
                 LOG.debugf("Ignored stale %s of unit %s: boot %d is older than boot %d", birth ? "birth" : "death",
-                        unit.unitId, status.bootSeq(), presence.bootSeq);
+                        unit.unitId(), status.bootSeq(), presence.bootSeq);
                 return new StatusApplied(outcome, null, false, false);
             }
-            var firmwareChanged = birth && status.firmware() != null && !status.firmware().equals(unit.firmware);
-            if (firmwareChanged) {
-                unit.firmware = status.firmware();
-            }
-            var changed = outcome == PresenceRules.Outcome.CHANGED ? snapshot(unit, presence) : null;
+            var firmwareChanged = birth && status.firmware() != null && !status.firmware().equals(unit.firmware());
+            var now = firmwareChanged ? new UnitIdentity(unit.unitId(), unit.clinicId(), status.firmware()) : unit;
+            var changed = outcome == PresenceRules.Outcome.CHANGED ? snapshot(now, presence) : null;
             // Any birth that is not stale may find commands waiting (sending claims them, so a repeat is harmless).
             var cameOnline = birth;
             return new StatusApplied(outcome, changed, cameOnline, firmwareChanged);
-        });
-    }
-
-    /** Applies an accepted, newly journaled event inside the current transaction; the new presence or null. */
-    public Uni<UnitPresence> applyEvent(RegistryCache.CachedUnit unit, UnitEvent event, Instant receivedAt) {
-        return presences.findById(unit.unitId(), LockModeType.PESSIMISTIC_WRITE).map(presence -> {
-            presence.lastSeen = later(presence.lastSeen, receivedAt);
-            var outcome = PresenceRules.event(presence, event, receivedAt);
-            return outcome == PresenceRules.Outcome.CHANGED ? snapshot(unit, presence) : null;
         });
     }
 
@@ -106,8 +102,8 @@ public class PresenceService {
         }
     }
 
-    public void republishAfterMove(String fromClinic, UnitEntity unit, PresenceEntity presence) {
-        publisher.clearPresence(fromClinic, unit.unitId);
+    public void republishAfterMove(String fromClinic, UnitIdentity unit, PresenceEntity presence) {
+        publisher.clearPresence(fromClinic, unit.unitId());
         publisher.presence(snapshot(unit, presence));
     }
 
@@ -115,11 +111,7 @@ public class PresenceService {
         publisher.clearPresence(clinicId, unitId);
     }
 
-    public static UnitPresence snapshot(UnitEntity unit, PresenceEntity presence) {
-        return snapshot(unit.unitId, unit.clinicId, unit.firmware, presence);
-    }
-
-    public static UnitPresence snapshot(RegistryCache.CachedUnit unit, PresenceEntity presence) {
+    public static UnitPresence snapshot(UnitIdentity unit, PresenceEntity presence) {
         return snapshot(unit.unitId(), unit.clinicId(), unit.firmware(), presence);
     }
 

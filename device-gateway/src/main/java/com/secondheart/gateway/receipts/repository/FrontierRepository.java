@@ -1,6 +1,6 @@
 package com.secondheart.gateway.receipts.repository;
 
-import com.secondheart.gateway.receipts.service.Frontier;
+import com.secondheart.gateway.receipts.model.Frontier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -141,21 +141,25 @@ public class FrontierRepository {
     /** Units whose frontier has stood below a known event since before {@code before}: events are missing. */
     public Uni<List<Missing>> missingSince(OffsetDateTime before) {
         return pool.preparedQuery("""
-                        SELECT unit_id, through_seq, highest_seq, gap_since FROM unit_journal_frontier
-                        WHERE gap_since IS NOT NULL AND gap_since < $1 ORDER BY unit_id""")
+                        SELECT f.unit_id, f.through_seq, f.highest_seq, f.gap_since, u.clinic_id
+                        FROM unit_journal_frontier f LEFT JOIN units u ON u.unit_id = f.unit_id
+                        WHERE f.gap_since IS NOT NULL AND f.gap_since < $1 ORDER BY f.unit_id""")
                 .execute(Tuple.of(before))
                 .map(rows -> {
                     var result = new ArrayList<Missing>();
                     for (Row row : rows) {
-                        result.add(new Missing(row.getString(0), row.getLong(1), row.getLong(2),
+                        result.add(new Missing(row.getString(0), row.getString(4), row.getLong(1), row.getLong(2),
                                 row.getOffsetDateTime(3).toInstant()));
                     }
                     return result;
                 });
     }
 
-    /** A unit with events missing: everything up to {@code through} is settled, {@code highest} is known to exist. */
-    public record Missing(String unitId, long through, long highest, java.time.Instant since) {
+    /**
+     * A unit with events missing: everything up to {@code through} is settled, {@code highest} is known to exist;
+     * {@code clinicId} is the unit's clinic now (null for a unit no longer registered).
+     */
+    public record Missing(String unitId, String clinicId, long through, long highest, java.time.Instant since) {
         public long count() {
             return highest - through;
         }

@@ -2,6 +2,7 @@ package com.secondheart.gateway.receipts.service;
 
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.mqtt.GatewayMqttClient;
+import com.secondheart.gateway.receipts.model.Frontier;
 import com.secondheart.gateway.receipts.repository.FrontierRepository;
 import com.secondheart.gateway.support.GatewayMetrics;
 import com.secondheart.protocol.ProtocolCodec;

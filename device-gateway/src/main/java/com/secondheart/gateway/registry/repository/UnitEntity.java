@@ -1,5 +1,6 @@
 package com.secondheart.gateway.registry.repository;
 
+import com.secondheart.gateway.presence.service.PresenceService;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -41,4 +42,9 @@ public class UnitEntity {
 
     @Column(name = "decommissioned_at")
     public Instant decommissionedAt;
+
+    /** The unit as presence needs it. */
+    public PresenceService.UnitIdentity identity() {
+        return new PresenceService.UnitIdentity(unitId, clinicId, firmware);
+    }
 }

@@ -1,5 +1,6 @@
 package com.secondheart.gateway.registry.service;
 
+import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.config.GatewayConfig;
 import com.secondheart.gateway.registry.repository.UnitEntity;
 import com.secondheart.gateway.registry.repository.UnitRepository;
@@ -29,6 +30,10 @@ public class RegistryCache {
 
     /** A unit as ingest sees it. */
     public record CachedUnit(String unitId, String clinicId, boolean active, String firmware) {
+
+        public PresenceService.UnitIdentity identity() {
+            return new PresenceService.UnitIdentity(unitId, clinicId, firmware);
+        }
 
         static CachedUnit of(UnitEntity unit) {
             return new CachedUnit(unit.unitId, unit.clinicId, unit.active, unit.firmware);

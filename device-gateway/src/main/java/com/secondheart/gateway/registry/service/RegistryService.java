@@ -178,7 +178,7 @@ public class RegistryService {
             }
             if (moved != null && !moved.from().equals(moved.unit().clinicId)) {
                 LOG.infof("Unit %s moved from clinic %s to %s", unitId, moved.from(), moved.unit().clinicId);
-                presence.republishAfterMove(moved.from(), moved.unit(), moved.presence());
+                presence.republishAfterMove(moved.from(), moved.unit().identity(), moved.presence());
             }
         }).map(moved -> moved == null ? null : UnitView.of(moved.unit(), moved.presence()));
     }

@@ -1,7 +1,6 @@
 package com.secondheart.dashboard.alarms.service;
 
 import com.secondheart.dashboard.alarms.model.Alarm;
-import com.secondheart.dashboard.live.service.LiveFleet;
 import com.secondheart.dashboard.overview.client.GatewayCommandsClient;
 import com.secondheart.support.problem.ProblemException;
 import com.secondheart.support.security.Caller;
@@ -21,20 +20,18 @@ public class AlarmAcknowledger {
     private static final int NOTE_MAX = 500;
 
     private final AlarmFeed alarms;
-    private final LiveFleet live;
     private final GatewayCommandsClient commands;
 
-    AlarmAcknowledger(AlarmFeed alarms, LiveFleet live, GatewayCommandsClient commands) {
+    AlarmAcknowledger(AlarmFeed alarms, GatewayCommandsClient commands) {
         this.alarms = alarms;
-        this.live = live;
         this.commands = commands;
     }
 
+    /**
+     * Acknowledges an alarm of the feed as it is now (the caller makes sure the feed is fresh first, and tells the
+     * viewers afterwards: both belong to the live view, which this feature does not know).
+     */
     public Uni<Alarm> acknowledge(String alarmId, ClinicScope scope, String who, String authorization, String note) {
-        return live.fresh().chain(ignored -> acknowledgeNow(alarmId, scope, who, authorization, note));
-    }
-
-    private Uni<Alarm> acknowledgeNow(String alarmId, ClinicScope scope, String who, String authorization, String note) {
         var alarm = alarms.find(alarmId).filter(found -> scope.allows(found.clinicId()));
         if (alarm.isEmpty()) {
             throw scope.everyClinic() ? ProblemException.notFound("There is no alarm '" + clip(alarmId) + "'.") : Caller.denied();
@@ -45,11 +42,13 @@ public class AlarmAcknowledger {
         }
         if (!found.open()) {
             throw ProblemException.conflict("This alarm is already resolved: "
-                    + (Alarm.FAULT.equals(found.kind()) ? "the unit cleared the fault." : "the unit is back online."));
+                    + (Alarm.FAULT.equals(found.kind()) ? "the unit cleared the fault."
+                    : Alarm.EVENTS_MISSING.equals(found.kind()) ? "the missing events arrived or the unit gave them up."
+                    : "the unit is back online."));
         }
-        if (Alarm.OFFLINE.equals(found.kind())) {
-            LOG.infof("%s acknowledged offline alarm %s", who, alarmId);
-            return Uni.createFrom().item(done(alarms.acknowledge(alarmId, who, note, null)));
+        if (!Alarm.FAULT.equals(found.kind())) {
+            LOG.infof("%s acknowledged %s alarm %s", who, found.kind().toLowerCase(java.util.Locale.ROOT), alarmId);
+            return Uni.createFrom().item(alarms.acknowledge(alarmId, who, note, null));
         }
         return commands.send(found.unitId(), authorization,
                         new GatewayCommandsClient.CommandRequest("acknowledge-fault", 300))
@@ -57,13 +56,8 @@ public class AlarmAcknowledger {
                 .onFailure().transform(AlarmAcknowledger::explain)
                 .map(answer -> {
                     LOG.infof("%s acknowledged fault %s: command %s sent to %s", who, alarmId, answer.commandId(), found.unitId());
-                    return done(alarms.acknowledge(alarmId, who, note, answer.commandId()));
+                    return alarms.acknowledge(alarmId, who, note, answer.commandId());
                 });
-    }
-
-    private Alarm done(Alarm alarm) {
-        live.alarmsChanged();
-        return alarm;
     }
 
     private static Throwable explain(Throwable failure) {

@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Faults and units gone offline, newest first. Faults come from the gateway's fleet events (pushed over MQTT and read
+ * Faults, units gone offline and events missing from the gateway's journal (EVENTS_MISSING), newest first. Faults come from the gateway's fleet events (pushed over MQTT and read
  * from its journal; the event id makes the second copy a no-op); a fault is resolved by the unit's
  * {@code fault.cleared}. Offline alarms follow the unit's state and resolve when it is back.
  *
@@ -110,6 +110,53 @@ public class AlarmFeed {
                 alarms.put(id, new Alarm(id, Alarm.OFFLINE, clinicId, unitId, "UNIT_OFFLINE",
                         "The unit stopped talking to the platform (its connection dropped or it was switched off).",
                         at, Alarm.ACTIVE, null, null, null, null, null));
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** One unit's hole in the journal, as the gateway's {@code GET /events/missing} reports it. */
+    public record MissingEvents(String unitId, String clinicId, long journaledThrough, long highestSeq, Instant since) {
+    }
+
+    /**
+     * The gateway's EVENTS_MISSING now, for every unit: each hole is one alarm (raised at the time the gap was first
+     * seen); an alarm whose hole is no longer reported (the events arrived, or the unit gave them up and the frontier
+     * moved on) is resolved. Acknowledging one is an operator's note, as for a unit gone offline.
+     *
+     * @return whether the feed changed
+     */
+    public synchronized boolean onEventsMissing(List<MissingEvents> missing) {
+        var changed = false;
+        var reported = new HashSet<String>();
+        for (var hole : missing) {
+            if (hole.unitId() == null || hole.clinicId() == null) {
+                continue; // a unit no longer registered belongs to no clinic's feed
+            }
+            var id = "events-missing:" + hole.unitId() + ":" + hole.journaledThrough();
+            reported.add(id);
+            var count = hole.highestSeq() - hole.journaledThrough();
+            var detail = (count == 1 ? "Event " + (hole.journaledThrough() + 1)
+                    : "Up to " + count + " events after event " + hole.journaledThrough())
+                    + " of this unit never reached the platform and were not sent again; sessions and outcomes "
+                    + "recorded from this unit may be incomplete.";
+            var existing = alarms.get(id);
+            if (existing == null) {
+                alarms.put(id, new Alarm(id, Alarm.EVENTS_MISSING, hole.clinicId(), hole.unitId(), Alarm.EVENTS_MISSING,
+                        detail, hole.since() != null ? hole.since() : clock.instant(), Alarm.ACTIVE, null, null, null,
+                        null, null));
+                changed = true;
+            } else if (!existing.detail().equals(detail) && existing.open()) {
+                alarms.put(id, new Alarm(id, existing.kind(), existing.clinicId(), existing.unitId(), existing.code(),
+                        detail, existing.raisedAt(), existing.status(), existing.resolvedAt(),
+                        existing.acknowledgedBy(), existing.acknowledgedAt(), existing.note(), existing.commandId()));
+                changed = true;
+            }
+        }
+        for (var alarm : List.copyOf(alarms.values())) {
+            if (Alarm.EVENTS_MISSING.equals(alarm.kind()) && alarm.open() && !reported.contains(alarm.alarmId())) {
+                alarms.put(alarm.alarmId(), alarm.resolved(clock.instant()));
                 changed = true;
             }
         }

@@ -65,6 +65,22 @@ public class JournalTail {
                 .eventually(() -> reading.set(false));
     }
 
+    /**
+     * Reads the gateway's EVENTS_MISSING ({@code GET /events/missing}) into the alarm feed. @return whether the feed
+     * changed; never fails (an unreadable answer changes nothing: alarms stay as they were until it can be read)
+     */
+    public Uni<Boolean> eventsMissing() {
+        return journal.missing().ifNoItem().after(Duration.ofSeconds(10)).fail()
+                .map(missing -> alarms.onEventsMissing(missing.stream()
+                        .map(m -> new AlarmFeed.MissingEvents(m.unitId(), m.clinicId(), m.journaledThrough(),
+                                m.highestSeq(), m.since()))
+                        .toList()))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("The gateway's missing events cannot be read: %s", failure.getMessage());
+                    return false;
+                });
+    }
+
     private Uni<Changes> pages(int read, Changes changed) {
         return journal.page(after, PAGE).ifNoItem().after(Duration.ofSeconds(10)).fail().chain(body -> {
             warned = false;

@@ -401,7 +401,12 @@ public class LiveFleet {
                 emit(Picture.OVERVIEW);
             }
         });
-        return Uni.combine().all().unis(read, faults).discardItems()
+        var missing = journal.eventsMissing().invoke(changed -> {
+            if (changed) {
+                emit(Picture.ALARMS);
+            }
+        });
+        return Uni.combine().all().unis(read, faults, missing).discardItems()
                 .onFailure().invoke(failure -> LOG.debugf("Live refresh failed: %s", failure.getMessage()))
                 .onFailure().recoverWithNull();
     }

@@ -1,6 +1,6 @@
 package com.secondheart.dashboard.live.service;
 
-import com.secondheart.dashboard.live.model.RunningSession;
+import com.secondheart.dashboard.overview.model.RunningSession;
 import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.fleet.FleetEvent;
 

@@ -14,4 +14,14 @@ public interface GatewayJournalClient {
 
     @GET
     Uni<String> page(@QueryParam("after") long after, @QueryParam("limit") int limit);
+
+    /** The units with EVENTS_MISSING now ({@code GET /events/missing}). */
+    @GET
+    @Path("missing")
+    Uni<java.util.List<Missing>> missing();
+
+    /** One unit's hole in the journal. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record Missing(String unitId, String clinicId, long journaledThrough, long highestSeq, java.time.Instant since) {
+    }
 }

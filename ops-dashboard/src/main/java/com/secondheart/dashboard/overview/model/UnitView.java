@@ -1,6 +1,5 @@
 package com.secondheart.dashboard.overview.model;
 
-import com.secondheart.dashboard.live.model.RunningSession;
 
 import java.time.Instant;
 

@@ -7,7 +7,7 @@ import com.secondheart.dashboard.overview.model.UnitState;
 import com.secondheart.dashboard.overview.model.UnitView;
 import com.secondheart.support.security.ClinicScope;
 
-import com.secondheart.dashboard.live.model.RunningSession;
+import com.secondheart.dashboard.overview.model.RunningSession;
 
 import java.time.Instant;
 import java.util.Optional;

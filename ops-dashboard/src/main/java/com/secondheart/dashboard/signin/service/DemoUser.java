@@ -1,5 +1,7 @@
 package com.secondheart.dashboard.signin.service;
 
+import com.secondheart.credentials.PasswordHash;
+
 import java.util.List;
 
 /** One line of the users file: who, in which role, for which clinics (clinic-staff), and the password's hash. */

@@ -1,5 +1,6 @@
 package com.secondheart.dashboard.signin.service;
 
+import com.secondheart.credentials.PasswordHash;
 import com.secondheart.dashboard.config.DashboardConfig;
 import com.secondheart.support.problem.ProblemException;
 import com.secondheart.support.security.Roles;

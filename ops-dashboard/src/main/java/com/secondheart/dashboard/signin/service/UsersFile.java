@@ -1,5 +1,6 @@
 package com.secondheart.dashboard.signin.service;
 
+import com.secondheart.credentials.PasswordHash;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

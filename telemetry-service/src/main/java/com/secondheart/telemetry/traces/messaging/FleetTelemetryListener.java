@@ -2,7 +2,7 @@ package com.secondheart.telemetry.traces.messaging;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.secondheart.fleetconsumer.messaging.FleetSubscription;
+import com.secondheart.support.mqtt.FleetSubscription;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.fleet.FleetTelemetry;

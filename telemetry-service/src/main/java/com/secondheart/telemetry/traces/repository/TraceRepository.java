@@ -23,7 +23,7 @@ public class TraceRepository {
 
     /** One downsampled row: per zone (left 1..n, then right 1..n) set point, mean and max in mmHg. */
     public record TraceRow(String sessionId, Instant sampleTime, String unitId, String clinicId, int zonesPerLeg,
-                           int samples, double[] setPoint, double[] mean, double[] max) {
+                           int samples, double[] setPoint, double[] mean, double[] max, boolean deviceTimeSuspect) {
     }
 
     /**
@@ -32,15 +32,16 @@ public class TraceRepository {
      */
     private static final String INSERT = """
             insert into pressure_trace (session_id, sample_time, unit_id, clinic_id, zones_per_leg, samples, set_point,
-                                        mean_mmhg, max_mmhg)
+                                        mean_mmhg, max_mmhg, device_time_suspect)
             select :sessionId, :sampleTime, :unitId, :clinicId, :zonesPerLeg, :samples, cast(cast(:setPoint as text) as real[]),
-                   cast(cast(:mean as text) as real[]), cast(cast(:max as text) as real[])
+                   cast(cast(:mean as text) as real[]), cast(cast(:max as text) as real[]), :suspect
              where not exists (select 1 from sessions where session_id = :sessionId and unit_id <> :unitId)
             on conflict (session_id, sample_time) do nothing
             """;
 
     private static final String READ = """
-            select sample_time, zones_per_leg, samples, cast(set_point as text), cast(mean_mmhg as text), cast(max_mmhg as text)
+            select sample_time, zones_per_leg, samples, cast(set_point as text), cast(mean_mmhg as text), cast(max_mmhg as text),
+                   device_time_suspect
               from pressure_trace t
              where t.session_id = :sessionId
                and not exists (select 1 from sessions s where s.session_id = t.session_id and s.unit_id <> t.unit_id)
@@ -58,6 +59,7 @@ public class TraceRepository {
                         .setParameter("setPoint", array(row.setPoint()))
                         .setParameter("mean", array(row.mean()))
                         .setParameter("max", array(row.max()))
+                        .setParameter("suspect", row.deviceTimeSuspect())
                         .executeUpdate())
                 .replaceWithVoid();
     }
@@ -68,7 +70,7 @@ public class TraceRepository {
                         .getResultList())
                 .map(rows -> rows.stream().map(r -> new TraceRow(sessionId, instant(r[0]), null, null,
                         ((Number) r[1]).intValue(), ((Number) r[2]).intValue(), parse((String) r[3]),
-                        parse((String) r[4]), parse((String) r[5]))).toList());
+                        parse((String) r[4]), parse((String) r[5]), Boolean.TRUE.equals(r[6]))).toList());
     }
 
     /** Creates the day's partition unless it exists (another replica may create it at the same moment). */

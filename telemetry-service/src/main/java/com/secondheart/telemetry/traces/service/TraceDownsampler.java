@@ -21,16 +21,52 @@ import java.util.Map;
 public final class TraceDownsampler {
 
     private final long bucketMillis;
+    private final Duration deviceTimeWindow;
     private final Map<String, Bucket> open = new HashMap<>();
+    private final Runnable onOutsideWindow;
+    private long outsideWindow;
 
+    /** Trusts every device time (no window). */
     public TraceDownsampler(Duration bucket) {
+        this(bucket, null, () -> { });
+    }
+
+    /**
+     * @param deviceTimeWindow a device time further than this from the gateway's receive time is replaced by the
+     *                         receive time and the row flagged; null trusts every device time
+     * @param onOutsideWindow  told about each such sample (a metric)
+     */
+    public TraceDownsampler(Duration bucket, Duration deviceTimeWindow, Runnable onOutsideWindow) {
         this.bucketMillis = Math.max(1000, bucket.toMillis());
+        this.deviceTimeWindow = deviceTimeWindow;
+        this.onOutsideWindow = onOutsideWindow;
+    }
+
+    /** Samples whose device time was outside the window, since start. */
+    public synchronized long outsideWindow() {
+        return outsideWindow;
+    }
+
+    /** The time a sample is stored at: its device time, or its receive time when the device time is not sane. */
+    private boolean outside(FleetTelemetry fleet) {
+        if (deviceTimeWindow == null || fleet.receiveTime() == null) {
+            return false;
+        }
+        var device = fleet.telemetry().deviceTime();
+        var received = fleet.receiveTime();
+        return device.isAfter(received.plus(deviceTimeWindow)) || device.isBefore(received.minus(deviceTimeWindow));
     }
 
     /** Adds one second of telemetry; returns the rows finished by it (at most one). */
     public synchronized List<TraceRow> add(FleetTelemetry fleet, Instant now) {
         var telemetry = fleet.telemetry();
-        var start = Instant.ofEpochMilli(Math.floorDiv(telemetry.deviceTime().toEpochMilli(), bucketMillis) * bucketMillis);
+        var suspect = outside(fleet);
+        if (suspect) {
+            outsideWindow++;
+            onOutsideWindow.run();
+        }
+        var time = suspect ? fleet.receiveTime() : telemetry.deviceTime();
+        var start = Instant.ofEpochMilli(Math.floorDiv(time.toEpochMilli(), bucketMillis) * bucketMillis);
         var finished = new ArrayList<TraceRow>(1);
         var bucket = open.get(telemetry.sessionId());
         if (bucket != null && !bucket.start.equals(start)) {
@@ -45,6 +81,7 @@ public final class TraceDownsampler {
             open.put(telemetry.sessionId(), bucket);
         }
         bucket.add(telemetry, now);
+        bucket.deviceTimeSuspect |= suspect;
         return finished;
     }
 
@@ -82,6 +119,7 @@ public final class TraceDownsampler {
         final double[] max;
         int samples;
         Instant lastSeen;
+        boolean deviceTimeSuspect;
 
         Bucket(String sessionId, String unitId, String clinicId, Instant start, int zonesPerLeg) {
             this.sessionId = sessionId;
@@ -120,7 +158,8 @@ public final class TraceDownsampler {
                 mean[i] = meanCount[i] == 0 ? 0 : meanSum[i] / meanCount[i];
                 maxima[i] = meanCount[i] == 0 ? 0 : max[i];
             }
-            return new TraceRow(sessionId, start, unitId, clinicId, zonesPerLeg, samples, setPoint.clone(), mean, maxima);
+            return new TraceRow(sessionId, start, unitId, clinicId, zonesPerLeg, samples, setPoint.clone(), mean, maxima,
+                    deviceTimeSuspect);
         }
     }
 }

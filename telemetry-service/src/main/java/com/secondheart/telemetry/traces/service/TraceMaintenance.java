@@ -55,10 +55,15 @@ public class TraceMaintenance {
 
     /** Creates the partition of a day unless it is older than the retention; another replica racing us is fine. */
     public Uni<Boolean> ensurePartitionFor(LocalDate day) {
-        if (day.isBefore(oldestKept())) {
+        if (day.isBefore(oldestKept()) || day.isAfter(furthestAhead())) {
+            // never a partition beyond the upkeep's own horizon: no sample, whatever its time, makes one
             return Uni.createFrom().item(false);
         }
         return ensure(day).replaceWith(true);
+    }
+
+    LocalDate furthestAhead() {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC)).plusDays(settings.trace().partitionsAhead() + 1L);
     }
 
     LocalDate oldestKept() {

@@ -43,7 +43,12 @@ public class TraceRecorder {
         this.maintenance = maintenance;
         this.freshContext = freshContext;
         this.settings = settings;
-        this.downsampler = new TraceDownsampler(settings.trace().bucket());
+        var outsideWindow = Counter.builder("sh.telemetry.trace.device.time.outside.window")
+                .description("telemetry seconds whose device time was further than sh.telemetry.trace.device-time-window "
+                        + "from the gateway's receive time: stored at the receive time, their rows flagged")
+                .register(registry);
+        this.downsampler = new TraceDownsampler(settings.trace().bucket(), settings.trace().deviceTimeWindow(),
+                outsideWindow::increment);
         this.written = Counter.builder("sh.telemetry.trace.rows.written").register(registry);
         this.dropped = Counter.builder("sh.telemetry.trace.rows.dropped").register(registry);
     }

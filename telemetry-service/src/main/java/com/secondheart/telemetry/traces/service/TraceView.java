@@ -11,6 +11,8 @@ import java.util.List;
 public record TraceView(String sessionId, String unitId, String clinicId, long bucketSeconds, List<String> zones,
                         List<Sample> samples) {
 
-    public record Sample(Instant t, int seconds, double[] setPoint, double[] mean, double[] max) {
+    /** {@code deviceTimeSuspect}: the unit's clock was outside the sane window, {@code t} is the receive time. */
+    public record Sample(Instant t, int seconds, double[] setPoint, double[] mean, double[] max,
+                         boolean deviceTimeSuspect) {
     }
 }

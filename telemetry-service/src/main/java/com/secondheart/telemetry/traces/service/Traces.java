@@ -40,7 +40,7 @@ public class Traces {
                     }
                 }
                 var samples = rows.stream().map(row -> new TraceView.Sample(row.sampleTime(), row.samples(),
-                        row.setPoint(), row.mean(), row.max())).toList();
+                        row.setPoint(), row.mean(), row.max(), row.deviceTimeSuspect())).toList();
                 return new TraceView(sessionId, session.get().unitId(), session.get().clinicId(),
                         settings.trace().bucket().toSeconds(), names, samples);
             });
