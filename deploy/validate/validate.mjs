@@ -6,6 +6,8 @@
 //      Swagger UI off in production), selectors that select, references to ConfigMaps, Secrets, Services and ports
 //      that exist, image names that match docker-compose.yml;
 //   3. docker-compose.yml uses the same images, has a health check on every service and waits for healthy ones;
+//      booking-service's SH_MESSAGING_* settings (k8s and compose) are MessagingConfig keys, secrets come from
+//      Secrets (.env in compose), and production routes the providers' webhooks to booking-service;
 //   4. every query of the Grafana dashboard is valid PromQL, and every metric (and label) it uses is one the code
 //      registers, so it cannot rot silently.
 // Exit status 1 with a list of problems on any failure. No network access.
@@ -575,6 +577,89 @@ function checkDashboard() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// booking-service's messaging settings (docs/messaging.md): every SH_MESSAGING_* name a deployment sets is a key of
+// MessagingConfig (so a typo cannot silently leave a channel off), credentials and webhook signing secrets come from
+// a Secret (never a literal or a ConfigMap), and where a webhook secret is set the public URL is https and an Ingress
+// routes the provider's webhook paths to booking-service.
+const MESSAGING_SECRETS = ["SH_MESSAGING_WHATSAPP_ACCESS_TOKEN", "SH_MESSAGING_WHATSAPP_APP_SECRET",
+  "SH_MESSAGING_WHATSAPP_VERIFY_TOKEN", "SH_MESSAGING_SMS_AUTH_TOKEN", "SH_MESSAGING_EMAIL_SMTP_USERNAME",
+  "SH_MESSAGING_EMAIL_SMTP_PASSWORD"];
+const WEBHOOK_PATHS = ["/webhooks/whatsapp", "/webhooks/sms", "/webhooks/sms/status"];
+
+function messagingSettings() {
+  const file = path.join(repo, "booking-service/src/main/java/com/secondheart/booking/messaging/config/MessagingConfig.java");
+  const snake = (s) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+  const names = new Set();
+  const groups = [];
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const group = line.match(/^\s+interface\s+(\w+)\s*\{/);
+    if (group) { groups.push(group[1]); continue; }
+    const method = line.match(/^\s+[\w<>, ]+\s+(\w+)\(\);/);
+    if (method) {
+      const nested = groups.length ? `${snake(groups[groups.length - 1]).replace(/_/g, "")}_` : "";
+      names.add(`SH_MESSAGING_${nested}${snake(method[1])}`);
+    }
+  }
+  // Top-level methods that return a group are not settings themselves.
+  for (const g of groups) names.delete(`SH_MESSAGING_${snake(g).replace(/_/g, "")}`);
+  return names;
+}
+
+function checkMessaging(name, objects) {
+  const where = `k8s/overlays/${name}`;
+  const known = messagingSettings();
+  const configMaps = new Map(objects.filter((o) => o.kind === "ConfigMap").map((o) => [o.metadata.name, o]));
+  const booking = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "booking-service");
+  const c = booking && podSpec(booking).containers.find((x) => x.name === "booking-service");
+  if (!c) {
+    problem(where, "has no booking-service container");
+    return;
+  }
+  const at = `${where} ${describe(booking)} container ${c.name}`;
+  const set = new Map();
+  for (const source of c.envFrom ?? []) {
+    for (const [k, v] of Object.entries(source.configMapRef ? configMaps.get(source.configMapRef.name)?.data ?? {} : {})) {
+      if (k.startsWith("SH_MESSAGING_")) set.set(k, { value: v, from: `ConfigMap ${source.configMapRef.name}` });
+    }
+  }
+  for (const e of c.env ?? []) {
+    if (e.name.startsWith("SH_MESSAGING_")) set.set(e.name, { value: e.value, secret: !!e.valueFrom?.secretKeyRef, from: "env" });
+  }
+  for (const [k, v] of set) {
+    if (!known.has(k)) problem(at, `sets ${k}, which is no setting of MessagingConfig`);
+    if (MESSAGING_SECRETS.includes(k) && !v.secret) problem(at, `${k} comes from ${v.from}, not from a Secret`);
+  }
+  for (const k of MESSAGING_SECRETS) {
+    if (!set.has(k)) problem(at, `does not take ${k} from a Secret: that channel could never be switched on`);
+  }
+  if (name === "production") {
+    const publicUrl = set.get("SH_MESSAGING_PUBLIC_URL")?.value;
+    if (!publicUrl || !publicUrl.startsWith("https://")) problem(at, `SH_MESSAGING_PUBLIC_URL is ${publicUrl ?? "unset"}: the providers need booking-service's public https address`);
+    const host = publicUrl ? new URL(publicUrl).host : undefined;
+    for (const wanted of WEBHOOK_PATHS) {
+      const routed = objects.filter((o) => o.kind === "Ingress").some((ing) => (ing.spec?.rules ?? []).some((rule) => rule.host === host
+        && (rule.http?.paths ?? []).some((p) => p.backend?.service?.name === "booking-service"
+          && (p.pathType === "Exact" ? p.path === wanted : wanted === p.path || wanted.startsWith(`${p.path.replace(/\/$/, "")}/`)))));
+      if (!routed) problem(where, `no Ingress routes ${host ?? "(no host)"}${wanted} to booking-service: the provider's webhooks would not arrive`);
+    }
+  }
+  log(`${where}: booking-service messaging: ${set.size} SH_MESSAGING_* settings, each a MessagingConfig key; secrets from Secrets`);
+}
+
+function checkComposeMessaging() {
+  const compose = YAML.parse(fs.readFileSync(path.join(repo, "docker-compose.yml"), "utf8"), { merge: true });
+  const env = compose.services?.["booking-service"]?.environment ?? {};
+  const known = messagingSettings();
+  const at = "docker-compose.yml service booking-service";
+  for (const [k, v] of Object.entries(env)) {
+    if (!k.startsWith("SH_MESSAGING_")) continue;
+    if (!known.has(k)) problem(at, `sets ${k}, which is no setting of MessagingConfig`);
+    if (MESSAGING_SECRETS.includes(k) && !/^\$\{[A-Z0-9_]+(:?-)?\}$/.test(String(v))) problem(at, `${k} must come from .env (\${${k}:-}), not be written here`);
+  }
+  for (const k of MESSAGING_SECRETS) if (!(k in env)) problem(at, `does not pass ${k} from .env`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 async function main() {
   // Every YAML file parses.
   const yamlFiles = [...walk(path.join(repo, "k8s"), (f) => /\.ya?ml$/.test(f)),
@@ -611,6 +696,7 @@ async function main() {
     }
     for (const o of objects) await validateSchema(`k8s/overlays/${overlay}`, o);
     const workloads = checkOverlay(overlay, objects);
+    checkMessaging(overlay, objects);
     for (const w of workloads) {
       for (const c of podContainers(w)) {
         const { name } = splitImage(c.image);
@@ -624,6 +710,7 @@ async function main() {
       + `rendered by kubectl kustomize (kustomize ${kustomize.version}) to ${rel(path.join(outDir, `${overlay}.yaml`))}`);
   }
   checkCompose(images);
+  checkComposeMessaging();
   checkBrokerConfig();
   checkDashboard();
 

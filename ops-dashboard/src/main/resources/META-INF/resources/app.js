@@ -885,6 +885,8 @@
     CANCELLED: "Cancelled", NO_SHOW: "No-show" };
   var RESOURCE_LABELS = { BOOT_UNIT: "Boot unit", MASSAGE_ROOM: "Massage room", THERAPIST: "Therapist" };
   var SLOTS_SHOWN = 6;
+  // A free start this close to now is offered as a walk-in ("book now").
+  var WALK_IN_MS = 15 * 60000;
 
   var desk = { clinicId: null, date: null, day: null, serviceId: null, slots: null, slotsKey: null, error: null,
     message: null, messageIsError: false, versions: {}, moving: null, more: {}, loading: false, reloadTimer: null };
@@ -1026,6 +1028,7 @@
       desk.day = null;
       desk.slots = null;
       desk.moving = null;
+      desk.moveNext = null;
       desk.more = {};
       loadDesk(0);
     }
@@ -1066,7 +1069,10 @@
         dayButton("Next day ›", "desk-next-day", 1)
       ]),
       el("label", null, ["Service ", serviceSelect]),
-      day ? el("span", { className: "note", text: "Times are " + day.timeZone + " local time." }) : null
+      day ? el("span", { className: "note", text: "Times are " + day.timeZone + " local time." }) : null,
+      // Messages from numbers the clinic does not know yet (booking's unassigned inbox), for staff to file.
+      day && day.canWrite ? el("button", { type: "button", className: "secondary", "data-testid": "desk-inbox",
+        "data-focus-key": "desk-inbox", text: "Inbox (unknown senders)", onclick: function () { openInbox(); } }) : null
     ]);
 
     var parts = [el("h2", { text: "Desk" }), toolbar];
@@ -1081,7 +1087,20 @@
       parts.push(el("div", { className: "notice", "data-testid": "desk-moving" }, [
         "Choose a new time for " + clientLabel(desk.moving) + "'s booking. ",
         el("button", { type: "button", className: "secondary", text: "Stop moving", onclick: function () {
-          desk.moving = null; announce("The booking was not moved."); renderDesk(); } })]));
+          desk.moving = null; desk.moveNext = null; announce("The booking was not moved."); renderDesk(); } }),
+        // After a move lost its time to another desk (409 Slot taken): the next free times, one press each.
+        desk.moveNext ? (desk.moveNext.length
+          ? el("ul", { className: "desk-choices", "data-testid": "move-next-slots", "aria-label": "Next free times for this booking" },
+              desk.moveNext.map(function (slot) {
+                var resource = resourceById(slot.resourceIds[0]);
+                if (!resource) return null;
+                return el("li", null, [el("button", { type: "button", "data-testid": "move-next-slot", "data-start": slot.start,
+                  "data-focus-key": "move-next-" + slot.start,
+                  text: "Move to " + localTime(slot.start, desk.day.timeZone) + " on " + resource.name + " instead",
+                  onclick: function () { chooseSlot(resource, slot); } })]);
+              }))
+          : el("p", { className: "note", "data-testid": "move-next-none", text: "No other free time is left for this service today or tomorrow." }))
+          : null]));
     }
     if (desk.error) parts.push(el("p", { className: "notice error", role: "alert", text: desk.error }));
     if (!day) {
@@ -1139,6 +1158,22 @@
         slotNote = el("p", { className: "note", text: "No free time left for this service on this day." });
       }
     }
+    // A walk-in: the unit is free now (a free start within WALK_IN_MS), one press opens the booking for that start and
+    // a second books a returning client whose screening is valid.
+    var walkIn = null;
+    if (!unavailable && !desk.moving && day.canWrite && service && service.resourceType === resource.type && desk.slots) {
+      var now = (desk.slots.slots || []).filter(function (slot) {
+        var at = Date.parse(slot.start);
+        return slot.resourceIds.indexOf(resource.resourceId) >= 0 && at >= nowMs - 60000 && at <= nowMs + WALK_IN_MS;
+      })[0];
+      if (now) {
+        var at = localTime(now.start, day.timeZone);
+        walkIn = el("button", { type: "button", className: "desk-walk-in", "data-testid": "walk-in-" + resource.resourceId,
+          "data-start": now.start, "data-focus-key": "walk-in-" + resource.resourceId,
+          "aria-label": "Walk-in: book " + service.name + " now, " + at + ", on " + resource.name,
+          text: "Walk-in now (" + at + ")", onclick: function () { openBooking(resource, now, true); } });
+      }
+    }
     entries.sort(function (a, b) { return a.at - b.at; });
     var kind = RESOURCE_LABELS[resource.type] || resource.type;
     return el("section", { className: "desk-column", "data-testid": "desk-column-" + resource.resourceId,
@@ -1148,6 +1183,7 @@
         el("span", { className: "desk-kind", text: kind }),
         state ? badge(state) : null
       ]),
+      walkIn,
       entries.length ? el("ol", { className: "desk-entries", "aria-label": resource.name + ", " + day.date },
         entries.map(function (e) { return e.node; })) : el("p", { className: "note", text: "Nothing booked." }),
       slotNote
@@ -1198,6 +1234,8 @@
       if (["CHECKED_IN", "IN_SESSION", "COMPLETED"].indexOf(booking.status) >= 0) {
         action("Measure", "measure", function () { openMeasure(booking); });
       }
+      // The client's conversation (messages out with their delivery state, replies in) and a reply box.
+      action("Messages", "messages", function () { openConversation(booking); });
       if (actions.length) children.push(el("div", { className: "desk-actions" }, actions));
     }
     return el("li", { className: "desk-block booking-" + status, "data-testid": "booking-" + booking.bookingId,
@@ -1236,6 +1274,7 @@
 
   function startMoving(booking) {
     desk.moving = booking;
+    desk.moveNext = null;
     if (desk.serviceId !== booking.serviceId) {
       desk.serviceId = booking.serviceId;
       loadSlots().then(renderDesk);
@@ -1253,9 +1292,16 @@
         body: { clinicId: desk.clinicId, serviceId: booking.serviceId, startsAt: slot.start, resourceId: resource.resourceId } })
         .then(function () {
           desk.moving = null;
+          desk.moveNext = null;
           afterChange(clientLabel(booking) + "'s booking moved to " + localTime(slot.start, desk.day.timeZone) + " on " + resource.name + ".");
         })
-        .catch(function (error) { failed("Not moved:", error); loadDesk(0); });
+        .catch(function (error) {
+          desk.moveNext = error.status === 409 && error.body && Array.isArray(error.body.nextSlots) ? error.body.nextSlots.slice(0, 5) : null;
+          failed("Not moved:", error);
+          var next = document.querySelector("[data-testid=move-next-slot]");
+          if (next) next.focus();
+          loadDesk(0);
+        });
       return;
     }
     openBooking(resource, slot);
@@ -1288,7 +1334,9 @@
     var node = dialogNode();
     var body = dialog.kind === "book" ? bookingDialog(dialog.state)
       : dialog.kind === "cancel" ? cancelDialog(dialog.state)
-      : dialog.kind === "measure" ? measureDialog(dialog.state) : [];
+      : dialog.kind === "measure" ? measureDialog(dialog.state)
+      : dialog.kind === "conversation" ? conversationDialog(dialog.state)
+      : dialog.kind === "inbox" ? inboxDialog(dialog.state) : [];
     node.replaceChildren.apply(node, body);
   }
 
@@ -1303,10 +1351,10 @@
   }
 
   // Booking: slot, then client, then screening (compression), then confirm.
-  function openBooking(resource, slot) {
+  function openBooking(resource, slot, walkIn) {
     var service = serviceById(desk.serviceId);
     openDialog("book", { step: "client", resource: resource, slot: slot, service: service, clients: null, query: "",
-      client: null, screening: null, error: null, nextSlots: null, answers: {} });
+      client: null, screening: null, error: null, nextSlots: null, answers: {}, walkIn: !!walkIn });
     api("api/desk/clinics/" + encodeURIComponent(desk.clinicId) + "/clients")
       .then(function (clients) { if (dialog.kind === "book") { dialog.state.clients = clients || []; renderBookingKeepFocus(); } })
       .catch(function (error) { if (dialog.kind === "book") { dialog.state.error = "Clients could not be read: " + error.message; renderDialog(); } });
@@ -1329,7 +1377,7 @@
   }
 
   function bookingDialog(state) {
-    var parts = [el("h2", { id: "desk-dialog-title", text: "New booking" }),
+    var parts = [el("h2", { id: "desk-dialog-title", text: state.walkIn ? "Walk-in booking, now" : "New booking" }),
       el("p", { className: "desk-summary", "data-testid": "dialog-summary", text: slotSummary(state) })];
     if (state.step === "client") {
       var search = el("input", { id: "desk-client-search", "data-testid": "client-search", type: "search", value: state.query,
@@ -1343,7 +1391,8 @@
           : matches.length + " matching client" + (matches.length === 1 ? "" : "s") + " shown." })]));
       if (matches.length) {
         parts.push(el("ul", { className: "desk-choices", "aria-label": "Matching clients" }, matches.map(function (c) {
-          return el("li", null, [el("button", { type: "button", "data-testid": "choose-client", text: "Choose " + c.displayName,
+          return el("li", null, [el("button", { type: "button", "data-testid": "choose-client",
+            text: (state.walkIn ? "Book " + c.displayName + " now" : "Choose " + c.displayName),
             onclick: function () { chooseClient(state, c); } })]);
         })));
       }
@@ -1399,13 +1448,18 @@
   function chooseClient(state, client) {
     state.client = client;
     state.error = null;
-    if (state.service.resourceType !== "BOOT_UNIT") { state.step = "confirm"; renderDialog(); focusFirst(); return; }
+    // A walk-in books a ready client at once (the button said "Book … now"); everyone else confirms first.
+    if (state.service.resourceType !== "BOOT_UNIT") {
+      if (state.walkIn) { confirmBooking(state); return; }
+      state.step = "confirm"; renderDialog(); focusFirst(); return;
+    }
     api("api/desk/clients/" + encodeURIComponent(client.clientId) + "/screenings")
       .then(function (screenings) {
         var latest = (screenings || [])[0] || null;
         var valid = latest && latest.clear && Date.parse(latest.validUntil) > Date.parse(state.slot.start);
         state.screening = valid ? latest : null;
         state.previous = latest;
+        if (valid && state.walkIn) { confirmBooking(state); return; }
         state.step = valid ? "confirm" : "screening";
         renderDialog();
         focusFirst();
@@ -1498,6 +1552,213 @@
               .catch(function (error) { state.error = "Not cancelled: " + error.message; renderDialog(); });
           } }),
         closeButton("Keep the booking")])];
+  }
+
+  // --- the client's conversation (booking-service's messages, docs/messaging.md) ---
+
+  var MESSAGE_STATUS_LABELS = { PENDING: "Waiting to be sent", SENDING: "Sending", SENT: "Sent", DELIVERED: "Delivered",
+    READ: "Read", UNKNOWN: "Outcome unknown (the provider will tell)", FAILED: "Not delivered", WITHDRAWN: "Not sent: consent withdrawn" };
+  var MESSAGE_KIND_LABELS = { CONFIRMATION: "Confirmation", RESCHEDULED: "Moved", CANCELLED: "Cancelled",
+    REMINDER_24H: "Reminder (day before)", REMINDER_2H: "Reminder (2 hours before)", NO_SHOW_FOLLOW_UP: "Missed-visit follow-up",
+    CHECK_IN: "How do your legs feel?", STAFF_REPLY: "Reply from the desk" };
+  var CHANNEL_LABELS = { WHATSAPP: "WhatsApp", SMS: "SMS", EMAIL: "Email" };
+
+  function openConversation(booking) {
+    openDialog("conversation", { booking: booking, conversation: null, error: null, draft: "", sending: false });
+    loadConversation(dialog.state);
+  }
+
+  function conversationPath(state) {
+    return "api/desk/clients/" + encodeURIComponent(state.booking.clientId) + "/conversation?clinicId=" + encodeURIComponent(desk.clinicId);
+  }
+
+  function loadConversation(state) {
+    return api(conversationPath(state))
+      .then(function (conversation) {
+        if (dialog.state !== state) return;
+        state.conversation = conversation;
+        state.error = null;
+        renderConversationKeepFocus();
+      })
+      .catch(function (error) {
+        if (dialog.state !== state) return;
+        state.error = "The messages could not be read: " + error.message;
+        renderConversationKeepFocus();
+      });
+  }
+
+  function renderConversationKeepFocus() {
+    var active = document.activeElement;
+    var id = active && active.id;
+    renderDialog();
+    if (id && byId(id)) byId(id).focus();
+  }
+
+  function conversationEntry(entry, name) {
+    var zone = desk.day.timeZone;
+    var incoming = entry.direction === "IN";
+    var head = (incoming ? name + " wrote" : (MESSAGE_KIND_LABELS[entry.kind] || "Message") + " to " + name)
+      + " · " + (CHANNEL_LABELS[entry.channel] || entry.channel) + " · " + localDay(entry.at, zone) + " " + localTime(entry.at, zone);
+    var parts = [el("div", { className: "desk-message-head", text: head }),
+      el("p", { className: "desk-message-text" + (entry.text === null ? " note" : ""), "data-testid": "conversation-text",
+        text: entry.text === null ? "(The text was erased after the retention period.)" : entry.text })];
+    if (!incoming) {
+      parts.push(el("span", { className: "badge message-" + entry.status, "data-testid": "conversation-status",
+        text: MESSAGE_STATUS_LABELS[entry.status] || entry.status }));
+    }
+    if (entry.effect === "STOP") parts.push(el("p", { className: "note", text: "This withdrew their consent on " + (CHANNEL_LABELS[entry.channel] || entry.channel) + "." }));
+    if (entry.effect === "CHECK_IN_ANSWER") parts.push(el("p", { className: "note", text: "Recorded as their answer to the check-in." }));
+    return el("li", { className: "desk-message " + (incoming ? "desk-message-in" : "desk-message-out"),
+      "data-testid": "conversation-entry", "data-direction": entry.direction, "data-status": entry.status || "" }, parts);
+  }
+
+  function conversationDialog(state) {
+    var name = clientLabel(state.booking);
+    var parts = [el("h2", { id: "desk-dialog-title", text: "Messages with " + name })];
+    var c = state.conversation;
+    if (!c) {
+      parts.push(el("p", { className: "note", text: state.error ? "" : "Reading the messages…" }));
+    } else {
+      var entries = c.entries || [];
+      parts.push(entries.length
+        ? el("ol", { className: "desk-messages", "data-testid": "conversation", "aria-label": "Messages with " + name + ", oldest first" },
+            entries.map(function (entry) { return conversationEntry(entry, name); }))
+        : el("p", { className: "note", "data-testid": "conversation-empty", text: "No messages with " + name + " yet." }));
+      if (c.replyChannel) {
+        var box = el("textarea", { id: "desk-reply", "data-testid": "reply-text", maxlength: "1000", rows: "3",
+          "aria-describedby": "desk-reply-hint" });
+        box.value = state.draft;
+        box.addEventListener("input", function () { state.draft = box.value; });
+        var form = el("form", { className: "desk-reply", "aria-labelledby": "desk-reply-title" }, [
+          el("h3", { id: "desk-reply-title", text: "Reply" }),
+          el("div", { className: "desk-field" }, [
+            el("label", { for: "desk-reply", text: "Your reply on " + (CHANNEL_LABELS[c.replyChannel] || c.replyChannel) }), box,
+            el("span", { id: "desk-reply-hint", className: "note", text: "Free text is possible until "
+              + localDay(c.replyWindowUntil, desk.day.timeZone) + " " + localTime(c.replyWindowUntil, desk.day.timeZone)
+              + " (24 hours after their last message). No health details: no screening answers, no measurements." })]),
+          el("button", { type: "submit", "data-testid": "send-reply", disabled: state.sending, text: state.sending ? "Sending…" : "Send reply" })
+        ]);
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          sendReply(state);
+        });
+        parts.push(form);
+      } else {
+        parts.push(el("p", { className: "note", "data-testid": "reply-closed", text: "No reply from the desk right now: staff answer in free text "
+          + "only within 24 hours of the client's last WhatsApp or SMS message. Confirmations and reminders still go out on their own." }));
+      }
+    }
+    parts.push(dialogError(state));
+    parts.push(el("div", { className: "desk-actions" }, [
+      el("button", { type: "button", className: "secondary", "data-testid": "refresh-conversation", text: "Refresh",
+        onclick: function () { loadConversation(state); } }),
+      closeButton()]));
+    return parts;
+  }
+
+  function sendReply(state) {
+    var text = state.draft.trim();
+    if (!text) {
+      state.error = "Write the reply first.";
+      renderDialog();
+      byId("desk-reply").focus();
+      return;
+    }
+    state.sending = true;
+    state.error = null;
+    renderConversationKeepFocus();
+    api(conversationPath(state), { method: "POST", body: { text: text } })
+      .then(function () {
+        state.sending = false;
+        state.draft = "";
+        announce("Your reply to " + clientLabel(state.booking) + " is on its way.");
+        return loadConversation(state);
+      })
+      .then(function () { var box = byId("desk-reply"); if (box) box.focus(); })
+      .catch(function (error) {
+        state.sending = false;
+        if (error.status === 401) return;
+        state.error = "Not sent: " + error.message;
+        renderConversationKeepFocus();
+      });
+  }
+
+  // --- the clinic's unassigned inbox: messages from unknown numbers, filed under a client by staff ---
+
+  function openInbox() {
+    var state = { items: null, clients: null, chosen: {}, error: null };
+    openDialog("inbox", state);
+    var clinic = encodeURIComponent(desk.clinicId);
+    Promise.all([api("api/desk/clinics/" + clinic + "/inbox"), api("api/desk/clinics/" + clinic + "/clients")])
+      .then(function (answers) {
+        if (dialog.state !== state) return;
+        state.items = answers[0] || [];
+        state.clients = (answers[1] || []).slice().sort(function (a, b) { return String(a.displayName).localeCompare(String(b.displayName)); });
+        renderConversationKeepFocus();
+      })
+      .catch(function (error) {
+        if (dialog.state !== state) return;
+        state.error = "The inbox could not be read: " + error.message;
+        renderDialog();
+      });
+  }
+
+  function inboxDialog(state) {
+    var zone = desk.day.timeZone;
+    var parts = [el("h2", { id: "desk-dialog-title", text: "Inbox: messages from unknown numbers" })];
+    if (state.items === null) {
+      parts.push(el("p", { className: "note", text: state.error ? "" : "Reading the inbox…" }));
+    } else if (!state.items.length) {
+      parts.push(el("p", { className: "note", "data-testid": "inbox-empty", text: "No message from an unknown number is waiting." }));
+    } else {
+      parts.push(el("ol", { className: "desk-messages", "data-testid": "inbox", "aria-label": "Messages from unknown numbers, oldest first" },
+        state.items.map(function (item) {
+          var selectId = "desk-inbox-client-" + item.inboundId;
+          var select = el("select", { id: selectId, "data-testid": "inbox-client" }, [el("option", { value: "", text: "Choose a client…" })]
+            .concat(state.clients.map(function (c) {
+              return el("option", { value: c.clientId, selected: state.chosen[item.inboundId] === c.clientId, text: c.displayName });
+            })));
+          select.addEventListener("change", function () { state.chosen[item.inboundId] = select.value; });
+          return el("li", { className: "desk-message desk-message-in", "data-testid": "inbox-entry", "data-inbound-id": item.inboundId }, [
+            el("div", { className: "desk-message-head", text: (item.sender || "(number erased)") + " · " + (CHANNEL_LABELS[item.channel] || item.channel)
+              + " · " + localDay(item.receivedAt, zone) + " " + localTime(item.receivedAt, zone) }),
+            el("p", { className: "desk-message-text", text: item.body || "(The text was erased after the retention period.)" }),
+            el("div", { className: "desk-field" }, [el("label", { for: selectId, text: "File under client" }), select]),
+            el("button", { type: "button", "data-testid": "assign-inbound", "data-focus-key": "assign-" + item.inboundId,
+              text: "File this message", onclick: function () { assignInbound(state, item); } })
+          ]);
+        })));
+    }
+    parts.push(dialogError(state));
+    parts.push(el("div", { className: "desk-actions" }, [closeButton()]));
+    return parts;
+  }
+
+  function assignInbound(state, item) {
+    var clientId = state.chosen[item.inboundId];
+    if (!clientId) {
+      state.error = "Choose the client this message is from first.";
+      renderDialog();
+      var select = byId("desk-inbox-client-" + item.inboundId);
+      if (select) select.focus();
+      return;
+    }
+    var client = state.clients.filter(function (c) { return c.clientId === clientId; })[0];
+    state.error = null;
+    api("api/desk/clinics/" + encodeURIComponent(desk.clinicId) + "/inbox/" + encodeURIComponent(item.inboundId) + "/assign",
+      { method: "POST", body: { clientId: clientId } })
+      .then(function () {
+        state.items = state.items.filter(function (i) { return i.inboundId !== item.inboundId; });
+        announce("The message is now in " + (client ? client.displayName : "the client") + "'s conversation.");
+        renderDialog();
+        var next = dialogNode().querySelector("[data-testid=inbox-client], [data-testid=dialog-close]");
+        if (next) next.focus();
+      })
+      .catch(function (error) {
+        if (error.status === 401) return;
+        state.error = "Not filed: " + error.message;
+        renderDialog();
+      });
   }
 
   // --- measurements ---

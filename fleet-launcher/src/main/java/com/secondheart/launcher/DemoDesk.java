@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * next client on a free start from availability, checks clients in when their start has come (check-in starts the
  * session on the unit through the gateway; the unit's own report completes the booking), lets about one client in
  * ten not show up (booking-service's sweep marks them), and records before/after measurements (outcomes, at
- * telemetry-service) for about a third of the completed sessions. {@link DemoFleet#MANUAL_CLINIC}'s units are left to
+ * telemetry-service) for about a third of the completed sessions. New clients come with a fictional number and address
+ * and, most of them, a consent to one channel, so their confirmations and check-in messages flow to the messaging
+ * stand-ins. {@link DemoFleet#MANUAL_CLINIC}'s units are left to
  * people. Every decision is in {@link DeskDecisions}; refusals (409 slot taken, screening required, unit faulted) are
  * answers, logged at INFO in {@code demo-desk.log}, never errors. Its log names bookings and units, never a client's
  * id or name (docs/security.md: personal data stays in booking-service).
@@ -275,7 +277,15 @@ final class DemoDesk implements AutoCloseable {
         }
         var clinicId = desk.clinic.clinicId();
         var pseudonym = "Client " + clinicId.substring(0, 2).toUpperCase() + "-" + String.format("%04d", random.nextInt(10_000));
-        var created = http.post(bookingUrl + "/clinics/" + clinicId + "/clients", Map.of("displayName", pseudonym));
+        // a contact and, for most, a consent given at the desk: their confirmations and check-ins then reach the
+        // messaging stand-ins (http://localhost:8089/), where a reply can be typed back into the desk's conversation
+        var contact = DeskDecisions.contact(random.nextDouble(), random.nextInt(10_000_000));
+        var registration = new LinkedHashMap<String, Object>();
+        registration.put("displayName", pseudonym);
+        registration.put("phone", contact.phone());
+        registration.put("email", contact.email());
+        contact.consentChannel().ifPresent(channel -> registration.put("consents", List.of(Map.of("channel", channel, "how", "AT_DESK"))));
+        var created = http.post(bookingUrl + "/clinics/" + clinicId + "/clients", registration);
         if (!created.ok()) {
             log.warn("%s: could not register a client: %s", clinicId, problem(created));
             return null;
@@ -294,7 +304,8 @@ final class DemoDesk implements AutoCloseable {
             return null;
         }
         desk.clients.add(client);
-        log.info("%s: registered a new client, screening %s", clinicId,
+        log.info("%s: registered a new client (messages: %s), screening %s", clinicId,
+                contact.consentChannel().orElse("no consent"),
                 contraindicated ? "notes a contraindication: compression will be refused" : "clear");
         return client;
     }

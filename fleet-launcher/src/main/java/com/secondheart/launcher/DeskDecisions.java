@@ -24,6 +24,40 @@ final class DeskDecisions {
     /** Share of new clients whose screening records a contraindication (booking-service then refuses compression). */
     static final double CONTRAINDICATED_SHARE = 0.05;
 
+    /**
+     * How new demo clients want to hear from the clinic (docs/messaging.md): most on WhatsApp, some by SMS, a few by
+     * email, and one in ten gives no consent at all (and so gets nothing). Shares are a demo's choice.
+     */
+    static final double WHATSAPP_SHARE = 0.6;
+    static final double SMS_SHARE = 0.2;
+    static final double EMAIL_SHARE = 0.1;
+
+    /** A new client's contact and consent: the channel they consented to (empty: none), their number and address. */
+    record Contact(Optional<String> consentChannel, String phone, String email) {
+    }
+
+    /**
+     * A new demo client's contact from two draws: {@code channelRoll} picks the consented channel by the shares
+     * above, {@code numberDraw} (0..9 999 999) makes a fictional E.164 number in the +1 555 range and an address at
+     * example.org (reserved for examples), so that nothing could ever reach a real person even with real providers.
+     */
+    static Contact contact(double channelRoll, int numberDraw) {
+        var digits = String.format("%07d", Math.floorMod(numberDraw, 10_000_000));
+        var phone = "+1555" + digits;
+        var email = "client-" + digits + "@example.org";
+        Optional<String> channel;
+        if (channelRoll < WHATSAPP_SHARE) {
+            channel = Optional.of("WHATSAPP");
+        } else if (channelRoll < WHATSAPP_SHARE + SMS_SHARE) {
+            channel = Optional.of("SMS");
+        } else if (channelRoll < WHATSAPP_SHARE + SMS_SHARE + EMAIL_SHARE) {
+            channel = Optional.of("EMAIL");
+        } else {
+            channel = Optional.empty();
+        }
+        return new Contact(channel, phone, email);
+    }
+
     /** A booking as the desk reads it from booking-service. */
     record Booking(String bookingId, String resourceId, String status, Instant startsAt) {
     }

@@ -91,4 +91,22 @@ class DeskDecisionsTest {
         assertTrue(DeskDecisions.contraindicated(0.04));
         assertFalse(DeskDecisions.contraindicated(0.05));
     }
+
+    @Test
+    void a_new_demo_client_consents_to_whatsapp_sms_or_email_by_the_shares_or_to_nothing() {
+        assertEquals(Optional.of("WHATSAPP"), DeskDecisions.contact(0.0, 1).consentChannel());
+        assertEquals(Optional.of("WHATSAPP"), DeskDecisions.contact(0.59, 1).consentChannel());
+        assertEquals(Optional.of("SMS"), DeskDecisions.contact(0.6, 1).consentChannel());
+        assertEquals(Optional.of("EMAIL"), DeskDecisions.contact(0.85, 1).consentChannel());
+        assertEquals(Optional.empty(), DeskDecisions.contact(0.95, 1).consentChannel());
+    }
+
+    @Test
+    void a_new_demo_clients_number_is_a_fictional_e164_number_and_the_address_is_at_example_org() {
+        var contact = DeskDecisions.contact(0.1, 42);
+        assertEquals("+15550000042", contact.phone());
+        assertTrue(contact.phone().matches("\\+[1-9][0-9]{7,14}"), contact.phone());
+        assertEquals("client-0000042@example.org", contact.email());
+        assertEquals("+15559999999", DeskDecisions.contact(0.1, 9_999_999).phone());
+    }
 }

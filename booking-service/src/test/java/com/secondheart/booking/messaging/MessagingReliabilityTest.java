@@ -62,6 +62,9 @@ class MessagingReliabilityTest {
 
     @Test
     void aProviderOutageDelaysTheMessagesAndLosesNoneAndKeepsTheirOrder() {
+        // Friday 8 January 2027, 11:00 CET: daytime, so the retries are not held back for the quiet hours whenever
+        // the test itself runs
+        clock.setTo(Instant.parse("2027-01-08T10:00:00Z"));
         var setup = Setup.clinic();
         var phone = phone();
         var clientId = setup.client(phone, null, "SMS");
@@ -89,6 +92,38 @@ class MessagingReliabilityTest {
         assertTrue(first.get("StatusCallback").startsWith(PUBLIC_URL + "/webhooks/sms/status?messageId="));
         assertEquals("Basic " + java.util.Base64.getEncoder().encodeToString((TWILIO_SID + ":" + TWILIO_TOKEN)
                 .getBytes(StandardCharsets.UTF_8)), accepted.get(0).getRequest().getHeader("Authorization"));
+    }
+
+    @Test
+    void aRetryThatWouldFallInsideTheClinicsQuietHoursWaitsUntilTheyEnd() {
+        var setup = Setup.clinic();
+        var phone = phone();
+        var clientId = setup.client(phone, null, "SMS");
+        var outage = providers.stubFor(post(urlEqualTo(SMS_PATH)).atPriority(1).withFormParam("To", equalTo(phone))
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":20503,\"message\":\"Service unavailable\",\"status\":503}")));
+        try {
+            // Monday 18 January 2027, 21:30 CET: a booking made now is confirmed at once, quiet hours or not
+            clock.setTo(Instant.parse("2027-01-18T20:30:00Z"));
+            setup.book(clientId, "2027-01-20T09:00:00Z");
+            await().atMost(Duration.ofSeconds(15)).until(() -> smsTo(phone).size() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "PENDING".equals(confirmation(clientId).status()));
+
+            // the provider is down: the retry (1 s later) would be 21:30, inside 21:00-08:00, so it waits for 08:00
+            var messageId = confirmation(clientId).messageId();
+            assertEquals(Instant.parse("2027-01-19T07:00:00Z"), Outbox.nextAttemptAt(messageId));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> smsTo(phone).size() == 1);
+            assertEquals(1, confirmation(clientId).attempts());
+
+            // the provider is back and it is 08:00 CET: the confirmation goes, once
+            providers.removeStub(outage);
+            clock.setTo(Instant.parse("2027-01-19T07:00:01Z"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> "SENT".equals(confirmation(clientId).status()));
+            assertEquals(2, smsTo(phone).size());
+            assertEquals(201, smsTo(phone).get(1).getResponse().getStatus());
+        } finally {
+            providers.removeStub(outage);
+        }
     }
 
     @Test

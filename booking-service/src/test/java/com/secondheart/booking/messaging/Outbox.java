@@ -25,6 +25,19 @@ final class Outbox {
                 """, clientId);
     }
 
+    /** When the dispatcher will next try a message. */
+    static Instant nextAttemptAt(String messageId) {
+        try (var connection = connect();
+             var statement = connection.prepareStatement("select next_attempt_at from outbox_messages where message_id = cast(? as uuid)")) {
+            statement.setString(1, messageId);
+            try (var result = statement.executeQuery()) {
+                return result.next() ? result.getTimestamp(1).toInstant() : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Integer legsFeel(String bookingId) {
         try (var connection = connect();
              var statement = connection.prepareStatement("select legs_feel from client_reported_outcomes where booking_id = cast(? as uuid)")) {

@@ -93,6 +93,10 @@ public class BrowserFleet implements QuarkusTestResourceLifecycleManager {
         return gateway;
     }
 
+    static StubServer booking() {
+        return booking;
+    }
+
     // --- the gateway's fleet hand-off, played over the real broker ---------------------------------------------
 
     static void presence(String clinicId, String unitId, UnitState state) {
@@ -165,12 +169,59 @@ public class BrowserFleet implements QuarkusTestResourceLifecycleManager {
             gateway.json("/units/" + unit + "/commands",
                     "{\"commandId\":\"cmd-ack-" + unit + "\",\"unitId\":\"" + unit + "\",\"type\":\"acknowledge-fault\",\"state\":\"SENT\"}");
         }
+        serveHarboursDesk();
         telemetry.route("/sessions/counts", query -> StubServer.Answer.json(switch (query.getOrDefault("clinicId", "")) {
             case HARBOUR -> counts(HARBOUR, "unit-h1", 41, 1, "unit-h2", 38, 2, "unit-h3", 29, 0);
             case NORTH -> counts(NORTH, "unit-n1", 52, 2, "unit-n2", 33, 1, "unit-n3", 47, 4);
             case BAY -> counts(BAY, "unit-b1", 18, 0, "unit-b2", 12, 1, "unit-b9", 0, 0);
             default -> "[]";
         }));
+    }
+
+    /** Harbour's desk today: one booking on unit-h1 whose client has written on WhatsApp (so the desk may reply). */
+    private static void serveHarboursDesk() {
+        booking.json("/clinics/clinic-harbour", """
+                {"clinicId":"clinic-harbour","name":"Harbour Recovery","timeZone":"Europe/London","openingHours":[],
+                 "cancellationWindowHours":24}""");
+        booking.json("/clinics/clinic-harbour/resources", """
+                [{"resourceId":"boots-h1","clinicId":"clinic-harbour","type":"BOOT_UNIT","name":"Boots 1","unitId":"unit-h1"}]""");
+        booking.json("/services", """
+                [{"serviceId":"comp20","name":"Compression 20","resourceType":"BOOT_UNIT","durationMinutes":20,"bufferMinutes":5}]""");
+        booking.json("/clinics/clinic-harbour/clients", """
+                [{"clientId":"c-1","clinicId":"clinic-harbour","displayName":"Ada Lovelace"}]""");
+        // Two free starts on boots-h1, counted from the moment of asking: one within the walk-in reach, one later.
+        booking.route("/clinics/clinic-harbour/availability", query -> {
+            var soon = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(5));
+            var later = soon.plus(Duration.ofMinutes(30));
+            return StubServer.Answer.json("""
+                    {"clinicId":"clinic-harbour","serviceId":"comp20","timeZone":"Europe/London","slots":[
+                      {"start":"%s","end":"%s","resourceIds":["boots-h1"]},
+                      {"start":"%s","end":"%s","resourceIds":["boots-h1"]}]}""".formatted(soon, soon.plus(Duration.ofMinutes(20)),
+                    later, later.plus(Duration.ofMinutes(20))));
+        });
+        booking.json("/clients/c-1/screenings", """
+                [{"screeningId":"s-1","clientId":"c-1","clear":true,"screenedAt":"2026-01-01T09:00:00Z","validUntil":"2099-01-01T00:00:00Z","answers":{}}]""");
+        booking.route("/bookings", query -> StubServer.Answer.json(query.containsKey("clinicId") ? """
+                [{"bookingId":"b-msg","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
+                  "startsAt":"%s","endsAt":"%s","heldUntil":"%s","status":"BOOKED"}]"""
+                .formatted(NOW, NOW.plus(Duration.ofMinutes(20)), NOW.plus(Duration.ofMinutes(25)))
+                : """
+                {"bookingId":"b-walk-in","clinicId":"clinic-harbour","resourceId":"boots-h1","serviceId":"comp20","clientId":"c-1",
+                 "startsAt":"%s","endsAt":"%s","heldUntil":"%s","status":"BOOKED"}""".formatted(NOW, NOW, NOW)));
+        booking.json("/clinics/clinic-harbour/inbox", """
+                [{"inboundId":"in-1","channel":"SMS","clinicId":"clinic-harbour","clientId":null,"sender":"+4915200000001",
+                  "body":"Do you have time on Saturday?","receivedAt":"%s","effect":null}]""".formatted(NOW.minus(Duration.ofMinutes(30))));
+        booking.route("/clinics/clinic-harbour/inbox/in-1/assign", query -> new StubServer.Answer(204, "", () -> { }));
+        // Another desk took every time this booking is moved to.
+        booking.route("/bookings/b-msg/reschedule", query -> new StubServer.Answer(409,
+                "{\"type\":\"about:blank\",\"title\":\"Slot taken\",\"status\":409,\"detail\":\"exclusion constraint\"}", () -> { }));
+        booking.json("/clients/c-1/conversation", """
+                {"clientId":"c-1","replyChannel":"WHATSAPP","replyWindowUntil":"%s","entries":[
+                  {"id":"m-1","direction":"OUT","channel":"WHATSAPP","kind":"CONFIRMATION","text":"Hi Ada, your Compression 20 is booked.",
+                   "status":"DELIVERED","at":"%s","sentBy":null,"effect":null},
+                  {"id":"i-1","direction":"IN","channel":"WHATSAPP","kind":null,"text":"Can I bring my own towel?","status":null,
+                   "at":"%s","sentBy":null,"effect":null}]}"""
+                .formatted(NOW.plus(Duration.ofHours(23)), NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(1))));
     }
 
     private static String unit(String unitId, String clinicId, String state, String firmware, Instant since) {

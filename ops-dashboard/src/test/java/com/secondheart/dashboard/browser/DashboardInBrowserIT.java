@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -124,6 +125,74 @@ class DashboardInBrowserIT {
         browser.navigate().refresh();
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid=sign-in-form]")));
+    }
+
+    @Test
+    void deskStaffReadAClientsMessagesWithTheirDeliveryStateAndReplyByKeyboard() {
+        signIn(TestUsers.HARBOUR_DESK);
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/desk/clinic-harbour'");
+        var messages = By.cssSelector("[data-testid='booking-b-msg'] [data-testid=messages]");
+        wait.until(ExpectedConditions.elementToBeClickable(messages)).sendKeys(Keys.ENTER);
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=conversation-entry]"), 2));
+        var entries = browser.findElements(By.cssSelector("[data-testid=conversation-entry]"));
+        assertEquals("OUT", entries.get(0).getAttribute("data-direction"));
+        assertEquals("Delivered", entries.get(0).findElement(By.cssSelector("[data-testid=conversation-status]")).getAttribute("textContent"));
+        assertEquals("IN", entries.get(1).getAttribute("data-direction"));
+        assertThat(entries.get(1).getText(), containsString("Can I bring my own towel?"));
+        assertThat(browser.findElement(By.cssSelector("label[for=desk-reply]")).getText(), containsString("WhatsApp"));
+
+        var reply = browser.switchTo().activeElement();
+        browser.findElement(By.cssSelector("[data-testid=reply-text]")).sendKeys("Yes, bring one.");
+        browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertEquals("send-reply", browser.switchTo().activeElement().getAttribute("data-testid"), () -> "focus after the reply box: " + reply);
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+
+        wait.until(driver -> BrowserFleet.booking().bodies().contains("POST /clients/c-1/conversation {\"text\":\"Yes, bring one.\"}"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "on its way"));
+        var token = (String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('sh.dashboard.token')");
+        assertThat(BrowserFleet.booking().authorizations(), hasItem("POST /clients/c-1/conversation -> Bearer " + token));
+    }
+
+    @Test
+    void aWalkInIsBookedInTwoPressesAndAMoveThatLostItsTimeOffersTheNextFreeOnes() {
+        signIn(TestUsers.HARBOUR_DESK);
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/desk/clinic-harbour'");
+
+        // Walk-in: the unit is free now; one press opens the booking for now, the second books the screened client.
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=walk-in-boots-h1]"))).sendKeys(Keys.ENTER);
+        var choose = By.cssSelector("[data-testid=desk-dialog] [data-testid=choose-client]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(choose, "Book Ada Lovelace now"));
+        browser.findElement(choose).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Booked Ada Lovelace"));
+        assertThat(BrowserFleet.booking().bodies().stream().filter(b -> b.startsWith("POST /bookings ")).toList().toString(),
+                containsString("\"clientId\":\"c-1\""));
+
+        // A move whose time another desk took meanwhile: booking's 409, then the next free times, one press each.
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid='booking-b-msg'] [data-testid=reschedule]"))).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=slot-boots-h1]"))).sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Not moved"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=move-next-slots] [data-testid=move-next-slot]")));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=move-next-slot]")).getText(), containsString("instead"));
+    }
+
+    @Test
+    void deskStaffFileAMessageFromAnUnknownNumberUnderAClientByKeyboard() {
+        signIn(TestUsers.HARBOUR_DESK);
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/desk/clinic-harbour'");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=desk-inbox]"))).sendKeys(Keys.ENTER);
+
+        var entry = By.cssSelector("[data-testid=inbox-entry][data-inbound-id=in-1]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(entry, "Do you have time on Saturday?"));
+        assertThat(browser.findElement(By.cssSelector("label[for=desk-inbox-client-in-1]")).getText(), containsString("File under client"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=inbox-client]"), "Ada Lovelace"));
+        browser.findElement(By.cssSelector("[data-testid=inbox-client]")).sendKeys("Ada");
+        browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+
+        wait.until(driver -> BrowserFleet.booking().bodies().contains("POST /clinics/clinic-harbour/inbox/in-1/assign {\"clientId\":\"c-1\"}"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=inbox-empty]")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Ada Lovelace's conversation"));
     }
 
     private void signIn(String username) {

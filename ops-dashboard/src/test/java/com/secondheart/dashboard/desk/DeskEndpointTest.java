@@ -143,4 +143,86 @@ class DeskEndpointTest {
         given().auth().oauth2(TestTokens.fleetAdmin()).when().get("/api/desk/clinics/clinic-harbour/day").then().statusCode(403);
         given().when().get("/api/desk/clinics/clinic-harbour/day").then().statusCode(401);
     }
+
+    private static final String CONVERSATION = """
+            {"clientId":"c-1","replyChannel":"WHATSAPP","replyWindowUntil":"2099-01-01T10:00:00Z","entries":[
+              {"id":"m-1","direction":"OUT","channel":"WHATSAPP","kind":"CONFIRMATION","text":"Hi Ada, your Compression 20 is booked.","status":"DELIVERED","at":"2026-12-01T09:00:00Z","sentBy":null,"effect":null},
+              {"id":"i-1","direction":"IN","channel":"WHATSAPP","kind":null,"text":"Can I bring my own towel?","status":null,"at":"2026-12-01T09:05:00Z","sentBy":null,"effect":null}]}""";
+
+    @Test
+    void harboursStaffReadAClientsConversationAndReplyThroughBookingWithTheirOwnToken() {
+        var staff = TestTokens.clinicStaff("clinic-harbour");
+        upstreams.booking().json("/clients/c-1/conversation", CONVERSATION);
+
+        given().auth().oauth2(staff).when().get("/api/desk/clients/c-1/conversation?clinicId=clinic-harbour")
+                .then().statusCode(200)
+                .body("replyChannel", is("WHATSAPP"))
+                .body("entries.direction", is(java.util.List.of("OUT", "IN")))
+                .body("entries[0].status", is("DELIVERED"))
+                .body("entries[1].text", is("Can I bring my own towel?"));
+
+        upstreams.booking().route("/clients/c-1/conversation", query -> new StubServer.Answer(202,
+                "{\"id\":\"m-2\",\"direction\":\"OUT\",\"channel\":\"WHATSAPP\",\"kind\":\"STAFF_REPLY\",\"text\":\"Yes, of course.\",\"status\":\"PENDING\"}", () -> { }));
+        given().auth().oauth2(staff).contentType(ContentType.JSON).body(Map.of("text", "Yes, of course.", "clientId", "c-9"))
+                .when().post("/api/desk/clients/c-1/conversation?clinicId=clinic-harbour")
+                .then().statusCode(202)
+                .body("kind", is("STAFF_REPLY"))
+                .body("status", is("PENDING"));
+
+        assertTrue(upstreams.booking().authorizations().contains("POST /clients/c-1/conversation -> Bearer " + staff),
+                () -> "the reply did not go to booking with the person's own token: " + upstreams.booking().authorizations());
+        assertTrue(upstreams.booking().bodies().contains("POST /clients/c-1/conversation {\"text\":\"Yes, of course.\"}"),
+                () -> "booking did not get just the reply's text: " + upstreams.booking().bodies());
+    }
+
+    @Test
+    void aReplyOutsideTheTwentyFourHourWindowIsRefusedWithBookingsOwnSentence() {
+        upstreams.booking().route("/clients/c-1/conversation", query -> new StubServer.Answer(409,
+                "{\"type\":\"about:blank\",\"title\":\"Conflict\",\"status\":409,\"detail\":\"The client last wrote more than 24 hours ago, so WhatsApp allows no free reply; an approved template is needed.\"}", () -> { }));
+
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-harbour")).contentType(ContentType.JSON).body(Map.of("text", "Hello?"))
+                .when().post("/api/desk/clients/c-1/conversation?clinicId=clinic-harbour")
+                .then().statusCode(409).contentType(startsWith("application/problem+json"))
+                .body("detail", containsString("more than 24 hours ago"));
+    }
+
+    @Test
+    void operationsAndStaffOfAnotherClinicNeitherReadNorAnswerAHarbourClientsConversation() {
+        upstreams.booking().json("/clients/c-1/conversation", CONVERSATION);
+
+        given().auth().oauth2(TestTokens.operations()).when().get("/api/desk/clients/c-1/conversation?clinicId=clinic-harbour")
+                .then().statusCode(403).contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-north")).when().get("/api/desk/clients/c-1/conversation?clinicId=clinic-harbour")
+                .then().statusCode(403).contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-north")).contentType(ContentType.JSON).body(Map.of("text", "hi"))
+                .when().post("/api/desk/clients/c-1/conversation?clinicId=clinic-harbour")
+                .then().statusCode(403);
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-harbour")).when().get("/api/desk/clients/c-1/conversation")
+                .then().statusCode(400).contentType(startsWith("application/problem+json"));
+
+        assertFalse(upstreams.booking().requests().stream().anyMatch(path -> path.startsWith("/clients/c-1/conversation")),
+                "booking was asked for a conversation the caller may not see: " + upstreams.booking().requests());
+    }
+
+    @Test
+    void harboursStaffReadTheUnassignedInboxAndFileAMessageUnderAClientWithTheirOwnToken() {
+        var staff = TestTokens.clinicStaff("clinic-harbour");
+        upstreams.booking().json("/clinics/clinic-harbour/inbox", """
+                [{"inboundId":"in-1","channel":"SMS","clinicId":"clinic-harbour","clientId":null,"sender":"+4915200000001",
+                  "body":"Do you have time on Saturday?","receivedAt":"2026-12-01T09:00:00Z","effect":null}]""");
+
+        given().auth().oauth2(staff).when().get("/api/desk/clinics/clinic-harbour/inbox")
+                .then().statusCode(200).body("body", is(java.util.List.of("Do you have time on Saturday?")));
+
+        upstreams.booking().route("/clinics/clinic-harbour/inbox/in-1/assign", query -> new StubServer.Answer(204, "", () -> { }));
+        given().auth().oauth2(staff).contentType(ContentType.JSON).body(Map.of("clientId", "c-1"))
+                .when().post("/api/desk/clinics/clinic-harbour/inbox/in-1/assign")
+                .then().statusCode(204);
+        assertTrue(upstreams.booking().bodies().contains("POST /clinics/clinic-harbour/inbox/in-1/assign {\"clientId\":\"c-1\"}"),
+                () -> "booking did not get the assignment: " + upstreams.booking().bodies());
+        assertTrue(upstreams.booking().authorizations().contains("POST /clinics/clinic-harbour/inbox/in-1/assign -> Bearer " + staff));
+
+        given().auth().oauth2(TestTokens.operations()).when().get("/api/desk/clinics/clinic-harbour/inbox").then().statusCode(403);
+        given().auth().oauth2(TestTokens.clinicStaff("clinic-north")).when().get("/api/desk/clinics/clinic-harbour/inbox").then().statusCode(403);
+    }
 }

@@ -59,6 +59,8 @@ public interface MessagingConfig {
 
     Http http();
 
+    Retention retention();
+
     WhatsApp whatsapp();
 
     Sms sms();
@@ -73,6 +75,25 @@ public interface MessagingConfig {
         /** No answer this long after the request left: the outcome is unknown (never resent). */
         @WithDefault("15s")
         Duration requestTimeout();
+    }
+
+    /**
+     * How long message texts are kept (docs/messaging.md, "Retention"): the bodies of messages sent (or settled)
+     * longer ago than keep-for, and the texts clients wrote longer ago, are erased by {@code MessageRetention}; the
+     * rows stay (kind, channel, status, times) so counts and the order of the conversation survive.
+     */
+    interface Retention {
+        /** SH_MESSAGING_RETENTION_KEEP_FOR, e.g. 365d (a product choice, not a legal figure). */
+        @WithDefault("365d")
+        Duration keepFor();
+
+        /** How often the purge runs (SH_MESSAGING_RETENTION_EVERY). */
+        @WithDefault("1h")
+        String every();
+
+        /** Most rows one purge statement erases (short transactions; the next pass takes the rest). */
+        @WithDefault("500")
+        int batchSize();
     }
 
     /** WhatsApp Business Platform, Cloud API. On when phone-number-id and access-token are set. */

@@ -27,7 +27,8 @@ public class OutboxRepository {
     public record Claimed(UUID messageId, String clinicId, UUID clientId, String kind, String channel, String language,
                           String subject, String body, String whatsappTemplate, String templateParams, Instant dueAt,
                           Instant usefulUntil, int attempts, Instant createdAt, String phone, String email,
-                          boolean consented, Instant lastWhatsAppInbound) {
+                          boolean consented, Instant lastWhatsAppInbound, String timeZone, String quietStart,
+                          String quietEnd) {
     }
 
     /** A message as the conversation shows it. */
@@ -74,8 +75,10 @@ public class OutboxRepository {
                    exists (select 1 from client_consents k where k.client_id = m.client_id and k.channel = m.channel
                                                              and k.withdrawn_at is null),
                    (select max(i.received_at) from inbound_messages i
-                     where i.client_id = m.client_id and i.channel = 'WHATSAPP')
+                     where i.client_id = m.client_id and i.channel = 'WHATSAPP'),
+                   k.time_zone, cast(k.quiet_hours_start as text), cast(k.quiet_hours_end as text)
               from outbox_messages m join clients c on c.client_id = m.client_id
+                   join clinics k on k.clinic_id = m.clinic_id
              where m.message_id in (:ids)
              order by m.due_at, m.seq
             """;
@@ -161,7 +164,8 @@ public class OutboxRepository {
                                         (String) r[5], (String) r[6], (String) r[7], (String) r[8], (String) r[9],
                                         ConsentRepository.instant(r[10]), ConsentRepository.instant(r[11]),
                                         ((Number) r[12]).intValue(), ConsentRepository.instant(r[13]), (String) r[14],
-                                        (String) r[15], Boolean.TRUE.equals(r[16]), ConsentRepository.instant(r[17])));
+                                        (String) r[15], Boolean.TRUE.equals(r[16]), ConsentRepository.instant(r[17]),
+                                        (String) r[18], (String) r[19], (String) r[20]));
                             }
                             return out;
                         }));

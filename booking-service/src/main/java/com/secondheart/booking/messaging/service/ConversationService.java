@@ -64,11 +64,11 @@ public class ConversationService {
                         if (Set.of("DROPPED", "SUPERSEDED").contains(m.status()) || ("PENDING".equals(m.status()) && m.attempts() == 0)) {
                             continue; // not (yet) part of what the client has seen
                         }
-                        entries.add(new ConversationView.Entry(m.messageId(), "OUT", m.channel(), m.kind(), m.body(), m.status(),
+                        entries.add(new ConversationView.Entry(m.messageId(), "OUT", m.channel(), m.kind(), erasedAsNull(m.body()), m.status(),
                                 m.sentAt() != null ? m.sentAt() : m.updatedAt(), m.sentBy(), null));
                     }
                     for (var r : received) {
-                        entries.add(new ConversationView.Entry(r.inboundId(), "IN", r.channel(), null, r.body(), null,
+                        entries.add(new ConversationView.Entry(r.inboundId(), "IN", r.channel(), null, erasedAsNull(r.body()), null,
                                 r.receivedAt(), null, r.effect()));
                     }
                     entries.sort(Comparator.comparing(ConversationView.Entry::at));
@@ -174,5 +174,10 @@ public class ConversationService {
                 .setParameter("now", Instant.now(clock))
                 .setParameter("clinicId", clinicId)
                 .executeUpdate()).map(rows -> rows > 0);
+    }
+
+    /** A text erased by the retention purge ({@code MessageRetention}) is shown as null: the message happened, its words are gone. */
+    private static String erasedAsNull(String body) {
+        return body == null || body.isEmpty() ? null : body;
     }
 }

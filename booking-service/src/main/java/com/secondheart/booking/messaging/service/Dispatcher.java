@@ -16,6 +16,8 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -107,8 +109,15 @@ public class Dispatcher {
             return record(message, "UNKNOWN", null, unknown.reason(), null);
         }
         if (result instanceof MessageChannel.Retry retry && now.isBefore(message.dueAt().plus(config.giveUpAfter()))) {
+            var next = retryAt(message, now.plus(backoff(message.attempts())));
+            if (message.usefulUntil() != null && next.isAfter(message.usefulUntil())) {
+                metrics.dropped("quiet_hours");
+                LOG.infof("message %s on %s not sent (%s); its retry would fall in quiet hours past its use, dropped",
+                        message.messageId(), message.channel(), retry.reason());
+                return record(message, "DROPPED", null, "not sent (" + retry.reason()
+                        + "); the retry would have fallen in the clinic's quiet hours, too late after them", null);
+            }
             metrics.retried(message.channel());
-            var next = now.plus(backoff(message.attempts()));
             LOG.infof("message %s on %s not sent (%s); attempt %d, next at %s", message.messageId(), message.channel(),
                     retry.reason(), message.attempts(), next);
             return record(message, "PENDING", null, retry.reason(), next);
@@ -118,6 +127,18 @@ public class Dispatcher {
         metrics.failed(message.channel());
         LOG.warnf("message %s on %s failed: %s", message.messageId(), message.channel(), reason);
         return record(message, "FAILED", null, reason, null);
+    }
+
+    /**
+     * When a retry may go: never inside the clinic's quiet hours (in its zone), whatever the message; one that would
+     * fall inside them waits until they end, as a reminder planned there does.
+     */
+    static Instant retryAt(Claimed message, Instant afterBackoff) {
+        if (message.timeZone() == null || message.quietStart() == null || message.quietEnd() == null) {
+            return afterBackoff;
+        }
+        return QuietHours.firstAllowed(afterBackoff, ZoneId.of(message.timeZone()), LocalTime.parse(message.quietStart()),
+                LocalTime.parse(message.quietEnd()));
     }
 
     /** retry-initial, doubled per attempt, at most retry-max. */

@@ -117,6 +117,62 @@ public class DeskEndpoint {
     }
 
     /**
+     * The client's conversation (messages out with their delivery state, and the client's replies), as booking-service's
+     * GET /clients/{id}/conversation. Staff of the client's clinic only: {@code clinicId} is checked here first, and
+     * booking-service refuses a client outside the person's clinics.
+     */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
+    @GET
+    @NoCache
+    @Path("clients/{clientId}/conversation")
+    public Uni<Response> conversation(@PathParam("clientId") String clientId, @QueryParam("clinicId") String clinicId,
+                                      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        requireDesk(clinicId);
+        return passOn(upstream.get(Target.BOOKING, "/clients/" + segment(clientId) + "/conversation", authorization));
+    }
+
+    /**
+     * A staff reply ({@code {"text"}}), queued by booking-service's POST /clients/{id}/conversation (202); its 409 (outside
+     * the 24-hour window, after a STOP, channel off) is passed on with booking's sentence.
+     */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
+    @POST
+    @Path("clients/{clientId}/conversation")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> reply(@PathParam("clientId") String clientId, @QueryParam("clinicId") String clinicId, JsonNode body,
+                               @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        requireDesk(clinicId);
+        var reply = json.createObjectNode();
+        reply.put("text", text(body, "text"));
+        return passOn(upstream.post(Target.BOOKING, "/clients/" + segment(clientId) + "/conversation", authorization, reply));
+    }
+
+    /** Messages from unknown senders to the clinic's number (booking-service's unassigned inbox). */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
+    @GET
+    @NoCache
+    @Path("clinics/{clinicId}/inbox")
+    public Uni<Response> inbox(@PathParam("clinicId") String clinicId,
+                               @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        requireDesk(clinicId);
+        return passOn(upstream.get(Target.BOOKING, "/clinics/" + segment(clinicId) + "/inbox", authorization));
+    }
+
+    /** Files an inbox message under a client ({@code {"clientId"}}): it joins that client's conversation (204). */
+    @RolesAllowed(DashboardRoles.CLINIC_STAFF)
+    @POST
+    @Path("clinics/{clinicId}/inbox/{inboundId}/assign")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> assign(@PathParam("clinicId") String clinicId, @PathParam("inboundId") String inboundId, JsonNode body,
+                                @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        requireDesk(clinicId);
+        var assignment = json.createObjectNode();
+        assignment.put("clientId", text(body, "clientId"));
+        return passOn(upstream.post(Target.BOOKING, "/clinics/" + segment(clinicId) + "/inbox/" + segment(inboundId) + "/assign",
+                authorization, assignment));
+    }
+
+    /**
      * Books, as booking-service's POST /bookings. When the time was taken meanwhile (its exclusion constraint's 409),
      * the answer says so in plain words and carries {@code nextSlots}: the next free starts for the same service.
      */

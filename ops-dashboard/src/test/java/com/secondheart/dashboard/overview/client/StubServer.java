@@ -36,6 +36,7 @@ public final class StubServer {
     private final Map<String, Function<Map<String, String>, Answer>> routes = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private ExecutorService executor;
     private HttpServer server;
     private int port;
@@ -96,10 +97,16 @@ public final class StubServer {
         return List.copyOf(authorizations);
     }
 
+    /** "METHOD path body" of every request that had a body, in order. */
+    public List<String> bodies() {
+        return List.copyOf(bodies);
+    }
+
     public void reset() {
         routes.clear();
         requests.clear();
         authorizations.clear();
+        bodies.clear();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -108,6 +115,10 @@ public final class StubServer {
             requests.add(uri.getRawQuery() == null ? uri.getPath() : uri.getPath() + "?" + uri.getRawQuery());
             authorizations.add(exchange.getRequestMethod() + " " + uri.getPath() + " -> "
                     + exchange.getRequestHeaders().getFirst("Authorization"));
+            var sent = exchange.getRequestBody().readAllBytes();
+            if (sent.length > 0) {
+                bodies.add(exchange.getRequestMethod() + " " + uri.getPath() + " " + new String(sent, StandardCharsets.UTF_8));
+            }
             var route = routes.get(uri.getPath());
             var answer = route != null
                     ? route.apply(query(uri.getRawQuery()))
