@@ -21,7 +21,7 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void a_unit_with_a_client_booked_after_now_needs_nobody_else_and_the_others_get_their_next_client() {
+    void aUnitWithAClientBookedAfterNowNeedsNobodyElseAndTheOthersGetTheirNextClient() {
         var bookings = List.of(
                 booking("res-unit-hb-01", "BOOKED", NOW.plusSeconds(300)),
                 booking("res-unit-hb-02", "IN_SESSION", NOW.minusSeconds(120)));
@@ -31,7 +31,7 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void cancelled_no_show_and_completed_bookings_do_not_hold_a_unit_for_its_next_client() {
+    void cancelledNoShowAndCompletedBookingsDoNotHoldAUnitForItsNextClient() {
         var later = NOW.plusSeconds(600);
         var bookings = List.of(
                 booking("res-unit-hb-01", "CANCELLED", later),
@@ -42,7 +42,7 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void the_first_free_start_is_the_earliest_of_that_unit_within_the_window() {
+    void theFirstFreeStartIsTheEarliestOfThatUnitWithinTheWindow() {
         var slots = List.of(
                 new DeskDecisions.Slot(NOW.plusSeconds(60), List.of("res-unit-hb-01")),
                 new DeskDecisions.Slot(NOW.plusSeconds(120), List.of("res-unit-hb-01", "res-unit-hb-02")),
@@ -59,7 +59,7 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void a_client_is_checked_in_when_the_booked_start_has_come_not_before() {
+    void aClientIsCheckedInWhenTheBookedStartHasComeNotBefore() {
         var start = NOW.plusSeconds(10);
         var threeMinutes = Duration.ofMinutes(3);
 
@@ -70,12 +70,12 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void a_planned_no_show_is_never_checked_in() {
+    void aPlannedNoShowIsNeverCheckedIn() {
         assertEquals(DeskDecisions.CheckIn.NEVER, DeskDecisions.checkIn(NOW, true, NOW.plusSeconds(30), Duration.ofMinutes(3)));
     }
 
     @Test
-    void most_free_units_get_the_next_free_start_and_some_wait_a_few_minutes() {
+    void mostFreeUnitsGetTheNextFreeStartAndSomeWaitAFewMinutes() {
         assertEquals(Duration.ZERO, DeskDecisions.gapBeforeNextClient(0.0));
         assertEquals(Duration.ZERO, DeskDecisions.gapBeforeNextClient(0.59));
         assertEquals(Duration.ofMinutes(2), DeskDecisions.gapBeforeNextClient(0.6));
@@ -83,7 +83,7 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void about_one_client_in_ten_does_not_come_and_about_a_third_are_measured() {
+    void aboutOneClientInTenDoesNotComeAndAboutAThirdAreMeasured() {
         assertTrue(DeskDecisions.noShow(0.09));
         assertFalse(DeskDecisions.noShow(0.1));
         assertTrue(DeskDecisions.measured(0.33));
@@ -93,7 +93,7 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void a_new_demo_client_consents_to_whatsapp_sms_or_email_by_the_shares_or_to_nothing() {
+    void aNewDemoClientConsentsToWhatsappSmsOrEmailByTheSharesOrToNothing() {
         assertEquals(Optional.of("WHATSAPP"), DeskDecisions.contact(0.0, 1).consentChannel());
         assertEquals(Optional.of("WHATSAPP"), DeskDecisions.contact(0.59, 1).consentChannel());
         assertEquals(Optional.of("SMS"), DeskDecisions.contact(0.6, 1).consentChannel());
@@ -102,7 +102,7 @@ class DeskDecisionsTest {
     }
 
     @Test
-    void a_new_demo_clients_number_is_a_fictional_e164_number_and_the_address_is_at_example_org() {
+    void aNewDemoClientsNumberIsAFictionalE164NumberAndTheAddressIsAtExampleOrg() {
         var contact = DeskDecisions.contact(0.1, 42);
         assertEquals("+15550000042", contact.phone());
         assertTrue(contact.phone().matches("\\+[1-9][0-9]{7,14}"), contact.phone());

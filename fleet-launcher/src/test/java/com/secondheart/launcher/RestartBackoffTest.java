@@ -14,7 +14,7 @@ class RestartBackoffTest {
     private static final Duration BRIEFLY = Duration.ofSeconds(2);
 
     @Test
-    void a_process_that_keeps_crashing_waits_one_second_then_twice_as_long_each_time_up_to_thirty_seconds() {
+    void aProcessThatKeepsCrashingWaitsOneSecondThenTwiceAsLongEachTimeUpToThirtySeconds() {
         var backoff = new RestartBackoff();
         var delays = new ArrayList<Long>();
         for (int i = 0; i < 8; i++) {
@@ -24,7 +24,7 @@ class RestartBackoffTest {
     }
 
     @Test
-    void a_process_that_ran_a_stable_minute_before_it_exited_is_restarted_after_one_second_again() {
+    void aProcessThatRanAStableMinuteBeforeItExitedIsRestartedAfterOneSecondAgain() {
         var backoff = new RestartBackoff();
         backoff.delayAfter(BRIEFLY);
         backoff.delayAfter(BRIEFLY);
@@ -35,7 +35,7 @@ class RestartBackoffTest {
     }
 
     @Test
-    void a_process_that_ran_just_under_a_minute_keeps_its_longer_delay() {
+    void aProcessThatRanJustUnderAMinuteKeepsItsLongerDelay() {
         var backoff = new RestartBackoff();
         backoff.delayAfter(BRIEFLY);
         backoff.delayAfter(BRIEFLY);
@@ -44,7 +44,7 @@ class RestartBackoffTest {
     }
 
     @Test
-    void a_first_delay_longer_than_the_longest_is_refused() {
+    void aFirstDelayLongerThanTheLongestIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> new RestartBackoff(Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofMinutes(1)));
     }

@@ -29,7 +29,7 @@ class ShutdownPlanTest {
             "telemetry-service", "device-gateway", "embedded MQTT broker", "embedded PostgreSQL");
 
     @Test
-    void units_stop_first_then_the_desk_then_the_services_last_started_first_then_the_broker_and_the_database_last() {
+    void unitsStopFirstThenTheDeskThenTheServicesLastStartedFirstThenTheBrokerAndTheDatabaseLast() {
         var plan = fleetInStartOrder();
 
         assertEquals(EXPECTED, plan.order());
@@ -39,7 +39,7 @@ class ShutdownPlanTest {
     }
 
     @Test
-    void a_part_that_cannot_be_stopped_cleanly_does_not_keep_the_database_running() {
+    void aPartThatCannotBeStoppedCleanlyDoesNotKeepTheDatabaseRunning() {
         var plan = fleetInStartOrder();
         plan.add(ShutdownPlan.Stage.SERVICES, "stuck-service", () -> {
             throw new IllegalStateException("did not stop within 20 s");
@@ -54,7 +54,7 @@ class ShutdownPlanTest {
     }
 
     @Test
-    void what_is_started_after_the_fleet_was_stopped_is_stopped_at_once() {
+    void whatIsStartedAfterTheFleetWasStoppedIsStoppedAtOnce() {
         var plan = fleetInStartOrder();
         plan.stopAll(new Reports());
         closed.clear();

@@ -125,7 +125,7 @@ class ChaosIT {
     }
 
     @Test
-    void every_event_is_journaled_and_applied_exactly_once_through_a_seeded_fault_schedule() {
+    void everyEventIsJournaledAndAppliedExactlyOnceThroughASeededFaultSchedule() {
         // the CI budget (issue #15: at most 6 minutes); bench/chaos.sh gives its long run more
         var budget = Duration.ofMinutes(Long.getLong("sh.chaos.timeout-minutes", 6));
         assertTimeoutPreemptively(budget, this::scenario, () -> "the chaos run took longer than its budget of "

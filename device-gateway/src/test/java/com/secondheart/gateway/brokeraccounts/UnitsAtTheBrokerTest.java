@@ -22,8 +22,6 @@ import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -45,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(SecuredBrokerResource.class)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class UnitsAtTheBrokerTest {
 
     private static final Logger LOG = Logger.getLogger(UnitsAtTheBrokerTest.class);
@@ -78,7 +75,7 @@ class UnitsAtTheBrokerTest {
     String brokerKind;
 
     @Test
-    void a_registered_units_own_events_reach_the_gateway_and_the_gateways_commands_reach_the_unit() throws Throwable {
+    void aRegisteredUnitsOwnEventsReachTheGatewayAndTheGatewaysCommandsReachTheUnit() throws Throwable {
         var unit = register("own");
         var gatewayInbox = new CopyOnWriteArrayList<String>();
         var gateway = observer(gatewayInbox);
@@ -101,7 +98,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_unit_publishing_under_another_units_id_gets_nothing_through() throws Throwable {
+    void aUnitPublishingUnderAnotherUnitsIdGetsNothingThrough() throws Throwable {
         var forger = register("forger");
         var victim = register("victim");
         var gatewayInbox = new CopyOnWriteArrayList<String>();
@@ -123,7 +120,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_unit_subscribing_to_another_units_commands_receives_nothing() throws Throwable {
+    void aUnitSubscribingToAnotherUnitsCommandsReceivesNothing() throws Throwable {
         var spy = register("spy");
         var target = register("target");
         var spyInbox = new CopyOnWriteArrayList<String>();
@@ -150,7 +147,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_wrong_password_an_unknown_user_no_credentials_and_a_borrowed_client_id_are_refused_at_connect() throws Throwable {
+    void aWrongPasswordAnUnknownUserNoCredentialsAndABorrowedClientIdAreRefusedAtConnect() throws Throwable {
         var unit = register("refused");
         var other = register("other");
         assertRefused(unit.unitId(), unit.unitId(), other.mqttPassword());
@@ -163,7 +160,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_service_account_cannot_publish_as_a_unit_and_a_fleet_consumer_cannot_read_unit_topics() throws Throwable {
+    void aServiceAccountCannotPublishAsAUnitAndAFleetConsumerCannotReadUnitTopics() throws Throwable {
         var unit = register("svc");
         var gatewayInbox = new CopyOnWriteArrayList<String>();
         var gateway = observer(gatewayInbox);
@@ -188,7 +185,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_unit_publishing_20_or_150_megabytes_is_disconnected_by_the_broker_and_other_units_events_keep_reaching_the_gateway()
+    void aUnitPublishing20Or150MegabytesIsDisconnectedByTheBrokerAndOtherUnitsEventsKeepReachingTheGateway()
             throws Throwable {
         var attacker = register("huge");
         var neighbour = register("neighbour");
@@ -215,7 +212,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void share_groups_belong_to_their_account_and_the_observer_cannot_join_the_gateways_group() throws Throwable {
+    void shareGroupsBelongToTheirAccountAndTheObserverCannotJoinTheGatewaysGroup() throws Throwable {
         var observer = connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword,
                 new CopyOnWriteArrayList<>());
         for (var kind : List.of("status", "events", "telemetry", "replies")) {
@@ -248,7 +245,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void the_observer_trying_to_join_the_gateways_group_is_dealt_none_of_a_units_events() throws Throwable {
+    void theObserverTryingToJoinTheGatewaysGroupIsDealtNoneOfAUnitsEvents() throws Throwable {
         var unit = register("shared");
         var thiefInbox = new CopyOnWriteArrayList<String>();
         var thief = connect(SecuredBroker.OBSERVER, "observer-" + UUID.randomUUID(), observerPassword, thiefInbox);
@@ -270,7 +267,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_service_account_using_a_units_client_id_gets_none_of_the_units_commands() throws Throwable {
+    void aServiceAccountUsingAUnitsClientIdGetsNoneOfTheUnitsCommands() throws Throwable {
         var unit = register("hijacked");
         var unitClient = client(unit.unitId()).toBlocking();
         unitClient.connectWith().cleanStart(true).sessionExpiryInterval(600).simpleAuth().username(unit.unitId())
@@ -309,7 +306,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void registering_a_unit_named_like_a_service_account_is_refused_and_leaves_that_account_alone() {
+    void registeringAUnitNamedLikeAServiceAccountIsRefusedAndLeavesThatAccountAlone() {
         Gateway.callAs(TestTokens.fleetAdmin());
         try {
             for (var reserved : List.of(SecuredBroker.GATEWAY, SecuredBroker.TELEMETRY, SecuredBroker.OBSERVER, "admin",
@@ -329,7 +326,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_decommissioned_unit_can_no_longer_connect() throws Throwable {
+    void aDecommissionedUnitCanNoLongerConnect() throws Throwable {
         var unit = register("retired");
         connect(unit.unitId(), unit.unitId(), unit.mqttPassword(), new CopyOnWriteArrayList<>()).disconnect();
 
@@ -350,7 +347,7 @@ class UnitsAtTheBrokerTest {
     }
 
     @Test
-    void a_new_password_from_the_registry_replaces_the_old_one_at_the_broker() throws Throwable {
+    void aNewPasswordFromTheRegistryReplacesTheOldOneAtTheBroker() throws Throwable {
         var unit = register("rotated");
         Gateway.callAs(TestTokens.fleetAdmin());
         try {

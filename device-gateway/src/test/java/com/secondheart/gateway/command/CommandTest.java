@@ -13,8 +13,6 @@ import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -32,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class CommandTest {
 
     @BeforeEach
@@ -49,7 +46,7 @@ class CommandTest {
             "start", Map.of("mode", "GRADIENT_SEQUENTIAL", "intensity", 4, "durationMinutes", 20));
 
     @Test
-    void a_start_session_for_an_online_unit_is_published_on_its_commands_topic_and_an_accepted_reply_moves_it() {
+    void aStartSessionForAnOnlineUnitIsPublishedOnItsCommandsTopicAndAnAcceptedReplyMovesIt() {
         var unitId = FakeUnit.newUnitId("cmd");
         Gateway.register(unitId, "clinic-cmd");
         try (var unit = FakeUnit.connect(unitId).listenToCommands()) {
@@ -85,7 +82,7 @@ class CommandTest {
     }
 
     @Test
-    void a_command_for_an_offline_unit_stays_pending_and_is_sent_when_the_unit_is_born() {
+    void aCommandForAnOfflineUnitStaysPendingAndIsSentWhenTheUnitIsBorn() {
         var unitId = FakeUnit.newUnitId("cmd");
         Gateway.register(unitId, "clinic-cmd");
         var commandId = given().contentType(ContentType.JSON).body(Map.of("type", "stop-session"))
@@ -112,7 +109,7 @@ class CommandTest {
     }
 
     @Test
-    void a_pending_command_that_expires_before_the_unit_comes_back_is_marked_expired() {
+    void aPendingCommandThatExpiresBeforeTheUnitComesBackIsMarkedExpired() {
         var unitId = FakeUnit.newUnitId("cmd");
         Gateway.register(unitId, "clinic-cmd");
         var commandId = given().contentType(ContentType.JSON)
@@ -126,7 +123,7 @@ class CommandTest {
     }
 
     @Test
-    void an_invalid_command_is_refused_with_the_reason_and_a_command_for_an_unknown_unit_is_not_found() {
+    void anInvalidCommandIsRefusedWithTheReasonAndACommandForAnUnknownUnitIsNotFound() {
         var unitId = FakeUnit.newUnitId("cmd");
         Gateway.register(unitId, "clinic-cmd");
 

@@ -11,8 +11,6 @@ import com.secondheart.protocol.golden.GoldenPayloads;
 import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -30,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class EventIngestTest {
 
     @BeforeEach
@@ -42,7 +39,7 @@ class EventIngestTest {
     private static final String REJECTED = "sh_gateway_messages_rejected_total";
 
     @Test
-    void a_golden_event_published_twice_is_journaled_once_and_handed_on_with_its_clinic_and_both_times() {
+    void aGoldenEventPublishedTwiceIsJournaledOnceAndHandedOnWithItsClinicAndBothTimes() {
         var unitId = FakeUnit.newUnitId("ev");
         var clinicId = FakeUnit.newUnitId("clinic");
         Gateway.register(unitId, clinicId);
@@ -75,7 +72,7 @@ class EventIngestTest {
     }
 
     @Test
-    void events_from_an_unknown_unit_are_rejected_and_counted_in_the_metrics() {
+    void eventsFromAnUnknownUnitAreRejectedAndCountedInTheMetrics() {
         var unitId = FakeUnit.newUnitId("ghost");
         var before = Gateway.metric(REJECTED, "kind=events", "reason=unknown_unit");
 
@@ -90,7 +87,7 @@ class EventIngestTest {
     }
 
     @Test
-    void a_malformed_barrage_is_counted_while_every_valid_event_is_journaled_and_consumption_goes_on() {
+    void aMalformedBarrageIsCountedWhileEveryValidEventIsJournaledAndConsumptionGoesOn() {
         var unitId = FakeUnit.newUnitId("barrage");
         var strangerId = FakeUnit.newUnitId("stranger");
         Gateway.register(unitId, "clinic-barrage");
@@ -134,7 +131,7 @@ class EventIngestTest {
     }
 
     @Test
-    void a_burst_larger_than_a_receive_window_of_the_broker_is_journaled_without_the_connection_looping() {
+    void aBurstLargerThanAReceiveWindowOfTheBrokerIsJournaledWithoutTheConnectionLooping() {
         // Mosquitto 2.0.11 sends more than the client's Receive Maximum once a backlog builds; with a small window the
         // client disconnects (0x93), is flooded again on reconnect, and the burst never completes (GatewayConfig).
         var units = List.of(FakeUnit.newUnitId("burst"), FakeUnit.newUnitId("burst"), FakeUnit.newUnitId("burst"));
@@ -162,7 +159,7 @@ class EventIngestTest {
     }
 
     @Test
-    void the_journal_feed_refuses_a_limit_above_one_thousand() {
+    void theJournalFeedRefusesALimitAboveOneThousand() {
         given().queryParam("limit", 1001).get("/events")
                 .then().statusCode(400)
                 .contentType("application/problem+json");

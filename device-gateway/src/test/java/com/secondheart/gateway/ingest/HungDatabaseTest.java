@@ -19,8 +19,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.sql.DriverManager;
@@ -41,7 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(HungDatabaseTest.ShortTimeouts.class)
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class HungDatabaseTest {
 
     /** The journal's append lock (JournalRepository.APPEND_LOCK). */
@@ -89,7 +86,7 @@ class HungDatabaseTest {
     }
 
     @Test
-    void events_arriving_while_the_journal_is_locked_time_out_unacknowledged_and_are_journaled_once_when_it_is_free()
+    void eventsArrivingWhileTheJournalIsLockedTimeOutUnacknowledgedAndAreJournaledOnceWhenItIsFree()
             throws Exception {
         var unitId = FakeUnit.newUnitId("hung");
         Gateway.register(unitId, FakeUnit.newUnitId("clinic"));
@@ -127,14 +124,14 @@ class HungDatabaseTest {
     }
 
     @Test
-    void every_connection_of_the_pool_carries_the_server_side_statement_timeout() {
+    void everyConnectionOfThePoolCarriesTheServerSideStatementTimeout() {
         var timeout = pool.query("SHOW statement_timeout").execute()
                 .map(rows -> rows.iterator().next().getString(0)).await().atMost(Duration.ofSeconds(10));
         assertEquals("1min", timeout, "sh.db.statement-timeout (60s here) as PostgreSQL reports it");
     }
 
     @Test
-    void a_message_left_unacknowledged_while_the_gateway_is_idle_makes_it_reconnect_so_the_broker_delivers_it_again() {
+    void aMessageLeftUnacknowledgedWhileTheGatewayIsIdleMakesItReconnectSoTheBrokerDeliversItAgain() {
         var before = Gateway.metric("sh_gateway_mqtt_forced_reconnects_total");
         // A message whose processing was abandoned: held as received, never acknowledged, no lane working on it.
         unacked.track(Mqtt5Publish.builder().topic("sh/v1/units/orphan/events").qos(MqttQos.AT_LEAST_ONCE).build());

@@ -14,8 +14,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import jakarta.inject.Inject;
 import com.secondheart.gateway.receipts.repository.FrontierRepository;
@@ -40,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ReceiptsAndRefusalsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -67,7 +64,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void a_receipt_names_the_contiguous_frontier_and_moves_on_only_when_the_hole_is_filled() {
+    void aReceiptNamesTheContiguousFrontierAndMovesOnOnlyWhenTheHoleIsFilled() {
         var unitId = FakeUnit.newUnitId("rcpt");
         Gateway.register(unitId, "clinic-rcpt");
         try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
@@ -85,7 +82,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void a_redelivered_event_gets_a_receipt_again_so_a_unit_whose_receipt_was_lost_hears_back() {
+    void aRedeliveredEventGetsAReceiptAgainSoAUnitWhoseReceiptWasLostHearsBack() {
         var unitId = FakeUnit.newUnitId("rcpt");
         Gateway.register(unitId, "clinic-rcpt");
         try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
@@ -100,7 +97,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void a_birth_saying_what_the_unit_no_longer_holds_moves_the_frontier_past_a_hole_that_cannot_fill() {
+    void aBirthSayingWhatTheUnitNoLongerHoldsMovesTheFrontierPastAHoleThatCannotFill() {
         var unitId = FakeUnit.newUnitId("rcpt");
         Gateway.register(unitId, "clinic-rcpt");
         try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
@@ -118,7 +115,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void an_event_with_a_nul_character_the_database_refuses_is_rejected_counted_acknowledged_and_settled() {
+    void anEventWithANulCharacterTheDatabaseRefusesIsRejectedCountedAcknowledgedAndSettled() {
         var unitId = FakeUnit.newUnitId("nul");
         Gateway.register(unitId, "clinic-nul");
         var before = Gateway.metric(REJECTED, "kind=events", "reason=refused_by_database");
@@ -143,7 +140,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void a_reply_whose_reason_is_longer_than_its_column_is_rejected_and_the_units_next_reply_still_lands() {
+    void aReplyWhoseReasonIsLongerThanItsColumnIsRejectedAndTheUnitsNextReplyStillLands() {
         var unitId = FakeUnit.newUnitId("long");
         Gateway.register(unitId, "clinic-long");
         var before = Gateway.metric(REJECTED, "kind=replies", "reason=refused_by_database");
@@ -173,7 +170,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void a_hole_that_does_not_fill_is_events_missing_until_the_unit_sends_what_was_missing() {
+    void aHoleThatDoesNotFillIsEventsMissingUntilTheUnitSendsWhatWasMissing() {
         var unitId = FakeUnit.newUnitId("gap");
         Gateway.register(unitId, "clinic-gap");
         try (var unit = FakeUnit.connect(unitId)) {
@@ -196,7 +193,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void an_agents_placeholder_for_an_unreadable_outbox_entry_is_refused_counted_and_settled_so_receipts_move_on() {
+    void anAgentsPlaceholderForAnUnreadableOutboxEntryIsRefusedCountedAndSettledSoReceiptsMoveOn() {
         var unitId = FakeUnit.newUnitId("quar");
         Gateway.register(unitId, "clinic-rcpt");
         var before = Gateway.metric(REJECTED, "kind=events", "reason=unknown_type");
@@ -217,7 +214,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void an_event_id_reused_for_another_event_by_a_unit_that_lost_its_state_is_counted_while_a_redelivery_is_not() {
+    void anEventIdReusedForAnotherEventByAUnitThatLostItsStateIsCountedWhileARedeliveryIsNot() {
         var unitId = FakeUnit.newUnitId("reuse");
         Gateway.register(unitId, "clinic-rcpt");
         var metric = "sh_gateway_event_ids_reused_total";
@@ -240,7 +237,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void an_event_from_a_unit_whose_clock_is_far_ahead_is_journaled_as_sent_and_counted() {
+    void anEventFromAUnitWhoseClockIsFarAheadIsJournaledAsSentAndCounted() {
         var unitId = FakeUnit.newUnitId("clock");
         Gateway.register(unitId, "clinic-rcpt");
         var before = Gateway.metric("sh_gateway_device_time_outside_window_total");
@@ -261,7 +258,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void a_unit_that_lost_its_counter_and_numbers_on_in_a_new_block_is_journaled_and_confirmed_without_a_gap() {
+    void aUnitThatLostItsCounterAndNumbersOnInANewBlockIsJournaledAndConfirmedWithoutAGap() {
         var unitId = FakeUnit.newUnitId("block");
         Gateway.register(unitId, "clinic-gap");
         try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
@@ -288,7 +285,7 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
-    void events_lost_at_the_end_of_a_stream_are_seen_through_the_last_sequence_number_of_the_next_birth() {
+    void eventsLostAtTheEndOfAStreamAreSeenThroughTheLastSequenceNumberOfTheNextBirth() {
         var unitId = FakeUnit.newUnitId("tail");
         Gateway.register(unitId, "clinic-gap");
         try (var unit = FakeUnit.connect(unitId)) {

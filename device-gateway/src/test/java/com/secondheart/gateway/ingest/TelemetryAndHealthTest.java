@@ -8,8 +8,6 @@ import com.secondheart.protocol.Topics;
 import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class TelemetryAndHealthTest {
 
     @BeforeEach
@@ -36,7 +33,7 @@ class TelemetryAndHealthTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @Test
-    void telemetry_of_a_registered_unit_is_forwarded_with_its_clinic_and_marks_the_unit_seen() {
+    void telemetryOfARegisteredUnitIsForwardedWithItsClinicAndMarksTheUnitSeen() {
         var unitId = FakeUnit.newUnitId("tm");
         var clinicId = FakeUnit.newUnitId("clinic");
         Gateway.register(unitId, clinicId);
@@ -59,7 +56,7 @@ class TelemetryAndHealthTest {
     }
 
     @Test
-    void the_service_is_ready_only_with_its_mqtt_subscriptions_and_exposes_its_meters() {
+    void theServiceIsReadyOnlyWithItsMqttSubscriptionsAndExposesItsMeters() {
         given().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))

@@ -10,8 +10,6 @@ import com.secondheart.protocol.fleet.UnitState;
 import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -26,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PresenceTest {
 
     @BeforeEach
@@ -38,7 +35,7 @@ class PresenceTest {
     private static final String STALE = "sh_gateway_presence_stale_status_total";
 
     @Test
-    void a_birth_brings_a_unit_online_a_stale_death_is_ignored_and_a_fresh_death_takes_it_offline() {
+    void aBirthBringsAUnitOnlineAStaleDeathIsIgnoredAndAFreshDeathTakesItOffline() {
         var unitId = FakeUnit.newUnitId("pr");
         var clinicId = FakeUnit.newUnitId("clinic");
         Gateway.register(unitId, clinicId);
@@ -69,7 +66,7 @@ class PresenceTest {
     }
 
     @Test
-    void session_and_fault_events_move_the_state_and_each_change_is_published_retained() {
+    void sessionAndFaultEventsMoveTheStateAndEachChangeIsPublishedRetained() {
         var unitId = FakeUnit.newUnitId("pr");
         var clinicId = FakeUnit.newUnitId("clinic");
         Gateway.register(unitId, clinicId);
@@ -98,7 +95,7 @@ class PresenceTest {
     }
 
     @Test
-    void a_unit_that_moves_clinic_takes_its_retained_presence_along() {
+    void aUnitThatMovesClinicTakesItsRetainedPresenceAlong() {
         var unitId = FakeUnit.newUnitId("pr");
         Gateway.register(unitId, "clinic-old");
         var oldTopic = Topics.fleetPresence("clinic-old", unitId);

@@ -10,8 +10,6 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -31,7 +29,6 @@ import static org.hamcrest.Matchers.everyItem;
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RoleMatrixTest {
 
     private static final String NONE = null;
@@ -101,14 +98,14 @@ class RoleMatrixTest {
     }
 
     @Test
-    void only_fleet_admins_register_units() {
+    void onlyFleetAdminsRegisterUnits() {
         walk(matrix(401, 403, 403, 403, 403, 201, 403), spec -> spec
                 .body(Map.of("unitId", FakeUnit.newUnitId("new"), "clinicId", clinicA, "model", "SH-Boot-5", "zonesPerLeg", 5))
                 .post("/units"));
     }
 
     @Test
-    void everyone_with_a_role_lists_units_and_clinic_staff_see_only_their_own_clinic() {
+    void everyoneWithARoleListsUnitsAndClinicStaffSeeOnlyTheirOwnClinic() {
         walk(matrix(401, 403, 200, 200, 200, 200, 200), spec -> spec.get("/units"));
 
         as(TestTokens.clinicStaff(clinicA)).get("/units?size=500").then().statusCode(200)
@@ -119,7 +116,7 @@ class RoleMatrixTest {
     }
 
     @Test
-    void a_unit_of_another_clinic_and_a_unit_that_does_not_exist_get_the_same_answer() {
+    void aUnitOfAnotherClinicAndAUnitThatDoesNotExistGetTheSameAnswer() {
         walk(matrix(401, 403, 200, 200, 403, 200, 200), spec -> spec.get("/units/" + unitA));
 
         var otherClinics = as(TestTokens.clinicStaff(clinicB)).get("/units/" + unitA);
@@ -131,14 +128,14 @@ class RoleMatrixTest {
     }
 
     @Test
-    void only_fleet_admins_move_and_decommission_units() {
+    void onlyFleetAdminsMoveAndDecommissionUnits() {
         walk(matrix(401, 403, 403, 403, 403, 200, 403), spec -> spec
                 .body(Map.of("clinicId", clinicA)).put("/units/" + unitA + "/clinic"));
         walk(matrix(401, 403, 403, 403, 403, 204, 403), spec -> spec.delete("/units/" + unitB));
     }
 
     @Test
-    void clinic_staff_may_stop_or_emergency_stop_their_own_units_and_nothing_more() {
+    void clinicStaffMayStopOrEmergencyStopTheirOwnUnitsAndNothingMore() {
         walk(matrix(401, 403, 403, 202, 403, 202, 202), spec -> spec
                 .body(Map.of("type", "stop-session")).post("/units/" + unitA + "/commands"));
         walk(matrix(401, 403, 403, 403, 403, 202, 202), spec -> spec
@@ -159,7 +156,7 @@ class RoleMatrixTest {
     }
 
     @Test
-    void a_command_is_visible_to_its_units_clinic_and_the_fleet_roles() {
+    void aCommandIsVisibleToItsUnitsClinicAndTheFleetRoles() {
         var commandId = as(TestTokens.fleetAdmin()).body(Map.of("type", "stop-session"))
                 .post("/units/" + unitA + "/commands").then().statusCode(202).extract().<String>path("commandId");
 
@@ -171,13 +168,13 @@ class RoleMatrixTest {
     }
 
     @Test
-    void the_fleet_wide_event_journal_is_closed_to_clinic_staff() {
+    void theFleetWideEventJournalIsClosedToClinicStaff() {
         walk(matrix(401, 403, 200, 403, 403, 200, 200), spec -> spec.get("/events?limit=1"));
         walk(matrix(401, 403, 200, 403, 403, 200, 200), spec -> spec.get("/events/missing"));
     }
 
     @Test
-    void health_and_metrics_stay_open_for_probes_and_prometheus() {
+    void healthAndMetricsStayOpenForProbesAndPrometheus() {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
     }

@@ -1,7 +1,5 @@
 package com.secondheart.gateway.support;
 
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ExpiringCacheTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000);
@@ -24,7 +21,7 @@ class ExpiringCacheTest {
     }
 
     @Test
-    void an_entry_is_served_until_its_ttl_has_passed_and_then_read_again() {
+    void anEntryIsServedUntilItsTtlHasPassedAndThenReadAgain() {
         var cache = cache(Duration.ofSeconds(5), 100);
         cache.put("unit-1", "clinic-a", cache.stamp());
 
@@ -36,7 +33,7 @@ class ExpiringCacheTest {
     }
 
     @Test
-    void an_invalidation_takes_effect_at_once() {
+    void anInvalidationTakesEffectAtOnce() {
         var cache = cache(Duration.ofMinutes(10), 100);
         cache.put("unit-1", "active", cache.stamp());
 
@@ -46,7 +43,7 @@ class ExpiringCacheTest {
     }
 
     @Test
-    void a_read_that_raced_with_an_invalidation_is_never_served() {
+    void aReadThatRacedWithAnInvalidationIsNeverServed() {
         var cache = cache(Duration.ofMinutes(10), 100);
         var stamp = cache.stamp(); // the lane starts reading the registry: the unit is still active
         cache.invalidate("unit-1"); // meanwhile the decommission commits and invalidates
@@ -57,7 +54,7 @@ class ExpiringCacheTest {
     }
 
     @Test
-    void a_read_stored_just_before_a_racing_invalidation_is_not_served_after_it() {
+    void aReadStoredJustBeforeARacingInvalidationIsNotServedAfterIt() {
         var cache = cache(Duration.ofMinutes(10), 100);
         var stamp = cache.stamp();
         cache.put("unit-2", "clinic-b", cache.stamp());
@@ -70,7 +67,7 @@ class ExpiringCacheTest {
     }
 
     @Test
-    void a_zero_ttl_keeps_nothing() {
+    void aZeroTtlKeepsNothing() {
         var cache = cache(Duration.ZERO, 100);
         cache.put("unit-1", "clinic-a", cache.stamp());
 
@@ -78,7 +75,7 @@ class ExpiringCacheTest {
     }
 
     @Test
-    void a_full_cache_starts_over_instead_of_growing() {
+    void aFullCacheStartsOverInsteadOfGrowing() {
         var cache = cache(Duration.ofMinutes(10), 2);
         cache.put("unit-1", "a", cache.stamp());
         cache.put("unit-2", "b", cache.stamp());

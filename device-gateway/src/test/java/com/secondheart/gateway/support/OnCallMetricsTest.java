@@ -7,8 +7,6 @@ import com.secondheart.protocol.Topics;
 import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The meters an on-call engineer reads from /q/metrics (test profile: units recounted every second). */
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class OnCallMetricsTest {
 
     @BeforeEach
@@ -34,7 +31,7 @@ class OnCallMetricsTest {
     private static final String UNITS = "sh_gateway_units";
 
     @Test
-    void after_a_birth_the_unit_is_counted_online_in_its_clinic_and_after_its_death_offline() {
+    void afterABirthTheUnitIsCountedOnlineInItsClinicAndAfterItsDeathOffline() {
         var unitId = FakeUnit.newUnitId("gauge");
         var clinicId = FakeUnit.newUnitId("clinic");
         Gateway.register(unitId, clinicId);
@@ -58,7 +55,7 @@ class OnCallMetricsTest {
     }
 
     @Test
-    void a_unit_in_session_and_a_faulted_one_are_counted_apart_and_a_decommissioned_unit_not_at_all() {
+    void aUnitInSessionAndAFaultedOneAreCountedApartAndADecommissionedUnitNotAtAll() {
         var clinicId = FakeUnit.newUnitId("clinic");
         var running = FakeUnit.newUnitId("gauge");
         var faulted = FakeUnit.newUnitId("gauge");
@@ -82,7 +79,7 @@ class OnCallMetricsTest {
     }
 
     @Test
-    void the_ingest_lag_and_command_round_trip_histograms_publish_buckets_prometheus_can_aggregate() {
+    void theIngestLagAndCommandRoundTripHistogramsPublishBucketsPrometheusCanAggregate() {
         var text = metricsText();
 
         for (var le : new String[] {"0.1", "1.0", "5.0", "30.0"}) {
@@ -98,7 +95,7 @@ class OnCallMetricsTest {
     }
 
     @Test
-    void the_mqtt_connection_and_the_ingest_backlog_are_gauges() {
+    void theMqttConnectionAndTheIngestBacklogAreGauges() {
         // the connection may still be coming up when this test runs first
         await().atMost(PATIENCE).untilAsserted(() -> assertEquals(1.0, Gateway.metric("sh_gateway_mqtt_connected")));
         assertTrue(hasLine(metricsText(), "sh_gateway_ingest_backlog"));

@@ -137,7 +137,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void the_golden_start_session_before_its_expiry_is_accepted_and_starts_a_session_with_its_booking() {
+    void theGoldenStartSessionBeforeItsExpiryIsAcceptedAndStartsASessionWithItsBooking() {
         var reply = handler(BEFORE_EXPIRY).handle(golden("command-start-session.json")).orElseThrow();
 
         assertEquals(CommandReply.Result.ACCEPTED, reply.result());
@@ -152,7 +152,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_command_received_at_or_after_its_expiry_is_answered_expired_and_does_nothing() {
+    void aCommandReceivedAtOrAfterItsExpiryIsAnsweredExpiredAndDoesNothing() {
         var reply = handler(AT_EXPIRY).handle(golden("command-start-session.json")).orElseThrow();
 
         assertEquals(CommandReply.Result.EXPIRED, reply.result());
@@ -161,7 +161,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void the_same_start_session_delivered_twice_starts_one_session_and_gets_the_same_reply_twice() {
+    void theSameStartSessionDeliveredTwiceStartsOneSessionAndGetsTheSameReplyTwice() {
         var handler = handler(BEFORE_EXPIRY);
 
         var first = handler.handle(golden("command-start-session.json")).orElseThrow();
@@ -174,7 +174,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_redelivery_after_a_restart_is_still_recognised_because_replies_are_kept_on_disk() {
+    void aRedeliveryAfterARestartIsStillRecognisedBecauseRepliesAreKeptOnDisk() {
         var file = dir.resolve("recent-commands.json");
         var defaults = ProgramDefaultsStore.inMemory(ProgramDefaults.standard());
         var first = handler(control, BEFORE_EXPIRY, RecentCommands.open(file, 16, true), defaults)
@@ -189,7 +189,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_start_while_a_session_runs_is_rejected_with_the_running_session_named() {
+    void aStartWhileASessionRunsIsRejectedWithTheRunningSessionNamed() {
         control.state = UnitControl.State.RUNNING;
         control.session = "unit-0001-7-3";
 
@@ -201,7 +201,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_start_while_a_fault_is_latched_is_rejected_until_the_fault_is_acknowledged() {
+    void aStartWhileAFaultIsLatchedIsRejectedUntilTheFaultIsAcknowledged() {
         control.state = UnitControl.State.FAULTED;
         control.fault = "OVER_PRESSURE";
 
@@ -212,7 +212,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_program_the_sequencer_would_refuse_is_rejected_with_the_validators_reasons() {
+    void aProgramTheSequencerWouldRefuseIsRejectedWithTheValidatorsReasons() {
         var loop = new ControlLoop(new SimulatedPlant(2, 5, 1), SafetyLimits.defaults(), new VirtualClock(), null);
         var realControl = new LoopControl(loop, 5);
         // A 300 s rest makes one cycle longer than a 5-minute session.
@@ -229,7 +229,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void the_lowest_intensity_with_the_default_gradient_step_still_gets_a_program_the_sequencer_accepts() {
+    void theLowestIntensityWithTheDefaultGradientStepStillGetsAProgramTheSequencerAccepts() {
         var loop = new ControlLoop(new SimulatedPlant(2, 5, 1), SafetyLimits.defaults(), new VirtualClock(), null);
         var command = GoldenPayloads.text("command-start-session.json").replace("\"intensity\":4", "\"intensity\":1");
 
@@ -242,7 +242,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void an_invalid_golden_command_with_a_readable_id_is_rejected_with_the_codecs_reason() {
+    void anInvalidGoldenCommandWithAReadableIdIsRejectedWithTheCodecsReason() {
         for (var name : GoldenPayloads.INVALID_COMMANDS) {
             var reply = handler(BEFORE_EXPIRY).handle(golden(name)).orElseThrow();
 
@@ -254,7 +254,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_payload_without_a_readable_command_id_gets_no_reply_and_is_counted() {
+    void aPayloadWithoutAReadableCommandIdGetsNoReplyAndIsCounted() {
         var handler = handler(BEFORE_EXPIRY);
 
         assertEquals(Optional.empty(), handler.handle("{not json".getBytes(StandardCharsets.UTF_8)));
@@ -264,7 +264,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void every_valid_golden_command_gets_a_reply_the_contract_accepts() {
+    void everyValidGoldenCommandGetsAReplyTheContractAccepts() {
         var handler = handler(Instant.parse("2026-11-24T09:01:00Z"));
         for (var name : GoldenPayloads.VALID_COMMANDS) {
             var reply = handler.handle(golden(name)).orElseThrow();
@@ -273,7 +273,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_stop_stops_the_running_session_and_a_stop_with_none_running_is_rejected() {
+    void aStopStopsTheRunningSessionAndAStopWithNoneRunningIsRejected() {
         var stopAt = Instant.parse("2026-11-24T09:10:05Z");
         control.state = UnitControl.State.RUNNING;
         control.session = "unit-0001-7-1";
@@ -289,7 +289,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void acknowledging_with_nothing_latched_or_pressure_still_in_the_boots_is_rejected_with_the_reason() {
+    void acknowledgingWithNothingLatchedOrPressureStillInTheBootsIsRejectedWithTheReason() {
         var at = Instant.parse("2026-11-24T09:35:00Z");
         var nothing = handler(at).handle(golden("command-acknowledge-fault.json")).orElseThrow();
         assertEquals("no fault is latched", nothing.reason());
@@ -309,7 +309,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void set_config_applies_known_settings_to_the_next_sessions_and_rejects_unknown_ones_without_applying_any() {
+    void setConfigAppliesKnownSettingsToTheNextSessionsAndRejectsUnknownOnesWithoutApplyingAny() {
         var defaults = ProgramDefaultsStore.inMemory(new ProgramDefaults(45, 8));
         var at = Instant.parse("2026-11-24T09:00:00Z");
         var handler = handler(control, at, RecentCommands.inMemory(8), defaults);
@@ -330,7 +330,7 @@ class CommandHandlerTest {
 
     /** The golden emergency stop was issued 09:20:00 and expires 09:21:00; the unit honours it until 09:20:30. */
     @Test
-    void an_emergency_stop_is_accepted_in_any_state_and_stops_the_unit() {
+    void anEmergencyStopIsAcceptedInAnyStateAndStopsTheUnit() {
         var at = Instant.parse("2026-11-24T09:20:10Z");
         control.state = UnitControl.State.RUNNING;
         control.session = "unit-0001-7-1";
@@ -351,7 +351,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void an_emergency_stop_older_than_thirty_seconds_is_expired_and_does_nothing_even_before_its_expiry() {
+    void anEmergencyStopOlderThanThirtySecondsIsExpiredAndDoesNothingEvenBeforeItsExpiry() {
         var late = Instant.parse("2026-11-24T09:20:30Z");
         control.state = UnitControl.State.RUNNING;
         control.session = "a later client's session";
@@ -366,7 +366,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void a_fresh_emergency_stop_is_acted_on_on_arrival_and_only_once() {
+    void aFreshEmergencyStopIsActedOnOnArrivalAndOnlyOnce() {
         var at = Instant.parse("2026-11-24T09:20:05Z");
         control.state = UnitControl.State.RUNNING;
         var handler = handler(at);
@@ -386,7 +386,7 @@ class CommandHandlerTest {
     }
 
     @Test
-    void an_emergency_stop_on_a_real_control_loop_vents_every_zone_before_it_returns_and_latches() {
+    void anEmergencyStopOnARealControlLoopVentsEveryZoneBeforeItReturnsAndLatches() {
         var plant = new SimulatedPlant(2, 5, 1);
         var clock = new VirtualClock();
         var loop = new ControlLoop(plant, SafetyLimits.defaults(), clock, null);

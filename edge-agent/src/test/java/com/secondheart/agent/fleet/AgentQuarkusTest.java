@@ -22,7 +22,7 @@ class AgentQuarkusTest {
     FleetLifecycle lifecycle;
 
     @Test
-    void the_configured_unit_runs_and_readiness_turns_up_once_it_is_connected_to_the_broker() {
+    void theConfiguredUnitRunsAndReadinessTurnsUpOnceItIsConnectedToTheBroker() {
         assertEquals("qt-unit-1", lifecycle.fleet().units().get(0).unitId());
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/q/health/ready")
@@ -31,7 +31,7 @@ class AgentQuarkusTest {
     }
 
     @Test
-    void the_agent_metrics_are_exported_for_prometheus() {
+    void theAgentMetricsAreExportedForPrometheus() {
         await().atMost(Duration.ofSeconds(20)).until(() -> lifecycle.fleet().connectedCount() == 1);
         var metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (var name : new String[] {"sh_agent_outbox_depth{", "sh_agent_mqtt_connected{", "sh_agent_units ",

@@ -30,7 +30,7 @@ class FleetTest {
     Path dataDir;
 
     @Test
-    void a_demo_fleet_connects_every_unit_and_its_injected_faults_are_raised_and_acknowledged() {
+    void aDemoFleetConnectsEveryUnitAndItsInjectedFaultsAreRaisedAndAcknowledged() {
         var prefix = TestBroker.uniqueUnitId("fl");
         var settings = new ArrayList<UnitSettings>();
         for (var id : FleetLifecycle.generated(3, prefix + "-")) {

@@ -31,7 +31,7 @@ class PanelEmergencyStopTest {
     FleetLifecycle lifecycle;
 
     @Test
-    void pressing_the_button_vents_the_unit_latches_an_emergency_stop_and_reports_it_to_the_platform() {
+    void pressingTheButtonVentsTheUnitLatchesAnEmergencyStopAndReportsItToThePlatform() {
         var unit = lifecycle.fleet().units().get(0);
         try (var platform = TestSubscriber.watching(unit.unitId())) {
             given().when().post("/units/" + unit.unitId() + "/emergency-stop")
@@ -52,14 +52,14 @@ class PanelEmergencyStopTest {
     }
 
     @Test
-    void a_unit_this_agent_does_not_run_gets_a_404_problem() {
+    void aUnitThisAgentDoesNotRunGetsA404Problem() {
         given().when().post("/units/no-such-unit/emergency-stop")
                 .then().statusCode(404).contentType("application/problem+json")
                 .body("detail", containsString("no-such-unit"));
     }
 
     @Test
-    void only_callers_on_the_unit_itself_may_press_the_button() {
+    void onlyCallersOnTheUnitItselfMayPressTheButton() {
         assertTrue(PanelRoutes.isLoopback("127.0.0.1"));
         assertTrue(PanelRoutes.isLoopback("0:0:0:0:0:0:0:1"));
         assertFalse(PanelRoutes.isLoopback("10.0.0.5"));

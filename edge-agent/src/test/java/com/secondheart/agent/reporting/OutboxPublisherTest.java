@@ -64,7 +64,7 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void events_produced_while_disconnected_are_published_after_reconnect_once_each_and_in_order() {
+    void eventsProducedWhileDisconnectedArePublishedAfterReconnectOnceEachAndInOrder() {
         var transport = new FakeTransport();
         var outbox = Outbox.open(dir.resolve("outbox"), true);
         var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler,
@@ -86,7 +86,7 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void events_left_in_the_outbox_by_a_previous_run_go_out_first_and_numbering_continues_after_them() {
+    void eventsLeftInTheOutboxByAPreviousRunGoOutFirstAndNumberingContinuesAfterThem() {
         var outboxDir = dir.resolve("outbox");
         var offline = new FakeTransport();
         var first = Outbox.open(outboxDir, true);
@@ -114,7 +114,7 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void an_event_the_broker_refuses_for_good_is_set_aside_and_the_next_one_still_goes_out() {
+    void anEventTheBrokerRefusesForGoodIsSetAsideAndTheNextOneStillGoesOut() {
         var transport = new FakeTransport();
         transport.connected = true;
         transport.outcome = OutboxPublisher.Outcome.REFUSED;
@@ -143,7 +143,7 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void with_receipts_a_puback_keeps_the_event_and_only_a_receipt_deletes_it_up_to_its_frontier() {
+    void withReceiptsAPubackKeepsTheEventAndOnlyAReceiptDeletesItUpToItsFrontier() {
         var transport = new FakeTransport();
         transport.connected = true;
         var outbox = Outbox.open(dir.resolve("outbox"), true);
@@ -175,7 +175,7 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void with_receipts_events_the_broker_acknowledged_but_never_delivered_are_sent_again_after_the_timeout() {
+    void withReceiptsEventsTheBrokerAcknowledgedButNeverDeliveredAreSentAgainAfterTheTimeout() {
         var transport = new FakeTransport();
         transport.connected = true;
         var outbox = Outbox.open(dir.resolve("outbox"), true);
@@ -204,7 +204,7 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void a_receipt_of_an_earlier_numbering_does_not_delete_a_later_boots_events_with_the_same_numbers() {
+    void aReceiptOfAnEarlierNumberingDoesNotDeleteALaterBootsEventsWithTheSameNumbers() {
         var transport = new FakeTransport();
         transport.connected = true;
         var outbox = Outbox.open(dir.resolve("outbox"), true);
@@ -223,7 +223,7 @@ class OutboxPublisherTest {
     }
 
     @Test
-    void without_a_receipts_subscription_the_publisher_falls_back_to_deleting_on_puback() {
+    void withoutAReceiptsSubscriptionThePublisherFallsBackToDeletingOnPuback() {
         var transport = new FakeTransport();
         transport.connected = true;
         var outbox = Outbox.open(dir.resolve("outbox"), true);

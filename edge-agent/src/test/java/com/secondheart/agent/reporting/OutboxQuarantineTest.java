@@ -81,7 +81,7 @@ class OutboxQuarantineTest {
     }
 
     @Test
-    void an_entry_that_cannot_be_read_is_moved_aside_and_the_next_event_is_next_in_the_queue() throws Exception {
+    void anEntryThatCannotBeReadIsMovedAsideAndTheNextEventIsNextInTheQueue() throws Exception {
         var outboxDir = dir.resolve("outbox");
         var outbox = Outbox.open(outboxDir, true);
         for (long seq = 1; seq <= 3; seq++) {
@@ -96,7 +96,7 @@ class OutboxQuarantineTest {
     }
 
     @Test
-    void a_damaged_entry_is_quarantined_once_and_replaced_by_a_placeholder_that_names_its_number() throws Exception {
+    void aDamagedEntryIsQuarantinedOnceAndReplacedByAPlaceholderThatNamesItsNumber() throws Exception {
         var outboxDir = dir.resolve("outbox");
         var outbox = Outbox.open(outboxDir, true, check());
         for (long seq = 1; seq <= 3; seq++) {
@@ -127,7 +127,7 @@ class OutboxQuarantineTest {
     }
 
     @Test
-    void an_event_of_another_unit_or_number_under_an_entry_name_is_quarantined_too() throws Exception {
+    void anEventOfAnotherUnitOrNumberUnderAnEntryNameIsQuarantinedToo() throws Exception {
         var outboxDir = dir.resolve("outbox");
         var outbox = Outbox.open(outboxDir, true, check());
         outbox.append(1, event(1));
@@ -140,7 +140,7 @@ class OutboxQuarantineTest {
     }
 
     @Test
-    void the_gateway_refuses_a_placeholder_and_can_settle_its_number() throws Exception {
+    void theGatewayRefusesAPlaceholderAndCanSettleItsNumber() throws Exception {
         var placeholder = check().placeholder(2);
 
         var decoded = codec.decodeEvent(placeholder);
@@ -181,7 +181,7 @@ class OutboxQuarantineTest {
     }
 
     @Test
-    void an_unreadable_event_in_the_middle_does_not_block_the_queue_and_the_receipt_empties_the_outbox()
+    void anUnreadableEventInTheMiddleDoesNotBlockTheQueueAndTheReceiptEmptiesTheOutbox()
             throws Exception {
         var outboxDir = dir.resolve("outbox");
         var outbox = Outbox.open(outboxDir, true, check());

@@ -23,7 +23,7 @@ class OutboxTest {
     }
 
     @Test
-    void an_outbox_reopened_after_a_crash_replays_every_event_in_the_order_it_was_written() {
+    void anOutboxReopenedAfterACrashReplaysEveryEventInTheOrderItWasWritten() {
         var outbox = Outbox.open(dir, true);
         LongStream.rangeClosed(1, 100).forEach(seq -> outbox.append(seq, payload(seq)));
         // "Crash": the instance is dropped without any close; only what is on disk counts.
@@ -41,7 +41,7 @@ class OutboxTest {
     }
 
     @Test
-    void order_holds_beyond_one_digit_because_names_are_zero_padded() {
+    void orderHoldsBeyondOneDigitBecauseNamesAreZeroPadded() {
         var outbox = Outbox.open(dir, false);
         outbox.append(9, payload(9));
         outbox.append(10, payload(10));
@@ -52,7 +52,7 @@ class OutboxTest {
     }
 
     @Test
-    void an_acknowledged_event_does_not_come_back_after_a_restart() {
+    void anAcknowledgedEventDoesNotComeBackAfterARestart() {
         var outbox = Outbox.open(dir, true);
         LongStream.rangeClosed(1, 5).forEach(seq -> outbox.append(seq, payload(seq)));
         outbox.remove(1);
@@ -66,7 +66,7 @@ class OutboxTest {
     }
 
     @Test
-    void a_write_interrupted_by_a_crash_leaves_no_half_event_behind() throws Exception {
+    void aWriteInterruptedByACrashLeavesNoHalfEventBehind() throws Exception {
         var outbox = Outbox.open(dir, true);
         outbox.append(1, payload(1));
         Files.writeString(dir.resolve("." + Outbox.fileName(2) + DurableFiles.TEMP_SUFFIX), "{\"se");
@@ -81,7 +81,7 @@ class OutboxTest {
     }
 
     @Test
-    void an_event_older_than_the_newest_one_is_refused_so_order_cannot_break() {
+    void anEventOlderThanTheNewestOneIsRefusedSoOrderCannotBreak() {
         var outbox = Outbox.open(dir, false);
         outbox.append(5, payload(5));
 
@@ -90,7 +90,7 @@ class OutboxTest {
     }
 
     @Test
-    void an_event_the_broker_refused_for_good_is_set_aside_and_no_longer_blocks_the_queue() {
+    void anEventTheBrokerRefusedForGoodIsSetAsideAndNoLongerBlocksTheQueue() {
         var outbox = Outbox.open(dir, false);
         outbox.append(1, payload(1));
         outbox.append(2, payload(2));

@@ -15,7 +15,7 @@ class SequenceStoreTest {
     Path dir;
 
     @Test
-    void a_sequence_continues_where_it_stopped_after_a_restart() {
+    void aSequenceContinuesWhereItStoppedAfterARestart() {
         var file = dir.resolve("event-seq");
         var first = SequenceStore.open(file, true);
         assertEquals(1, first.next());
@@ -29,12 +29,12 @@ class SequenceStoreTest {
     }
 
     @Test
-    void a_new_unit_starts_its_sequence_at_one() {
+    void aNewUnitStartsItsSequenceAtOne() {
         assertEquals(1, SequenceStore.open(dir.resolve("boot-seq"), true).next());
     }
 
     @Test
-    void raising_to_the_outbox_floor_never_lowers_the_counter_and_is_persisted() {
+    void raisingToTheOutboxFloorNeverLowersTheCounterAndIsPersisted() {
         var file = dir.resolve("event-seq");
         var store = SequenceStore.open(file, true);
         store.raiseTo(41);
@@ -45,7 +45,7 @@ class SequenceStoreTest {
     }
 
     @Test
-    void a_corrupt_counter_stops_the_unit_instead_of_reusing_numbers() throws Exception {
+    void aCorruptCounterStopsTheUnitInsteadOfReusingNumbers() throws Exception {
         var file = dir.resolve("event-seq");
         Files.writeString(file, "forty-two");
 
@@ -54,7 +54,7 @@ class SequenceStoreTest {
     }
 
     @Test
-    void a_lost_counter_file_is_recovered_from_its_previous_copy_and_no_number_is_used_twice() throws Exception {
+    void aLostCounterFileIsRecoveredFromItsPreviousCopyAndNoNumberIsUsedTwice() throws Exception {
         var file = dir.resolve("event-seq");
         var store = SequenceStore.open(file, true);
         for (int i = 0; i < 5; i++) {
@@ -72,7 +72,7 @@ class SequenceStoreTest {
     }
 
     @Test
-    void a_counter_file_that_holds_no_number_is_recovered_from_its_previous_copy() throws Exception {
+    void aCounterFileThatHoldsNoNumberIsRecoveredFromItsPreviousCopy() throws Exception {
         var file = dir.resolve("event-seq");
         var store = SequenceStore.open(file, true);
         store.next();
@@ -86,7 +86,7 @@ class SequenceStoreTest {
     }
 
     @Test
-    void a_counter_found_nowhere_is_a_new_counter_at_zero() {
+    void aCounterFoundNowhereIsANewCounterAtZero() {
         var store = SequenceStore.open(dir.resolve("event-seq"), true);
 
         assertEquals(SequenceStore.Found.NONE, store.found());

@@ -55,7 +55,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void a_new_unit_starts_at_boot_one_and_event_one_and_keeps_its_counter_on_disk_from_the_start() {
+    void aNewUnitStartsAtBootOneAndEventOneAndKeepsItsCounterOnDiskFromTheStart() {
         var numbering = open();
 
         assertEquals(1, numbering.bootSeq());
@@ -65,7 +65,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void a_restarted_unit_goes_on_where_it_stopped() {
+    void aRestartedUnitGoesOnWhereItStopped() {
         run(3);
 
         var numbering = open();
@@ -75,7 +75,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void a_counter_lost_with_its_copy_while_the_outbox_is_empty_starts_a_new_block_above_every_number_used_before()
+    void aCounterLostWithItsCopyWhileTheOutboxIsEmptyStartsANewBlockAboveEveryNumberUsedBefore()
             throws Exception {
         var used = run(10);
         used.addAll(run(10));
@@ -94,7 +94,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void a_second_loss_starts_a_block_above_the_first_one() throws Exception {
+    void aSecondLossStartsABlockAboveTheFirstOne() throws Exception {
         run(2);
         loseCounter(dir, "event-seq");
         var first = run(5); // boot 2: block 2 << 32
@@ -107,7 +107,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void a_counter_lost_with_its_copy_while_events_still_wait_in_the_outbox_goes_on_after_the_newest_of_them()
+    void aCounterLostWithItsCopyWhileEventsStillWaitInTheOutboxGoesOnAfterTheNewestOfThem()
             throws Exception {
         run(10);
         var outbox = Outbox.open(outboxDir(), true);
@@ -123,7 +123,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void a_counter_lost_but_for_its_previous_copy_skips_at_most_one_number_and_reuses_none() throws Exception {
+    void aCounterLostButForItsPreviousCopySkipsAtMostOneNumberAndReusesNone() throws Exception {
         run(10);
         Files.delete(dir.resolve("event-seq"));
 
@@ -134,7 +134,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void a_lost_boot_counter_is_numbered_above_every_boot_the_outbox_names() throws Exception {
+    void aLostBootCounterIsNumberedAboveEveryBootTheOutboxNames() throws Exception {
         run(3);
         var outbox = Outbox.open(outboxDir(), true);
         outbox.append(4, event(4, 6));
@@ -147,7 +147,7 @@ class UnitNumberingTest {
     }
 
     @Test
-    void numbers_set_aside_in_quarantine_or_rejected_are_never_used_again() throws Exception {
+    void numbersSetAsideInQuarantineOrRejectedAreNeverUsedAgain() throws Exception {
         run(3);
         var outbox = Outbox.open(outboxDir(), true);
         outbox.append(4, event(4, 1));

@@ -88,7 +88,7 @@ class EventMapperTest {
     }
 
     @Test
-    void a_whole_session_run_in_virtual_time_maps_to_events_and_telemetry_the_decoder_accepts() {
+    void aWholeSessionRunInVirtualTimeMapsToEventsAndTelemetryTheDecoderAccepts() {
         var clock = new VirtualClock();
         var plant = new SimulatedPlant(2, 5, 7);
         var loop = new ControlLoop(plant, SafetyLimits.defaults(), clock, collector);
@@ -113,7 +113,7 @@ class EventMapperTest {
     }
 
     @Test
-    void a_fault_in_a_session_maps_to_a_fault_raised_and_an_aborted_session_the_decoder_accepts() {
+    void aFaultInASessionMapsToAFaultRaisedAndAnAbortedSessionTheDecoderAccepts() {
         var clock = new VirtualClock();
         var plant = new SimulatedPlant(2, 5, 7);
         var loop = new ControlLoop(plant, SafetyLimits.defaults(), clock, collector);

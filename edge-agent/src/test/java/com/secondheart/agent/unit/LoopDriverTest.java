@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoopDriverTest {
 
     @Test
-    void the_real_time_driver_ticks_the_loop_on_its_own_thread_and_records_jitter() {
+    void theRealTimeDriverTicksTheLoopOnItsOwnThreadAndRecordsJitter() {
         try (var driver = LoopDriver.create(LoopDriver.Kind.REAL_TIME, 1.0)) {
             var plant = new SimulatedPlant(2, 5, 1);
             var loop = new ControlLoop(plant, SafetyLimits.defaults(), driver.clock(), null);
@@ -27,7 +27,7 @@ class LoopDriverTest {
     }
 
     @Test
-    void the_paced_virtual_driver_runs_program_time_at_the_time_scale_in_exact_ticks_without_overruns() {
+    void thePacedVirtualDriverRunsProgramTimeAtTheTimeScaleInExactTicksWithoutOverruns() {
         try (var driver = LoopDriver.create(LoopDriver.Kind.VIRTUAL, 100)) {
             var plant = new SimulatedPlant(2, 5, 1);
             var loop = new ControlLoop(plant, SafetyLimits.defaults(), driver.clock(), null);
@@ -41,7 +41,7 @@ class LoopDriverTest {
     }
 
     @Test
-    void an_unknown_loop_runner_name_is_refused_with_the_allowed_names() {
+    void anUnknownLoopRunnerNameIsRefusedWithTheAllowedNames() {
         assertEquals(LoopDriver.Kind.REAL_TIME, LoopDriver.Kind.parse("real-time"));
         assertEquals(LoopDriver.Kind.VIRTUAL, LoopDriver.Kind.parse(" Virtual "));
         var error = assertThrows(IllegalArgumentException.class, () -> LoopDriver.Kind.parse("turbo"));

@@ -111,7 +111,7 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void a_unit_publishes_a_retained_birth_and_its_will_announces_its_death_when_the_connection_dies()
+    void aUnitPublishesARetainedBirthAndItsWillAnnouncesItsDeathWhenTheConnectionDies()
             throws Exception {
         var proxy = proxy().start();
         var unit = unit(TestBroker.settings("127.0.0.1", proxy.port()));
@@ -142,7 +142,7 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void a_start_session_command_runs_a_session_whose_events_arrive_in_order_and_decode() throws Exception {
+    void aStartSessionCommandRunsASessionWhoseEventsArriveInOrderAndDecode() throws Exception {
         var unit = unit(TestBroker.settings());
         unit.start();
         await().until(unit::connected);
@@ -180,7 +180,7 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void a_command_sent_while_the_unit_is_offline_is_delivered_by_its_persistent_session_when_it_returns()
+    void aCommandSentWhileTheUnitIsOfflineIsDeliveredByItsPersistentSessionWhenItReturns()
             throws Exception {
         var proxy = proxy().start();
         var unit = unit(TestBroker.settings("127.0.0.1", proxy.port()));
@@ -203,7 +203,7 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void events_produced_while_the_broker_is_unreachable_are_published_after_reconnect_once_each_in_order() {
+    void eventsProducedWhileTheBrokerIsUnreachableArePublishedAfterReconnectOnceEachInOrder() {
         var proxy = proxy(); // not listening: the broker cannot be reached
         var unit = unit(TestBroker.settings("127.0.0.1", proxy.port()));
         unit.start();
@@ -233,7 +233,7 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void after_a_restart_the_outbox_is_replayed_first_and_numbering_and_boot_sequence_continue() {
+    void afterARestartTheOutboxIsReplayedFirstAndNumberingAndBootSequenceContinue() {
         var proxy = proxy();
         var first = unit(TestBroker.settings("127.0.0.1", proxy.port()));
         first.start();
@@ -263,7 +263,7 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void a_session_the_previous_run_left_running_is_reported_aborted_for_agent_restart_before_anything_else() {
+    void aSessionThePreviousRunLeftRunningIsReportedAbortedForAgentRestartBeforeAnythingElse() {
         var unitDir = dataDir.resolve(unitId);
         new RunningSessionStore(unitDir.resolve("running-session.json"), true).save(
                 new RunningSessionStore.RunningSession(unitId + "-4-2", "cmd-9", "bk-9", ProgramMode.PULSE, 3, 1200,
@@ -285,7 +285,7 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void stopping_the_agent_during_a_session_reports_it_aborted_and_publishes_the_death_itself() throws Exception {
+    void stoppingTheAgentDuringASessionReportsItAbortedAndPublishesTheDeathItself() throws Exception {
         var unit = unit(TestBroker.settings());
         unit.start();
         await().until(unit::connected);

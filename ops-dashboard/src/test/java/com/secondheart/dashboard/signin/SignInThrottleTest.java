@@ -1,8 +1,6 @@
 package com.secondheart.dashboard.signin;
 
 import com.secondheart.dashboard.signin.service.SignInThrottle;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -13,7 +11,6 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class SignInThrottleTest {
 
     private static final String ATTACKER = "203.0.113.9";
@@ -24,7 +21,7 @@ class SignInThrottleTest {
             new SignInThrottle.Settings(5, Duration.ofSeconds(2), Duration.ofMinutes(15), 30, Duration.ofMinutes(10)), clock);
 
     @Test
-    void five_failures_are_free_then_each_attempt_waits_twice_as_long_up_to_the_maximum() {
+    void fiveFailuresAreFreeThenEachAttemptWaitsTwiceAsLongUpToTheMaximum() {
         for (int i = 0; i < 5; i++) {
             assertEquals(Optional.empty(), throttle.refusal("harbour.desk", ATTACKER));
             throttle.failed("harbour.desk", ATTACKER);
@@ -43,7 +40,7 @@ class SignInThrottleTest {
     }
 
     @Test
-    void an_attacker_guessing_the_desks_password_never_locks_the_desk_out() {
+    void anAttackerGuessingTheDesksPasswordNeverLocksTheDeskOut() {
         for (int i = 0; i < 12; i++) {
             throttle.failed("harbour.desk", ATTACKER);
         }
@@ -52,7 +49,7 @@ class SignInThrottleTest {
     }
 
     @Test
-    void a_success_clears_the_accounts_failures_from_that_address() {
+    void aSuccessClearsTheAccountsFailuresFromThatAddress() {
         for (int i = 0; i < 6; i++) {
             throttle.failed("ops", DESK);
         }
@@ -63,7 +60,7 @@ class SignInThrottleTest {
     }
 
     @Test
-    void spraying_many_accounts_from_one_address_is_stopped_by_the_address_budget_until_the_window_passes() {
+    void sprayingManyAccountsFromOneAddressIsStoppedByTheAddressBudgetUntilTheWindowPasses() {
         for (int i = 0; i < 30; i++) {
             assertEquals(Optional.empty(), throttle.refusal("user-" + i, ATTACKER));
             throttle.failed("user-" + i, ATTACKER);

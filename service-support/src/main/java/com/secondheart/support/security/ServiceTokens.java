@@ -27,14 +27,15 @@ public class ServiceTokens {
 
     private final SecurityConfig config;
 
-    ServiceTokens(SecurityConfig config) {
+    ServiceTokens(SecurityConfig config, Clock clock) {
+        this.clock = clock;
         this.config = config;
     }
 
     @ConfigProperty(name = "quarkus.application.name")
     String serviceName;
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private volatile PrivateKey key;
     private volatile String token;
     private volatile Instant renewAt = Instant.MIN;

@@ -1,7 +1,5 @@
 package com.secondheart.support.problem;
 
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -11,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ProblemMappersTest {
 
     /** Shaped like the reactive PostgreSQL client's PgException. */
@@ -29,26 +26,26 @@ class ProblemMappersTest {
     }
 
     @Test
-    void a_nul_refused_by_the_database_deep_in_the_cause_chain_is_a_bad_request() {
+    void aNulRefusedByTheDatabaseDeepInTheCauseChainIsABadRequest() {
         var failure = new CompletionException(new IllegalStateException("wrapped", new PgLikeException("22021")));
         assertEquals("22021", ProblemMappers.sqlState(failure));
         assertEquals(400, new ProblemMappers().unexpected(failure).getStatus());
     }
 
     @Test
-    void a_jdbc_date_out_of_range_is_a_bad_request_and_a_unique_violation_is_not_class_22() {
+    void aJdbcDateOutOfRangeIsABadRequestAndAUniqueViolationIsNotClass22() {
         assertEquals(400, new ProblemMappers().unexpected(new RuntimeException(new SQLException("date out of range", "22008"))).getStatus());
         assertEquals("23505", ProblemMappers.sqlState(new SQLException("duplicate", "23505")));
     }
 
     @Test
-    void anything_else_stays_a_server_error() {
+    void anythingElseStaysAServerError() {
         assertNull(ProblemMappers.sqlState(new IllegalStateException("bug")));
         assertEquals(500, new ProblemMappers().unexpected(new IllegalStateException("bug")).getStatus());
     }
 
     @Test
-    void a_page_beyond_the_limit_or_a_size_outside_its_range_is_refused_and_offsets_never_overflow() {
+    void aPageBeyondTheLimitOrASizeOutsideItsRangeIsRefusedAndOffsetsNeverOverflow() {
         assertThrows(ProblemException.class, () -> Paging.check(Integer.MAX_VALUE, 500, 500));
         assertThrows(ProblemException.class, () -> Paging.check(Paging.MAX_PAGE + 1, 1, 500));
         assertThrows(ProblemException.class, () -> Paging.check(-1, 10, 500));

@@ -12,6 +12,7 @@ import com.secondheart.support.security.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,7 +35,10 @@ public class AvailabilityService {
     private final BookingConfig config;
     private final Caller caller;
 
-    public AvailabilityService(CalendarQueries queries, BookingConfig config, Caller caller) {
+    private final Clock clock;
+
+    public AvailabilityService(CalendarQueries queries, BookingConfig config, Caller caller, Clock clock) {
+        this.clock = clock;
         this.queries = queries;
         this.config = config;
         this.caller = caller;
@@ -58,7 +62,7 @@ public class AvailabilityService {
             throw ProblemException.badRequest("Ask for at most " + config.booking().maxAvailabilityDays()
                     + " days at a time; this asks for " + days + ".");
         }
-        return situation(clinicId, serviceId, from, to, Instant.now()).map(situation -> {
+        return situation(clinicId, serviceId, from, to, clock.instant()).map(situation -> {
             if (situation == null) {
                 return null;
             }

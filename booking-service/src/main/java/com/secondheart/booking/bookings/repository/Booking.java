@@ -1,5 +1,6 @@
 package com.secondheart.booking.bookings.repository;
 
+import com.secondheart.booking.messaging.service.MessagePlanner;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -83,4 +84,9 @@ public class Booking {
 
     @Version
     public int version;
+
+    /** The booking as messaging needs it. */
+    public MessagePlanner.Visit visit() {
+        return new MessagePlanner.Visit(bookingId, clinicId, serviceId, clientId, startsAt);
+    }
 }

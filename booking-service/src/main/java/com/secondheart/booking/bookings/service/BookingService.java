@@ -293,7 +293,7 @@ public class BookingService {
             caller.requireClinic(clinicId);
         }
         var scope = caller.clinicScope().orElse(null);
-        var start = (from == null ? LocalDate.now(ZoneOffset.UTC) : from).atStartOfDay(ZoneOffset.UTC).toInstant();
+        var start = (from == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)) : from).atStartOfDay(ZoneOffset.UTC).toInstant();
         var end = (to == null ? start.atOffset(ZoneOffset.UTC).toLocalDate().plusDays(1) : to.plusDays(1))
                 .atStartOfDay(ZoneOffset.UTC).toInstant();
         if (scope != null && scope.isEmpty()) {

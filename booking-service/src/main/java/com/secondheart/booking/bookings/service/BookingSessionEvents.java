@@ -8,6 +8,8 @@ import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.fleet.FleetEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
 import org.jboss.logging.Logger;
 
 import java.util.UUID;
@@ -29,7 +31,11 @@ public class BookingSessionEvents implements FleetEventHandler {
     private final FleetMetrics metrics;
     private final MessagePlanner messages;
 
-    public BookingSessionEvents(BookingRepository bookings, FleetMetrics metrics, MessagePlanner messages) {
+    private final Clock clock;
+
+    public BookingSessionEvents(BookingRepository bookings, FleetMetrics metrics, MessagePlanner messages,
+                                Clock clock) {
+        this.clock = clock;
         this.messages = messages;
         this.bookings = bookings;
         this.metrics = metrics;
@@ -94,10 +100,10 @@ public class BookingSessionEvents implements FleetEventHandler {
             return Uni.createFrom().voidItem();
         }
         return bookings.bySession(sessionId, unitId).chain(booking -> booking == null ? Uni.createFrom().voidItem()
-                : messages.completed(booking));
+                : messages.completed(booking.visit()));
     }
 
-    private static java.time.Instant instant(Object value) {
+    private java.time.Instant instant(Object value) {
         if (value instanceof java.time.Instant instant) {
             return instant;
         }
@@ -107,7 +113,7 @@ public class BookingSessionEvents implements FleetEventHandler {
         if (value instanceof java.sql.Timestamp timestamp) {
             return timestamp.toInstant();
         }
-        return java.time.Instant.now();
+        return clock.instant();
     }
 
     private static UUID bookingId(String value) {

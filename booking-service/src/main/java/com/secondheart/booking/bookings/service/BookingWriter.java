@@ -35,7 +35,7 @@ public class BookingWriter {
     @WithTransaction
     public Uni<Booking> insert(Booking booking, Supplier<String> takenDetail) {
         return bookings.persistAndFlush(booking)
-                .call(messages::booked)
+                .call((Booking b) -> messages.booked(b.visit()))
                 .onFailure(ExclusionViolations.of(BookingRepository.NO_OVERLAP))
                 .transform(failure -> new SlotTaken(takenDetail.get()));
     }
@@ -56,7 +56,7 @@ public class BookingWriter {
             booking.endsAt = endsAt;
             booking.heldUntil = heldUntil;
             booking.updatedAt = clock.instant();
-            return bookings.flush().replaceWith(booking).call(messages::rescheduled);
+            return bookings.flush().replaceWith(booking).call((Booking b) -> messages.rescheduled(b.visit()));
         }).onFailure(ExclusionViolations.of(BookingRepository.NO_OVERLAP))
                 .transform(failure -> new SlotTaken(takenDetail.get()))
                 .onFailure(BookingWriter::stale).transform(failure -> changedMeanwhile());
@@ -75,7 +75,7 @@ public class BookingWriter {
             booking.cancellation = BookingLifecycle.cancellation(now, booking.startsAt, window);
             booking.cancelledAt = now;
             booking.updatedAt = now;
-            return bookings.flush().replaceWith(booking).call(messages::cancelled);
+            return bookings.flush().replaceWith(booking).call((Booking b) -> messages.cancelled(b.visit()));
         }).onFailure(BookingWriter::stale).transform(failure -> changedMeanwhile());
     }
 
@@ -98,7 +98,7 @@ public class BookingWriter {
             booking.status = BookingStatus.COMPLETED;
             booking.finishedAt = now;
             booking.updatedAt = now;
-            return bookings.flush().replaceWith(booking).call(messages::completed);
+            return bookings.flush().replaceWith(booking).call((Booking b) -> messages.completed(b.visit()));
         }).onFailure(BookingWriter::stale).transform(failure -> changedMeanwhile());
     }
 
@@ -108,7 +108,7 @@ public class BookingWriter {
         return bookings.markNoShows(cutoff).call(ids -> {
             Uni<Void> followUps = Uni.createFrom().voidItem();
             for (var id : ids) {
-                followUps = followUps.chain(() -> bookings.findById(id)).chain(messages::noShow);
+                followUps = followUps.chain(() -> bookings.findById(id)).chain((Booking b) -> messages.noShow(b.visit()));
             }
             return followUps;
         }).map(java.util.List::size);

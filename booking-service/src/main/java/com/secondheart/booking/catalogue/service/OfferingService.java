@@ -11,6 +11,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -21,7 +22,10 @@ public class OfferingService {
 
     private final OfferingRepository offerings;
 
-    public OfferingService(OfferingRepository offerings) {
+    private final Clock clock;
+
+    public OfferingService(OfferingRepository offerings, Clock clock) {
+        this.clock = clock;
         this.offerings = offerings;
     }
 
@@ -46,7 +50,7 @@ public class OfferingService {
         // gradient-sequential with distal hold is the default mode (BRIEF section 2)
         offering.programMode = compression && request.programMode() == null ? ProgramMode.GRADIENT_SEQUENTIAL : request.programMode();
         offering.intensity = request.intensity();
-        offering.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        offering.createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return offerings.findById(offering.serviceId)
                 .invoke(existing -> {
                     if (existing != null) {

@@ -11,6 +11,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +28,10 @@ public class ClinicService {
     private final ClinicRepository clinics;
     private final Caller caller;
 
-    public ClinicService(ClinicRepository clinics, Caller caller) {
+    private final Clock clock;
+
+    public ClinicService(ClinicRepository clinics, Caller caller, Clock clock) {
+        this.clock = clock;
         this.clinics = clinics;
         this.caller = caller;
     }
@@ -40,7 +44,7 @@ public class ClinicService {
         clinic.clinicId = request.clinicId();
         clinic.name = request.name().strip();
         clinic.timeZone = request.timeZone();
-        clinic.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        clinic.createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         request.hoursOrNone().forEach(hours -> clinic.openingHours.add(new OpeningHours(hours.day(), hours.opens(), hours.closes())));
         return clinics.exists(clinic.clinicId)
                 .invoke(exists -> {

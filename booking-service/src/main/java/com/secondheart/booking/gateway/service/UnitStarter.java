@@ -9,6 +9,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
 
@@ -32,7 +33,10 @@ public class UnitStarter {
     private final GatewayCommands gateway;
     private final BookingConfig config;
 
-    public UnitStarter(GatewayCommands gateway, BookingConfig config) {
+    private final Clock clock;
+
+    public UnitStarter(GatewayCommands gateway, BookingConfig config, Clock clock) {
+        this.clock = clock;
         this.gateway = gateway;
         this.config = config;
     }
@@ -45,7 +49,7 @@ public class UnitStarter {
         var expiry = (int) Math.max(1, Math.min(3600, config.booking().startCommandExpiry().toSeconds()));
         var request = new GatewayCommandsClient.StartRequest("start-session", bookingId, expiry,
                 new GatewayCommandsClient.StartRequest.Start(mode, intensity, durationMinutes));
-        var deadline = Instant.now().plus(config.booking().startReplyWait());
+        var deadline = clock.instant().plus(config.booking().startReplyWait());
         return gateway.issue(unitId, request)
                 .chain(issued -> {
                     if ("PENDING".equals(issued.state())) {
@@ -83,7 +87,7 @@ public class UnitStarter {
     private Uni<GatewayCommandsClient.Command> awaitAnswer(String commandId, String unitId, Instant deadline) {
         return Uni.createFrom().voidItem().onItem().delayIt().by(config.booking().startReplyPoll())
                 .chain(() -> gateway.command(commandId, unitId))
-                .chain(command -> ANSWERED.contains(command.state()) || !Instant.now().isBefore(deadline)
+                .chain(command -> ANSWERED.contains(command.state()) || !clock.instant().isBefore(deadline)
                         ? Uni.createFrom().item(command)
                         : awaitAnswer(commandId, unitId, deadline));
     }

@@ -2,7 +2,6 @@ package com.secondheart.booking.messaging.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.secondheart.booking.bookings.repository.Booking;
 import com.secondheart.booking.messaging.channel.Channels;
 import com.secondheart.booking.messaging.config.MessagingConfig;
 import com.secondheart.booking.messaging.repository.OutboxRepository;
@@ -42,6 +41,13 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class MessagePlanner {
+
+    /**
+     * What messaging needs of a booking; the bookings feature hands it over ({@code Booking.visit()}), so messaging
+     * never reads the booking entity.
+     */
+    public record Visit(UUID bookingId, String clinicId, String serviceId, UUID clientId, Instant startsAt) {
+    }
 
     private static final Logger LOG = Logger.getLogger(MessagePlanner.class);
     public static final Set<String> REMINDERS = Set.of("REMINDER_24H", "REMINDER_2H");
@@ -86,48 +92,48 @@ public class MessagePlanner {
              limit 1
             """;
 
-    public Uni<Void> booked(Booking booking) {
+    public Uni<Void> booked(Visit booking) {
         return facts(booking).chain(facts -> facts == null ? Uni.createFrom().voidItem()
                 : plan(facts, booking, "CONFIRMATION", now(), null)
                 .chain(() -> reminders(facts, booking)));
     }
 
-    public Uni<Void> rescheduled(Booking booking) {
-        return outbox.supersedeReminders(booking.bookingId, now())
+    public Uni<Void> rescheduled(Visit booking) {
+        return outbox.supersedeReminders(booking.bookingId(), now())
                 .chain(() -> facts(booking))
                 .chain(facts -> facts == null ? Uni.createFrom().voidItem()
                         : plan(facts, booking, "RESCHEDULED", now(), null).chain(() -> reminders(facts, booking)));
     }
 
-    public Uni<Void> cancelled(Booking booking) {
-        return outbox.supersedeReminders(booking.bookingId, now())
+    public Uni<Void> cancelled(Visit booking) {
+        return outbox.supersedeReminders(booking.bookingId(), now())
                 .chain(() -> facts(booking))
                 .chain(facts -> facts == null ? Uni.createFrom().voidItem() : plan(facts, booking, "CANCELLED", now(), null));
     }
 
-    public Uni<Void> noShow(Booking booking) {
-        return outbox.supersedeReminders(booking.bookingId, now())
+    public Uni<Void> noShow(Visit booking) {
+        return outbox.supersedeReminders(booking.bookingId(), now())
                 .chain(() -> facts(booking))
                 .chain(facts -> facts == null ? Uni.createFrom().voidItem()
                         : plan(facts, booking, "NO_SHOW_FOLLOW_UP", outsideQuietHours(facts, now()), null));
     }
 
     /** A finished session (the unit's report, or the desk for a session without a unit). */
-    public Uni<Void> completed(Booking booking) {
-        return outbox.supersedeReminders(booking.bookingId, now())
+    public Uni<Void> completed(Visit booking) {
+        return outbox.supersedeReminders(booking.bookingId(), now())
                 .chain(() -> facts(booking))
                 .chain(facts -> facts == null ? Uni.createFrom().voidItem()
                         : plan(facts, booking, "CHECK_IN", outsideQuietHours(facts, now()), null));
     }
 
-    private Uni<Void> reminders(Facts facts, Booking booking) {
+    private Uni<Void> reminders(Facts facts, Visit booking) {
         var now = now();
-        var usefulUntil = booking.startsAt.minus(config.reminderMinLead());
-        return reminder(facts, booking, "REMINDER_24H", QuietHours.dayBefore(booking.startsAt, facts.zone()), usefulUntil, now)
-                .chain(() -> reminder(facts, booking, "REMINDER_2H", QuietHours.hoursBefore(booking.startsAt, TWO_HOURS), usefulUntil, now));
+        var usefulUntil = booking.startsAt().minus(config.reminderMinLead());
+        return reminder(facts, booking, "REMINDER_24H", QuietHours.dayBefore(booking.startsAt(), facts.zone()), usefulUntil, now)
+                .chain(() -> reminder(facts, booking, "REMINDER_2H", QuietHours.hoursBefore(booking.startsAt(), TWO_HOURS), usefulUntil, now));
     }
 
-    private Uni<Void> reminder(Facts facts, Booking booking, String kind, Instant due, Instant usefulUntil, Instant now) {
+    private Uni<Void> reminder(Facts facts, Visit booking, String kind, Instant due, Instant usefulUntil, Instant now) {
         if (!due.isAfter(now)) {
             // booked too close to the start for this reminder: the confirmation has just told them
             return Uni.createFrom().voidItem();
@@ -144,11 +150,11 @@ public class MessagePlanner {
         return QuietHours.firstAllowed(due, facts.zone(), facts.quietStart(), facts.quietEnd());
     }
 
-    private Uni<Void> plan(Facts facts, Booking booking, String kind, Instant due, Instant usefulUntil) {
+    private Uni<Void> plan(Facts facts, Visit booking, String kind, Instant due, Instant usefulUntil) {
         return plan(facts, booking, kind, due, usefulUntil, "PENDING");
     }
 
-    private Uni<Void> plan(Facts facts, Booking booking, String kind, Instant due, Instant usefulUntil, String status) {
+    private Uni<Void> plan(Facts facts, Visit booking, String kind, Instant due, Instant usefulUntil, String status) {
         var channel = channelFor(facts);
         if (channel == null) {
             return Uni.createFrom().voidItem();
@@ -165,7 +171,7 @@ public class MessagePlanner {
             if ("PENDING".equals(status)) {
                 metrics.planned(kind, channel);
             }
-            return outbox.insert(new NewMessage(UUID.randomUUID(), facts.clinicId(), facts.clientId(), booking.bookingId,
+            return outbox.insert(new NewMessage(UUID.randomUUID(), facts.clinicId(), facts.clientId(), booking.bookingId(),
                     kind, channel, language, fill(template.subject(), params), fill(template.body(), params),
                     template.whatsappTemplate(), toJson(params), due.truncatedTo(ChronoUnit.MICROS),
                     usefulUntil == null ? null : usefulUntil.truncatedTo(ChronoUnit.MICROS), status, null,
@@ -191,9 +197,9 @@ public class MessagePlanner {
     }
 
     /** Booking facts in the client's language, in the clinic's time zone; no health details exist among them. */
-    private static List<String> params(Facts facts, Booking booking, String language) {
+    private static List<String> params(Facts facts, Visit booking, String language) {
         var locale = Locale.forLanguageTag(language);
-        var local = booking.startsAt.atZone(facts.zone());
+        var local = booking.startsAt().atZone(facts.zone());
         return List.of(facts.name(), facts.clinicName(), facts.serviceName(),
                 DateTimeFormatter.ofPattern("EEEE d MMMM", locale).format(local),
                 DateTimeFormatter.ofPattern("HH:mm", locale).format(local));
@@ -227,18 +233,18 @@ public class MessagePlanner {
                         : new Template((String) rows.get(0)[0], (String) rows.get(0)[1], (String) rows.get(0)[2], (String) rows.get(0)[3]));
     }
 
-    private Uni<Facts> facts(Booking booking) {
+    private Uni<Facts> facts(Visit booking) {
         return Panache.getSession().chain(session -> session.createNativeQuery(FACTS, Object[].class)
-                .setParameter("clinicId", booking.clinicId)
-                .setParameter("serviceId", booking.serviceId)
-                .setParameter("clientId", booking.clientId)
+                .setParameter("clinicId", booking.clinicId())
+                .setParameter("serviceId", booking.serviceId())
+                .setParameter("clientId", booking.clientId())
                 .getResultList()).map(rows -> {
                     if (rows.isEmpty()) {
                         return null;
                     }
                     var r = rows.get(0);
                     var consented = r[9] == null ? Set.<String>of() : Set.copyOf(Arrays.asList(((String) r[9]).split(",")));
-                    return new Facts(booking.clinicId, booking.clientId, (String) r[0], (String) r[1], (String) r[2],
+                    return new Facts(booking.clinicId(), booking.clientId(), (String) r[0], (String) r[1], (String) r[2],
                             (String) r[3], (String) r[4], ZoneId.of((String) r[5]), LocalTime.parse((String) r[6]),
                             LocalTime.parse((String) r[7]), (String) r[8], consented);
                 });

@@ -12,6 +12,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -27,7 +28,10 @@ public class ResourceService {
     private final ClinicRepository clinics;
     private final Caller caller;
 
-    public ResourceService(ResourceRepository resources, ClinicRepository clinics, Caller caller) {
+    private final Clock clock;
+
+    public ResourceService(ResourceRepository resources, ClinicRepository clinics, Caller caller, Clock clock) {
+        this.clock = clock;
         this.resources = resources;
         this.clinics = clinics;
         this.caller = caller;
@@ -43,7 +47,7 @@ public class ResourceService {
         resource.name = request.name().strip();
         resource.unitId = request.unitId();
         resource.active = true;
-        resource.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        resource.createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return clinics.exists(clinicId).chain(clinicExists -> {
             if (!clinicExists) {
                 return Uni.createFrom().nullItem();

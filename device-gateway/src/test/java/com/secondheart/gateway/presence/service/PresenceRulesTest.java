@@ -5,8 +5,6 @@ import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.device.ProgramMode;
 import com.secondheart.protocol.device.UnitEvent;
 import com.secondheart.protocol.fleet.UnitState;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -16,7 +14,6 @@ import static com.secondheart.gateway.presence.service.PresenceRules.Outcome.STA
 import static com.secondheart.gateway.presence.service.PresenceRules.Outcome.UNCHANGED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PresenceRulesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-24T09:00:00Z");
@@ -39,7 +36,7 @@ class PresenceRulesTest {
     }
 
     @Test
-    void a_birth_of_a_newer_boot_brings_the_unit_online_and_a_repeat_changes_nothing() {
+    void aBirthOfANewerBootBringsTheUnitOnlineAndARepeatChangesNothing() {
         var presence = offline();
         assertEquals(CHANGED, PresenceRules.birth(presence, 3, T0.plusSeconds(1)));
         assertEquals(UnitState.ONLINE, presence.state);
@@ -49,7 +46,7 @@ class PresenceRulesTest {
     }
 
     @Test
-    void a_death_older_than_the_newest_birth_is_stale_and_a_current_one_takes_the_unit_offline() {
+    void aDeathOlderThanTheNewestBirthIsStaleAndACurrentOneTakesTheUnitOffline() {
         var presence = offline();
         PresenceRules.birth(presence, 8, T0);
         assertEquals(STALE, PresenceRules.death(presence, 7, T0.plusSeconds(1)));
@@ -59,7 +56,7 @@ class PresenceRulesTest {
     }
 
     @Test
-    void a_reconnect_of_the_same_boot_after_its_death_brings_the_unit_back() {
+    void aReconnectOfTheSameBootAfterItsDeathBringsTheUnitBack() {
         var presence = offline();
         PresenceRules.birth(presence, 8, T0);
         PresenceRules.death(presence, 8, T0.plusSeconds(1));
@@ -68,7 +65,7 @@ class PresenceRulesTest {
     }
 
     @Test
-    void a_replayed_older_event_cannot_roll_the_state_back() {
+    void aReplayedOlderEventCannotRollTheStateBack() {
         var presence = offline();
         PresenceRules.birth(presence, 7, T0);
         assertEquals(CHANGED, PresenceRules.event(presence, started(41, 7), T0));
@@ -78,7 +75,7 @@ class PresenceRulesTest {
     }
 
     @Test
-    void an_event_of_an_older_boot_is_stale_and_one_of_a_boot_declared_dead_does_not_revive_the_unit() {
+    void anEventOfAnOlderBootIsStaleAndOneOfABootDeclaredDeadDoesNotReviveTheUnit() {
         var presence = offline();
         PresenceRules.birth(presence, 8, T0);
         assertEquals(STALE, PresenceRules.event(presence, started(50, 7), T0));

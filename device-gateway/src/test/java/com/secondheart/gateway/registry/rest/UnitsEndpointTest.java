@@ -7,8 +7,6 @@ import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -27,7 +25,6 @@ import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class UnitsEndpointTest {
 
     @BeforeEach
@@ -46,7 +43,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_page_number_that_is_not_a_number_is_a_bad_request_while_an_unknown_address_stays_not_found() {
+    void aPageNumberThatIsNotANumberIsABadRequestWhileAnUnknownAddressStaysNotFound() {
         given().get("/units?page=abc").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", equalTo("A query or path parameter has a value of the wrong type."));
@@ -54,7 +51,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_registered_unit_gets_its_mqtt_credentials_once_and_is_listed_offline_in_its_clinic() {
+    void aRegisteredUnitGetsItsMqttCredentialsOnceAndIsListedOfflineInItsClinic() {
         var unitId = FakeUnit.newUnitId("reg");
         var clinicId = FakeUnit.newUnitId("clinic");
 
@@ -89,7 +86,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void listing_filters_by_clinic_and_state_and_pages_in_unit_id_order() {
+    void listingFiltersByClinicAndStateAndPagesInUnitIdOrder() {
         var clinicId = FakeUnit.newUnitId("clinic");
         for (var suffix : new String[] {"c", "a", "b"}) {
             Gateway.register(clinicId + "-unit-" + suffix, clinicId);
@@ -111,7 +108,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_registration_without_a_clinic_is_refused_with_a_problem_naming_the_field() {
+    void aRegistrationWithoutAClinicIsRefusedWithAProblemNamingTheField() {
         var body = unit(FakeUnit.newUnitId("reg"), "x");
         body.remove("clinicId");
 
@@ -127,7 +124,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_registration_with_twelve_zones_per_leg_is_refused() {
+    void aRegistrationWithTwelveZonesPerLegIsRefused() {
         var body = unit(FakeUnit.newUnitId("reg"), "clinic-a");
         body.put("zonesPerLeg", 12);
 
@@ -139,7 +136,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_unit_id_that_cannot_appear_in_a_topic_is_refused() {
+    void aUnitIdThatCannotAppearInATopicIsRefused() {
         given().contentType(ContentType.JSON).body(unit("unit/+/#", "clinic-a"))
                 .post("/units")
                 .then().statusCode(400)
@@ -150,7 +147,7 @@ class UnitsEndpointTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"device-gateway", "device-gateway-0", "telemetry-service",
             "booking-service-1", "ops-dashboard", "observer", "admin", "device-gateway-accounts"})
-    void a_unit_id_reserved_for_a_broker_account_is_a_conflict(String unitId) {
+    void aUnitIdReservedForABrokerAccountIsAConflict(String unitId) {
         given().contentType(ContentType.JSON).body(unit(unitId, "clinic-a"))
                 .post("/units")
                 .then().statusCode(409)
@@ -160,7 +157,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_page_near_2_to_31_and_a_nul_in_a_text_field_are_bad_requests_not_server_errors() {
+    void aPageNear2To31AndANulInATextFieldAreBadRequestsNotServerErrors() {
         given().queryParam("page", Integer.MAX_VALUE).queryParam("size", 200).get("/units")
                 .then().statusCode(400).contentType("application/problem+json");
         given().queryParam("page", 21_474_837).queryParam("size", 100).get("/units")
@@ -173,7 +170,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void an_unknown_unit_is_not_found_as_a_problem() {
+    void anUnknownUnitIsNotFoundAsAProblem() {
         given().get("/units/{id}", FakeUnit.newUnitId("nobody"))
                 .then().statusCode(404)
                 .contentType("application/problem+json")
@@ -182,7 +179,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void registering_the_same_unit_twice_is_a_conflict() {
+    void registeringTheSameUnitTwiceIsAConflict() {
         var unitId = FakeUnit.newUnitId("reg");
         Gateway.register(unitId, "clinic-a");
 
@@ -194,7 +191,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_moved_unit_belongs_to_its_new_clinic_and_a_decommissioned_one_stays_listed_inactive() {
+    void aMovedUnitBelongsToItsNewClinicAndADecommissionedOneStaysListedInactive() {
         var unitId = FakeUnit.newUnitId("reg");
         Gateway.register(unitId, "clinic-a");
 
@@ -218,7 +215,7 @@ class UnitsEndpointTest {
     }
 
     @Test
-    void a_bad_state_filter_or_page_size_is_refused() {
+    void aBadStateFilterOrPageSizeIsRefused() {
         given().queryParam("state", "ASLEEP").get("/units")
                 .then().statusCode(400)
                 .contentType("application/problem+json")

@@ -9,8 +9,6 @@ import com.secondheart.testsupport.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RegistryCacheTest {
 
     @BeforeEach
@@ -41,7 +38,7 @@ class RegistryCacheTest {
     private static final String REJECTED = "sh_gateway_messages_rejected_total";
 
     @Test
-    void a_steady_stream_of_events_is_admitted_from_the_cache_without_reading_the_registry_each_time() {
+    void aSteadyStreamOfEventsIsAdmittedFromTheCacheWithoutReadingTheRegistryEachTime() {
         var unitId = FakeUnit.newUnitId("cache");
         Gateway.register(unitId, "clinic-cache");
         var hitsBefore = Gateway.metric(LOOKUPS, "result=hit");
@@ -61,7 +58,7 @@ class RegistryCacheTest {
     }
 
     @Test
-    void a_decommission_through_this_replica_refuses_the_units_next_event_at_once_although_the_unit_was_cached() {
+    void aDecommissionThroughThisReplicaRefusesTheUnitsNextEventAtOnceAlthoughTheUnitWasCached() {
         var unitId = FakeUnit.newUnitId("cache");
         Gateway.register(unitId, "clinic-cache");
 
@@ -82,7 +79,7 @@ class RegistryCacheTest {
     }
 
     @Test
-    void a_unit_moved_through_this_replica_has_its_next_event_journaled_under_its_new_clinic() {
+    void aUnitMovedThroughThisReplicaHasItsNextEventJournaledUnderItsNewClinic() {
         var unitId = FakeUnit.newUnitId("cache");
         Gateway.register(unitId, "clinic-before");
 

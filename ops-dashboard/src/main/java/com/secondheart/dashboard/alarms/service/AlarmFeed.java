@@ -43,8 +43,8 @@ public class AlarmFeed {
     private boolean journalRead;
 
     @Inject
-    AlarmFeed(DashboardConfig config) {
-        this(config.live().resolvedAlarmsKept(), Clock.systemUTC());
+    AlarmFeed(DashboardConfig config, Clock clock) {
+        this(config.live().resolvedAlarmsKept(), clock);
     }
 
     public AlarmFeed(Duration keepResolved, Clock clock) {

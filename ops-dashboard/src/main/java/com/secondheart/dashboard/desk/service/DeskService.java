@@ -49,8 +49,8 @@ public class DeskService {
     private final Clock clock;
 
     @Inject
-    DeskService(DeskUpstream upstream, LiveFleet live, ObjectMapper json, DashboardConfig config) {
-        this(upstream, live, json, config.desk(), Clock.systemUTC());
+    DeskService(DeskUpstream upstream, LiveFleet live, ObjectMapper json, DashboardConfig config, Clock clock) {
+        this(upstream, live, json, config.desk(), clock);
     }
 
     DeskService(DeskUpstream upstream, LiveFleet live, ObjectMapper json, DashboardConfig.Desk settings, Clock clock) {

@@ -34,9 +34,10 @@ public class StreamEndpoint {
     private final LiveFleet live;
     private final Caller caller;
     private final JsonWebToken token;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    StreamEndpoint(LiveFleet live, Caller caller, JsonWebToken token) {
+    StreamEndpoint(LiveFleet live, Caller caller, JsonWebToken token, Clock clock) {
+        this.clock = clock;
         this.live = live;
         this.caller = caller;
         this.token = token;

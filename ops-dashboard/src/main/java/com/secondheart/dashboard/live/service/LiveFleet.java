@@ -68,7 +68,7 @@ public class LiveFleet {
     private final TodayService today;
     private final DashboardConfig config;
     private final RunningSessions sessions;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final Set<Viewer> open = new CopyOnWriteArraySet<>();
     private final Map<String, LiveState> liveStates = new ConcurrentHashMap<>();
     private final Map<String, Deque<PressureSample>> pressures = new ConcurrentHashMap<>();
@@ -82,7 +82,8 @@ public class LiveFleet {
     private Cancellable heartbeats;
 
     LiveFleet(OverviewService overviews, AlarmFeed alarms, JournalTail journal, TodayService today, DashboardConfig config,
-              RunningSessions sessions, MeterRegistry meters) {
+              RunningSessions sessions, MeterRegistry meters, Clock clock) {
+        this.clock = clock;
         this.overviews = overviews;
         this.alarms = alarms;
         this.journal = journal;

@@ -25,9 +25,10 @@ public class OutcomesService {
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final AggregatesClient aggregates;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    OutcomesService(AggregatesClient aggregates) {
+    OutcomesService(AggregatesClient aggregates, Clock clock) {
+        this.clock = clock;
         this.aggregates = aggregates;
     }
 

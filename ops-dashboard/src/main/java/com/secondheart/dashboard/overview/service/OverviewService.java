@@ -42,12 +42,13 @@ public class OverviewService {
     private final TelemetryClient telemetry;
     private final DashboardConfig.Upstream upstream;
     private final MeterRegistry meters;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final Map<String, Boolean> lastAnswered = new ConcurrentHashMap<>();
     private final Uni<Overview> shared;
 
     OverviewService(BookingClient booking, GatewayClient gateway, TelemetryClient telemetry, DashboardConfig config,
-                    MeterRegistry meters) {
+                    MeterRegistry meters, Clock clock) {
+        this.clock = clock;
         this.booking = booking;
         this.gateway = gateway;
         this.telemetry = telemetry;

@@ -48,11 +48,12 @@ public class SignInService {
     private final DashboardConfig.SignIn config;
     private final SecurityConfig security;
     private final Optional<UsersFile> users;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final SignInThrottle throttle;
     private volatile PrivateKey key;
 
-    SignInService(DashboardConfig config, SecurityConfig security) {
+    SignInService(DashboardConfig config, SecurityConfig security, Clock clock) {
+        this.clock = clock;
         this.config = config.signIn();
         this.security = security;
         var limits = this.config.throttle();

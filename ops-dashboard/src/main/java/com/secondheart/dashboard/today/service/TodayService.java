@@ -33,11 +33,13 @@ public class TodayService {
     private final BookingsClient bookings;
     private final AggregatesClient aggregates;
     private final Duration every;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final Map<String, ClinicDay> days = new ConcurrentHashMap<>();
     private volatile java.time.Instant readAt = java.time.Instant.MIN;
 
-    TodayService(BookingsClient bookings, AggregatesClient aggregates, com.secondheart.dashboard.config.DashboardConfig config) {
+    TodayService(BookingsClient bookings, AggregatesClient aggregates, com.secondheart.dashboard.config.DashboardConfig config,
+                 Clock clock) {
+        this.clock = clock;
         this.bookings = bookings;
         this.aggregates = aggregates;
         this.every = config.live().todayEvery();

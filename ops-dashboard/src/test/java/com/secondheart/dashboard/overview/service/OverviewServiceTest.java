@@ -95,7 +95,7 @@ class OverviewServiceTest {
                     telemetryAsked.incrementAndGet();
                     return Uni.createFrom().item(List.<SessionCount>of());
                 },
-                config(Duration.ZERO, Duration.ofSeconds(5)), meters);
+                config(Duration.ZERO, Duration.ofSeconds(5)), meters, java.time.Clock.systemUTC());
 
         var overview = overview(service);
 
@@ -116,7 +116,7 @@ class OverviewServiceTest {
                 },
                 gateway,
                 clinicId -> Uni.createFrom().item(List.<SessionCount>of()),
-                config(maxAge, deadline), meters);
+                config(maxAge, deadline), meters, java.time.Clock.systemUTC());
     }
 
     private static GatewayUnit unit(String unitId) {

@@ -44,9 +44,10 @@ public class Outcomes {
 
     private final OutcomeRepository outcomes;
     private final TelemetrySettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public Outcomes(OutcomeRepository outcomes, TelemetrySettings settings) {
+    public Outcomes(OutcomeRepository outcomes, TelemetrySettings settings, Clock clock) {
+        this.clock = clock;
         this.outcomes = outcomes;
         this.settings = settings;
     }
