@@ -8,10 +8,10 @@ import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.fleet.FleetEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
-import java.time.Instant;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
