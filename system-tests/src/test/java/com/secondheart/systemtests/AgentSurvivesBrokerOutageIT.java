@@ -43,7 +43,8 @@ class AgentSurvivesBrokerOutageIT {
         fleet.awaitUnitOnline();
 
         sessionId = fleet.startSession("bk-outage-1", SESSION_MINUTES);
-        fleet.awaitSession(sessionId, "RUNNING", Duration.ofSeconds(20));
+        // the push or, at the latest, telemetry's journal catch-up brings it; 20 s was once too short in CI
+        fleet.awaitSession(sessionId, "RUNNING", Duration.ofSeconds(60));
 
         broker.stop();
         await("the unit notices the broker is gone").atMost(Duration.ofSeconds(10))

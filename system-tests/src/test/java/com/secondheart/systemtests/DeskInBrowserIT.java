@@ -335,7 +335,9 @@ class DeskInBrowserIT {
             this.browser = browser;
             browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             this.wait = new WebDriverWait(browser, Duration.ofSeconds(40));
+            // a redrawn element, or one being re-rendered (a service chosen, a slot list refreshed) for a moment: look again
             wait.ignoring(StaleElementReferenceException.class);
+            wait.ignoring(org.openqa.selenium.ElementNotInteractableException.class);
         }
 
         <T> T until(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
