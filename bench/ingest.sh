@@ -1,49 +1,89 @@
 #!/usr/bin/env bash
-# Ingest burst benchmark (issue 13), rerunnable by anyone; docs/benchmarks.md shows the figures and how they were taken.
+# Ingest benchmark (issue 13), rerunnable by anyone; docs/benchmarks.md shows the figures and how they were taken.
 #
-# Runs system-tests' IngestBurstIT at full size: the packaged device-gateway on the PostgreSQL and the broker named
-# below; SH_BENCH_UNITS units (default 1,000), each running the edge agent's own reporting code (outbox, journal
-# receipts, its own MQTT client id and persistent session), burst SH_BENCH_EVENTS events each (default 100) while the
-# gateway is away, so the broker's default queue limit for the gateway's session drops most of them; the gateway
-# comes back and the units re-send what no receipt confirmed. It prints one line with: the broker's drop count, the
-# PUBACK rate (the broker alone), the time until every event was journaled and confirmed (events/s, re-sends
-# included), and the journal's rows and distinct events (lost = events - distinct, doubled = rows - distinct; the
-# test fails unless both are 0). Then the server's fsync and synchronous_commit.
+# Two system tests, each on the embedded HiveMQ CE and on Mosquitto, in one run, and one table at the end:
 #
-# Usage: bench/ingest.sh [--skip-build]   (--skip-build: use device-gateway/target/quarkus-app as it is)
+# 1. Throughput (IngestThroughputIT): the same generator (one MQTT client per unit, its own client id, valid session
+#    lifecycles at QoS 1) first against the broker alone (a plain shared subscriber takes the stream), then through
+#    the packaged device-gateway as fast as it goes (durable: journaled, committed and confirmed to each unit by a
+#    journal receipt), then at a steady SH_BENCH_RATE events/s (latency from publish to the fleet push that follows
+#    the commit, and to the receipt). Gateway CPU per thousand events from /proc. Lost and doubled from the journal.
+# 2. Burst (IngestBurstIT): SH_BENCH_UNITS units running the edge agent's own outbox code burst while the gateway is
+#    away, the broker's default queue limit drops most of it, receipts make the units re-send: every event must end
+#    in the journal exactly once.
+#
+# Usage: bench/ingest.sh [--skip-build] [--throughput-only | --burst-only]
 # Environment:
 #   SH_TEST_PG_HOST/PORT/USER/PASSWORD   the PostgreSQL server (default: an embedded one, fsync and synchronous_commit on)
-#   SH_TEST_MQTT_HOST/PORT               the broker (default: an embedded HiveMQ CE; Mosquitto prints its drop count)
-#   SH_BENCH_UNITS (1000), SH_BENCH_EVENTS (100), SH_BENCH_BUDGET (900: seconds allowed per phase)
-# Builds with `mvn package`-like phases into target/ directories only (never `install`).
+#   SH_BENCH_MOSQUITTO (127.0.0.1:1883)  the Mosquitto to use; "none" runs on the embedded HiveMQ only
+#   SH_BENCH_TP_UNITS (100), SH_BENCH_TP_EVENTS (500 per unit and phase), SH_BENCH_RATE (1000), SH_BENCH_RATE_SECONDS (30)
+#   SH_BENCH_UNITS (1000), SH_BENCH_EVENTS (100), SH_BENCH_BUDGET (900: seconds allowed per phase)  for the burst
+# Builds into target/ directories only (never `install`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-UNITS=${SH_BENCH_UNITS:-1000}
-EVENTS=${SH_BENCH_EVENTS:-100}
 BUILD=true
+RUN_THROUGHPUT=true
+RUN_BURST=true
 for arg in "$@"; do
   case "$arg" in
     --skip-build) BUILD=false ;;
+    --throughput-only) RUN_BURST=false ;;
+    --burst-only) RUN_THROUGHPUT=false ;;
     *) echo "unknown argument $arg" >&2; exit 2 ;;
   esac
 done
+MOSQUITTO=${SH_BENCH_MOSQUITTO:-127.0.0.1:1883}
+LOG=/tmp/sh-bench-ingest.log
+: > "$LOG"
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB, $(uname -r); load now: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$BUILD" = true ]; then
-  # the gateway's fast-jar plus everything system-tests compiles against; no upstream tests
-  mvn -q -B -ntp -pl system-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=IngestBurstIT -Dfailsafe.failIfNoSpecifiedTests=false \
-    -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" -Dsh.burst.budget-seconds="${SH_BENCH_BUDGET:-900}" \
-    | tee /tmp/sh-bench-ingest.log
-else
-  # the gateway's fast-jar as it is in device-gateway/target; the agent's classes and the test from this tree
-  mvn -q -B -ntp -pl device-protocol,edge-agent,system-tests verify -Dtest=none \
-    -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=IngestBurstIT -Dfailsafe.failIfNoSpecifiedTests=false \
-    -Dsh.burst.units="$UNITS" -Dsh.burst.events="$EVENTS" -Dsh.burst.budget-seconds="${SH_BENCH_BUDGET:-900}" \
-    | tee /tmp/sh-bench-ingest.log
+  # the gateway's fast-jar plus everything system-tests compiles against; no tests
+  mvn -q -B -ntp -pl system-tests -am package -DskipTests
 fi
-grep '^IngestBurstIT:' /tmp/sh-bench-ingest.log || true
+
+# One failsafe run of one IT; the broker from the arguments (host:port, or "embedded").
+run_it() {
+  local it=$1 broker=$2; shift 2
+  local broker_env=(env -u SH_TEST_MQTT_HOST -u SH_TEST_MQTT_PORT)
+  if [ "$broker" != embedded ]; then
+    broker_env=(env SH_TEST_MQTT_HOST="${broker%:*}" SH_TEST_MQTT_PORT="${broker#*:}")
+  fi
+  echo "--- $it on $broker ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
+  "${broker_env[@]}" mvn -q -B -ntp -pl device-protocol,edge-agent,system-tests verify -Dtest=none \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Dfailsafe.failIfNoSpecifiedTests=false "$@" \
+    | tee -a "$LOG" | grep -E "^($it:|\[ERROR\]|Tests run:)" || true
+}
+
+brokers=(embedded)
+if [ "$MOSQUITTO" != none ] && (exec 3<>"/dev/tcp/${MOSQUITTO%:*}/${MOSQUITTO#*:}") 2>/dev/null; then
+  brokers+=("$MOSQUITTO")
+fi
+
+for broker in "${brokers[@]}"; do
+  if [ "$RUN_THROUGHPUT" = true ]; then
+    run_it IngestThroughputIT "$broker" \
+      -Dsh.throughput.units="${SH_BENCH_TP_UNITS:-100}" -Dsh.throughput.events="${SH_BENCH_TP_EVENTS:-500}" \
+      -Dsh.throughput.paced-rate="${SH_BENCH_RATE:-1000}" -Dsh.throughput.paced-seconds="${SH_BENCH_RATE_SECONDS:-30}" \
+      -Dsh.throughput.budget-seconds="${SH_BENCH_BUDGET:-900}" -Dsh.throughput.gateway-heap=512m
+  fi
+  if [ "$RUN_BURST" = true ]; then
+    run_it IngestBurstIT "$broker" \
+      -Dsh.burst.units="${SH_BENCH_UNITS:-1000}" -Dsh.burst.events="${SH_BENCH_EVENTS:-100}" \
+      -Dsh.burst.budget-seconds="${SH_BENCH_BUDGET:-900}"
+  fi
+done
+
+echo
+echo "=== results (full lines in $LOG)"
+grep -E '^Ingest(Throughput|Burst)IT:' "$LOG" || echo "no result line: see $LOG"
+if grep -qE 'Tests run:.*(Failures: [1-9]|Errors: [1-9])' "$LOG"; then
+  echo "A CHECK FAILED (lost or doubled events, or a phase over its budget): see $LOG"
+  status=1
+else
+  status=0
+fi
 if [ -n "${SH_TEST_PG_HOST:-}" ] && command -v psql >/dev/null; then
   for setting in fsync synchronous_commit; do
     echo "PostgreSQL $setting: $(PGPASSWORD=${SH_TEST_PG_PASSWORD:-} psql -h "$SH_TEST_PG_HOST" -p "${SH_TEST_PG_PORT:-5432}" \
@@ -52,3 +92,4 @@ if [ -n "${SH_TEST_PG_HOST:-}" ] && command -v psql >/dev/null; then
 else
   echo "PostgreSQL: the embedded one (EmbeddedPostgresServer: fsync=on, synchronous_commit=on)"
 fi
+exit "$status"

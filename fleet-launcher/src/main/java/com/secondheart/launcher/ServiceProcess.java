@@ -127,6 +127,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The operating system's id of the service's process (benchmarks read its CPU time from /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Waits until the service reports ready on {@code /q/health/ready}, or fails with the tail of its log. */
     public void awaitReady(Duration timeout) {
         var deadline = Instant.now().plus(timeout);
