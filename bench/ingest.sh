@@ -15,8 +15,11 @@
 # Usage: bench/ingest.sh [--skip-build] [--throughput-only | --burst-only]
 # Environment:
 #   SH_TEST_PG_HOST/PORT/USER/PASSWORD   the PostgreSQL server (default: an embedded one, fsync and synchronous_commit on)
-#   SH_BENCH_MOSQUITTO (127.0.0.1:1883)  the Mosquitto to use; "none" runs on the embedded HiveMQ only
-#   SH_BENCH_TP_UNITS (100), SH_BENCH_TP_EVENTS (500 per unit and phase), SH_BENCH_RATE (1000), SH_BENCH_RATE_SECONDS (30)
+#   SH_BENCH_MOSQUITTO (127.0.0.1:1883)  the Mosquitto with its default limits (for the burst); "none": HiveMQ only
+#   The throughput test also runs on a Mosquitto as deploy/mosquitto/mosquitto.conf configures it (its queue and
+#   packet limits; anonymous, on a free port, started and stopped here) when `mosquitto` is installed.
+#   SH_BENCH_TP_UNITS (100), SH_BENCH_TP_EVENTS (500 per unit and phase), SH_BENCH_TP_WARMUP (100 per unit),
+#   SH_BENCH_RATE (1000), SH_BENCH_RATE_SECONDS (30)
 #   SH_BENCH_UNITS (1000), SH_BENCH_EVENTS (100), SH_BENCH_BUDGET (900: seconds allowed per phase)  for the burst
 # Builds into target/ directories only (never `install`).
 set -euo pipefail
@@ -61,10 +64,41 @@ if [ "$MOSQUITTO" != none ] && (exec 3<>"/dev/tcp/${MOSQUITTO%:*}/${MOSQUITTO#*:
   brokers+=("$MOSQUITTO")
 fi
 
-for broker in "${brokers[@]}"; do
+# Mosquitto as deployed: deploy/mosquitto/mosquitto.conf's limits (not its accounts: the bench's units are anonymous)
+deployed=""
+if [ "$MOSQUITTO" != none ] && [ "$RUN_THROUGHPUT" = true ] && command -v mosquitto >/dev/null; then
+  dir=$(mktemp -d /tmp/sh-bench-mosquitto.XXXXXX)
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  {
+    echo "listener $port 127.0.0.1"
+    echo "allow_anonymous true"
+    echo "persistence true"
+    echo "persistence_location $dir/"
+    grep -E '^(max_packet_size|max_queued_messages|max_queued_bytes|autosave_interval|max_inflight_messages)' \
+      deploy/mosquitto/mosquitto.conf
+  } > "$dir/mosquitto.conf"
+  mosquitto -c "$dir/mosquitto.conf" > "$dir/mosquitto.log" 2>&1 &
+  deployed_pid=$!
+  trap 'kill $deployed_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  deployed="127.0.0.1:$port"
+  echo "Mosquitto as deployed on $deployed: $(grep -E '^max_' "$dir/mosquitto.conf" | tr '\n' ' ')"
+fi
+
+for broker in "${brokers[@]}" ${deployed:+"deployed:$deployed"}; do
+  if [[ "$broker" == deployed:* ]]; then
+    # the throughput test only: the burst test is about the default queue limits
+    [ "$RUN_THROUGHPUT" = true ] && run_it IngestThroughputIT "${broker#deployed:}" \
+      -Dsh.throughput.units="${SH_BENCH_TP_UNITS:-100}" -Dsh.throughput.events="${SH_BENCH_TP_EVENTS:-500}" \
+      -Dsh.throughput.warmup-events="${SH_BENCH_TP_WARMUP:-100}" \
+      -Dsh.throughput.paced-rate="${SH_BENCH_RATE:-1000}" -Dsh.throughput.paced-seconds="${SH_BENCH_RATE_SECONDS:-30}" \
+      -Dsh.throughput.budget-seconds="${SH_BENCH_BUDGET:-900}" -Dsh.throughput.gateway-heap=512m
+    continue
+  fi
   if [ "$RUN_THROUGHPUT" = true ]; then
     run_it IngestThroughputIT "$broker" \
       -Dsh.throughput.units="${SH_BENCH_TP_UNITS:-100}" -Dsh.throughput.events="${SH_BENCH_TP_EVENTS:-500}" \
+      -Dsh.throughput.warmup-events="${SH_BENCH_TP_WARMUP:-100}" \
       -Dsh.throughput.paced-rate="${SH_BENCH_RATE:-1000}" -Dsh.throughput.paced-seconds="${SH_BENCH_RATE_SECONDS:-30}" \
       -Dsh.throughput.budget-seconds="${SH_BENCH_BUDGET:-900}" -Dsh.throughput.gateway-heap=512m
   fi

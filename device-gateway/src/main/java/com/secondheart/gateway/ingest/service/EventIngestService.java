@@ -52,7 +52,10 @@ public class EventIngestService {
         if (!event.unitId().equals(message.unitId())) {
             return Disposition.topicMismatch("the event", event.unitId(), message.unitId());
         }
-        var unit = database.await("events.registry", () -> Panache.withSession(() -> registry.find(event.unitId())));
+        var unit = registry.cached(event.unitId());
+        if (unit == null) {
+            unit = database.await("events.registry", () -> Panache.withSession(() -> registry.find(event.unitId())));
+        }
         var refused = UnitAdmission.check(unit, event.unitId());
         if (refused != null) {
             return Disposition.refused(refused);

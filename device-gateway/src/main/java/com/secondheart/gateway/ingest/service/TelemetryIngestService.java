@@ -48,6 +48,12 @@ public class TelemetryIngestService {
         if (!telemetry.unitId().equals(message.unitId())) {
             return Disposition.topicMismatch("the telemetry", telemetry.unitId(), message.unitId());
         }
+        var known = registry.cached(telemetry.unitId());
+        if (known != null && known.active() && !presence.touchDue(known.unitId(), message.receivedAt())) {
+            // a known unit whose last_seen this replica wrote less than a resolution ago: no database call at all
+            var enriched = new FleetTelemetry(SchemaVersion.CURRENT, known.clinicId(), message.receivedAt(), telemetry);
+            return Disposition.accepted(() -> publisher.telemetry(enriched));
+        }
         var admitted = database.await("telemetry", () -> Panache.withTransaction(() -> registry.find(telemetry.unitId())
                 .chain(unit -> {
                     var refused = UnitAdmission.check(unit, telemetry.unitId());

@@ -39,6 +39,9 @@ public class PresenceService {
 
     private final GatewayConfig config;
 
+    /** When this replica last wrote each unit's last_seen (see {@link #touchDue}). */
+    private final java.util.Map<String, Instant> touched = new java.util.concurrent.ConcurrentHashMap<>();
+
     PresenceService(PresenceRepository presences, FleetPublisher publisher, GatewayMetrics metrics,
             GatewayConfig config) {
         this.presences = presences;
@@ -90,7 +93,18 @@ public class PresenceService {
 
     /** Notes that the unit was heard from, at most once per configured resolution (telemetry, replies). */
     public Uni<Integer> touch(String unitId, Instant receivedAt) {
-        return presences.touch(unitId, receivedAt, config.presence().lastSeenResolution());
+        return presences.touch(unitId, receivedAt, config.presence().lastSeenResolution())
+                .invoke(() -> touched.put(unitId, receivedAt));
+    }
+
+    /**
+     * Whether last_seen needs a write for a message received now: not when this replica wrote it less than
+     * {@code sh.gateway.presence.last-seen-resolution} ago (the statement itself would change nothing). Another
+     * replica's writes are not known here; that only costs a statement that changes nothing.
+     */
+    public boolean touchDue(String unitId, Instant receivedAt) {
+        var last = touched.get(unitId);
+        return last == null || !receivedAt.isBefore(last.plus(config.presence().lastSeenResolution()));
     }
 
     /** Whether commands can be sent now: anything but OFFLINE. */
