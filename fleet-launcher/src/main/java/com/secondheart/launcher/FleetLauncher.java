@@ -78,8 +78,14 @@ public final class FleetLauncher {
         // brought to this in place.
         var databases = FleetDatabases.ensure(s.dataDir());
         // stopped by the launcher after every service, not by a JVM hook of its own at the same moment as everything
-        var postgres = EmbeddedPostgresServer.startSecured(s.postgresPort(), s.dataDir().resolve("postgres"),
-                databases.superuserPassword()).withoutShutdownHook();
+        EmbeddedPostgresServer postgres;
+        try {
+            postgres = EmbeddedPostgresServer.startSecured(s.postgresPort(), s.dataDir().resolve("postgres"),
+                    databases.superuserPassword()).withoutShutdownHook();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " The fleet keeps it in "
+                    + s.dataDir().resolve(FleetDatabases.ACCESS_FILE) + " (the line postgres=...).", e);
+        }
         running.add(ShutdownPlan.Stage.DATABASE, "embedded PostgreSQL", postgres);
         databases.apply(postgres.admin());
 
