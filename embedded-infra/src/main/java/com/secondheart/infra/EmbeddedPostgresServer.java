@@ -24,8 +24,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A PostgreSQL 18 server from the zonky binaries, listening on 127.0.0.1, superuser {@value #SUPERUSER}
- * without password (trust authentication on the loopback interface).
+ * A PostgreSQL server from the zonky binaries (the major of the parent pom), listening on 127.0.0.1.
+ *
+ * <p>Two kinds: {@link #startSecured} (the one-command fleet) makes every connection, the loopback interface and the
+ * Unix socket included, prove a password (SCRAM, pg_hba.conf written by this class), the superuser's too; the
+ * throw-away servers of tests ({@link #start}, {@link #startTemporary}) keep zonky's trust authentication, superuser
+ * {@value #SUPERUSER} without password, on a random port and a data directory deleted afterwards.
  *
  * <p>PostgreSQL refuses to run as root. How this class copes ({@link #processUser()}):
  * <ul>
@@ -49,6 +53,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     static final String ROOT_STRATEGY_PROPERTY = "secondheart.embedded-pg.root-strategy";
 
     private static final int NOBODY = 65534;
+    /** Room for crash recovery after an unclean stop. */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    /** First line of the pg_hba.conf {@link #startSecured} writes: how a start tells a secured data directory. */
+    static final String SECURED_HBA_MARKER = "# Second Heart: secured by EmbeddedPostgresServer.startSecured";
+    private static final String SECURED_HBA = SECURED_HBA_MARKER + "\n"
+            + "# Every connection proves a password (SCRAM), the superuser's and connections over 127.0.0.1 included;\n"
+            + "# a role may connect only to the databases it has CONNECT on (docs/security.md, \"Database roles\").\n"
+            + "# TYPE  DATABASE  USER  ADDRESS       METHOD\n"
+            + "local   all       all                 scram-sha-256\n"
+            + "host    all       all   127.0.0.1/32  scram-sha-256\n"
+            + "host    all       all   ::1/128       scram-sha-256\n";
     private static final List<String> WRAPPED_BINARIES = List.of("initdb", "pg_ctl", "postgres");
 
     /** How the PostgreSQL processes are run. */
@@ -70,12 +85,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private boolean closed;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, boolean deleteDataDirectoryOnClose,
-                                   ProcessUser processUser) {
+                                   ProcessUser processUser, String superuserPassword) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
         this.deleteDataDirectoryOnClose = deleteDataDirectoryOnClose;
         this.processUser = processUser;
-        this.admin = new PostgresAdmin(HOST, postgres.getPort(), SUPERUSER, "");
+        this.admin = new PostgresAdmin(HOST, postgres.getPort(), SUPERUSER, superuserPassword);
         this.shutdownHook = new Thread(this::close, "sh-embedded-pg-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -85,13 +100,90 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * lives in {@code dataDirectory}; the data survives {@link #close()}.
      */
     public static EmbeddedPostgresServer start(int port, Path dataDirectory) {
-        return start(port, dataDirectory, false);
+        return start(port, dataDirectory, false, null);
+    }
+
+    /**
+     * Starts (initialising on first use) a server whose every connection needs a password (SCRAM in pg_hba.conf, for
+     * 127.0.0.1 and the Unix socket alike), superuser {@value #SUPERUSER} with {@code superuserPassword}. The caller
+     * keeps the password (the fleet launcher: {@code <fleet data dir>/postgres-access.properties}, 0600).
+     *
+     * <ul>
+     *   <li>A new data directory is made by initdb with that password (from a 0600 file deleted after the start) and
+     *       the secured pg_hba.conf is in place before the server first starts: no moment without a password.</li>
+     *   <li>A data directory of an earlier, trusting start (zonky's {@code -A trust}) is upgraded in place: the
+     *       superuser gets the password, pg_hba.conf is replaced and the server restarted on it; data is untouched.</li>
+     *   <li>A secured data directory whose superuser password is not {@code superuserPassword} (the caller's copy was
+     *       lost) is refused with a plain sentence: nothing is changed.</li>
+     * </ul>
+     */
+    public static EmbeddedPostgresServer startSecured(int port, Path dataDirectory, String superuserPassword) {
+        return startSecured(port, dataDirectory, superuserPassword, STARTUP_WAIT);
+    }
+
+    /**
+     * As {@link #startSecured(int, Path, String)}, giving up after {@code startupWait}: a wrong superuser password is
+     * only known once zonky has given up waiting for a query, so a test that checks that case waits less.
+     */
+    static EmbeddedPostgresServer startSecured(int port, Path dataDirectory, String superuserPassword, Duration startupWait) {
+        if (superuserPassword == null || superuserPassword.isBlank()) {
+            throw new IllegalArgumentException("a secured PostgreSQL needs a superuser password");
+        }
+        Path dataDir = dataDirectory.toAbsolutePath().normalize();
+        EmbeddedPostgresServer server = start(port, dataDir, false, superuserPassword, startupWait);
+        try {
+            if (!isSecured(dataDir)) {
+                // An earlier start's directory (trust for everyone): still trusting now, so the superuser may set its
+                // password without one; then pg_hba.conf asks everyone for one, from a restart on (deterministic, unlike
+                // waiting for a reload to be picked up).
+                new PostgresAdmin(HOST, server.port(), SUPERUSER, "").setPassword(SUPERUSER, superuserPassword);
+                server.close();
+                writeSecuredHba(dataDir);
+                server = start(port == 0 ? server.port() : port, dataDir, false, superuserPassword, startupWait);
+            }
+            server.admin.checkCanConnect();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static boolean refusedPassword(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "28P01".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code dataDir}'s pg_hba.conf is the one {@link #startSecured} writes. */
+    static boolean isSecured(Path dataDir) {
+        var hba = dataDir.resolve("pg_hba.conf");
+        try {
+            return Files.isRegularFile(hba) && Files.readString(hba, StandardCharsets.UTF_8).startsWith(SECURED_HBA_MARKER);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + hba, e);
+        }
+    }
+
+    /**
+     * Replaces the content of pg_hba.conf, keeping the file itself (its owner: uid 65534 when PostgreSQL runs through
+     * setpriv, which must still read it).
+     */
+    private static void writeSecuredHba(Path dataDir) {
+        try {
+            Files.writeString(dataDir.resolve("pg_hba.conf"), SECURED_HBA, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + dataDir.resolve("pg_hba.conf"), e);
+        }
     }
 
     /** Starts a throw-away server on {@code port} (0 = random) whose data directory is deleted on {@link #close()}. */
     public static EmbeddedPostgresServer startTemporary(int port) {
         try {
-            return start(port, Files.createTempDirectory("sh-embedded-pg-"), true);
+            return start(port, Files.createTempDirectory("sh-embedded-pg-"), true, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a temporary data directory for PostgreSQL", e);
         }
@@ -134,21 +226,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return Optional.of(aside);
     }
 
-    private static EmbeddedPostgresServer start(int port, Path dataDirectory, boolean deleteOnClose) {
+    /** {@code securedWith}: the superuser password of a secured server ({@link #startSecured}), null for trust. */
+    private static EmbeddedPostgresServer start(int port, Path dataDirectory, boolean deleteOnClose, String securedWith) {
+        return start(port, dataDirectory, deleteOnClose, securedWith, STARTUP_WAIT);
+    }
+
+    private static EmbeddedPostgresServer start(int port, Path dataDirectory, boolean deleteOnClose, String securedWith,
+                                                Duration startupWait) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
         Path dataDir = dataDirectory.toAbsolutePath().normalize();
+        Path passwordFile = null;
         try {
             setAsideIfOfAnotherMajor(dataDir);
             Files.createDirectories(dataDir);
             stopOrphanedPostmaster(dataDir);
+            // zonky runs initdb when there is no postgresql.conf yet, as this check does
+            boolean initialising = !Files.exists(dataDir.resolve("postgresql.conf"));
             ProcessUser user = processUser();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPort(port)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setPGStartupWait(startupWait)
                     .setServerConfig("listen_addresses", HOST)
                     .setServerConfig("max_connections", "300")
                     // zonky turns synchronous_commit off: a commit the gateway confirmed to a unit could then vanish
@@ -158,6 +259,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     // not zonky's hook: it would race with close() deleting a temporary data directory
                     .setRegisterShutdownHook(false);
+            if (securedWith != null) {
+                // zonky's start waits until it can run a query as the superuser: with the password from now on
+                builder.setConnectConfig("password", securedWith);
+            }
+            if (securedWith != null && initialising) {
+                // zonky passes each "locale" setting to initdb as --key=value: the superuser's password comes from a
+                // file (never a command line), and the secured pg_hba.conf replaces initdb's trusting one before the
+                // server first starts.
+                passwordFile = Files.createTempFile("sh-embedded-pg-superuser-", ".pw",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(passwordFile, securedWith + "\n", StandardCharsets.UTF_8);
+                builder.setLocaleConfig("pwfile", passwordFile.toString());
+                builder.setDataDirectoryCustomizer(dir -> writeSecuredHba(dir.toPath()));
+            }
             switch (user) {
                 case USER_NAMESPACE -> chownIfNeeded(dataDir, 0);
                 case NOBODY_VIA_SETPRIV -> {
@@ -166,9 +281,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 }
                 case CURRENT_USER -> { }
             }
-            return new EmbeddedPostgresServer(builder.start(), dataDir, deleteOnClose, user);
+            EmbeddedPostgres started;
+            try {
+                started = builder.start();
+            } catch (IOException e) {
+                if (securedWith == null) {
+                    throw e;
+                }
+                // zonky gave up waiting for its query and leaves the postmaster running: stop it
+                stopOrphanedPostmaster(dataDir);
+                if (refusedPassword(e)) {
+                    throw new IllegalStateException("The PostgreSQL data directory " + dataDir + " refused the superuser"
+                            + " password given for it (28P01): it was secured with another one, whose copy is lost. Restore"
+                            + " the file that kept it, or move the data directory away to start on a new one.", e);
+                }
+                throw e;
+            }
+            return new EmbeddedPostgresServer(started, dataDir, deleteOnClose, user, securedWith);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir, e);
+        } finally {
+            if (passwordFile != null) {
+                FileTrees.deleteQuietly(passwordFile);
+            }
         }
     }
 
@@ -182,6 +317,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public String superuser() {
         return SUPERUSER;
+    }
+
+    /** The superuser's password: empty for a trusting test server, the one given to {@link #startSecured} otherwise. */
+    public String superuserPassword() {
+        return admin.password();
     }
 
     public Path dataDirectory() {

@@ -26,8 +26,6 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class FleetLauncher {
 
-    private static final String DB_USER = "secondheart";
-    private static final String DB_PASSWORD = "secondheart";
     private static final String ISSUER = "https://second-heart.local";
     /** A JVM that runs out of memory ends (exit code 3) and the launcher restarts it, as Kubernetes would. */
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -75,17 +73,27 @@ public final class FleetLauncher {
                 List.of("fleet-admin", "operations", "service"))::get);
 
         say("Starting embedded PostgreSQL on port %d ...", s.postgresPort());
+        // Passwords for everyone, the superuser too, kept in the data dir; each service its own role and database
+        // (docs/security.md, "Database roles"). An earlier start's directory (one shared role, no passwords) is
+        // brought to this in place.
+        var databases = FleetDatabases.ensure(s.dataDir());
         // stopped by the launcher after every service, not by a JVM hook of its own at the same moment as everything
-        var postgres = EmbeddedPostgresServer.start(s.postgresPort(), s.dataDir().resolve("postgres")).withoutShutdownHook();
-        running.add(ShutdownPlan.Stage.DATABASE, "embedded PostgreSQL", postgres);
-        postgres.createRole(DB_USER, DB_PASSWORD);
-        for (var database : List.of("sh_gateway", "sh_telemetry", "sh_booking")) {
-            postgres.createDatabaseIfMissing(database, DB_USER);
+        EmbeddedPostgresServer postgres;
+        try {
+            postgres = EmbeddedPostgresServer.startSecured(s.postgresPort(), s.dataDir().resolve("postgres"),
+                    databases.superuserPassword()).withoutShutdownHook();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " The fleet keeps it in "
+                    + s.dataDir().resolve(FleetDatabases.ACCESS_FILE) + " (the line postgres=...).", e);
         }
+        running.add(ShutdownPlan.Stage.DATABASE, "embedded PostgreSQL", postgres);
+        databases.apply(postgres.admin());
 
-        // Nobody anonymous: service accounts kept in the data dir, units checked against the gateway's registry.
-        var registryJdbc = postgres.jdbcUrl("sh_gateway");
-        var brokerAccess = FleetBrokerAccess.ensure(s.dataDir(), registryJdbc, DB_USER, DB_PASSWORD);
+        // Nobody anonymous: service accounts kept in the data dir, units checked against the gateway's registry,
+        // read with a role that may read three columns of it and nothing else.
+        var registryJdbc = postgres.jdbcUrl(FleetDatabases.REGISTRY_DATABASE);
+        var brokerAccess = FleetBrokerAccess.ensure(s.dataDir(), registryJdbc, FleetDatabases.BROKER_ROLE,
+                databases.password(FleetDatabases.BROKER_ROLE));
         say("Starting embedded MQTT broker (HiveMQ CE, secured) on port %d ...", s.mqttPort());
         var broker = EmbeddedMqttBroker.builder()
                 .host("127.0.0.1").port(s.mqttPort()).dataFolder(s.dataDir().resolve("broker")).persistent(true)
@@ -97,8 +105,6 @@ public final class FleetLauncher {
         var common = new HashMap<String, String>();
         common.put("SH_DB_HOST", "127.0.0.1");
         common.put("SH_DB_PORT", Integer.toString(s.postgresPort()));
-        common.put("SH_DB_USER", DB_USER);
-        common.put("SH_DB_PASSWORD", DB_PASSWORD);
         common.put("SH_MQTT_HOST", "127.0.0.1");
         common.put("SH_MQTT_PORT", Integer.toString(s.mqttPort()));
         common.put("SH_GATEWAY_URL", "http://localhost:" + s.gatewayPort());
@@ -114,12 +120,12 @@ public final class FleetLauncher {
         // One client id for the gateway across restarts, as docker-compose.yml and k8s/ pin it per replica: a
         // restarted gateway resumes its persistent session (and what the broker queued for it) instead of leaving
         // an orphaned session behind in the share group.
-        var gatewayEnv = withBroker(with(common, "SH_DB_NAME", "sh_gateway"), brokerAccess, "device-gateway");
+        var gatewayEnv = withBroker(with(common, databases.serviceEnv("sh_gateway")), brokerAccess, "device-gateway");
         gatewayEnv.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-0");
         var gateway = startService("device-gateway", s.gatewayPort(), gatewayEnv, logs);
         var telemetry = startService("telemetry-service", s.telemetryPort(),
-                withBroker(with(common, "SH_DB_NAME", "sh_telemetry"), brokerAccess, "telemetry-service"), logs);
-        var bookingEnv = withBroker(with(common, "SH_DB_NAME", "sh_booking"), brokerAccess, "booking-service");
+                withBroker(with(common, databases.serviceEnv("sh_telemetry")), brokerAccess, "telemetry-service"), logs);
+        var bookingEnv = withBroker(with(common, databases.serviceEnv("sh_booking")), brokerAccess, "booking-service");
         // The demo's booking rules, each a documented booking-service setting (README, "The demo desk"); a value set
         // in the launcher's environment wins.
         demoDefault(bookingEnv, "SH_BOOKING_SLOT_STEP", "1m");
@@ -140,6 +146,9 @@ public final class FleetLauncher {
             service.awaitReady(Duration.ofSeconds(120));
             supervisor.watch(service);
             say("  %-18s ready at %s", service.name(), service.baseUrl());
+            if (service == gateway && !databases.grantRegistryRead(postgres.admin())) {
+                throw new IllegalStateException("the gateway is ready but its database has no units table");
+            }
         }
 
         var seeder = new DemoSeeder(launcherHttp, booking.baseUrl(), gateway.baseUrl());
@@ -185,6 +194,8 @@ public final class FleetLauncher {
         say("  Booking API: %s/clinics   MQTT: 127.0.0.1:%d (topics sh/v1/#)", booking.baseUrl(), s.mqttPort());
         say("  The broker lets nobody in anonymously; accounts in %s and %s (README, 'Watching the broker').",
                 s.dataDir().resolve(FleetBrokerAccess.ACCESS_FILE), unitCredentials);
+        say("  PostgreSQL: 127.0.0.1:%d, a password for everyone (superuser postgres and each service's role) in %s.",
+                s.postgresPort(), s.dataDir().resolve(FleetDatabases.ACCESS_FILE));
         say("  The demo desk books, checks in and measures clients at %s (log: demo-desk.log); %s is yours:",
                 deskClinics.stream().map(DemoFleet.Clinic::clinicId).collect(java.util.stream.Collectors.joining(", ")),
                 DemoFleet.MANUAL_CLINIC);
@@ -322,6 +333,12 @@ public final class FleetLauncher {
     private static Map<String, String> withBroker(Map<String, String> base, BrokerAccessSettings access, String service) {
         var copy = new HashMap<>(base);
         copy.putAll(FleetBrokerAccess.serviceEnv(access, service));
+        return copy;
+    }
+
+    private static Map<String, String> with(Map<String, String> base, Map<String, String> more) {
+        var copy = new HashMap<>(base);
+        copy.putAll(more);
         return copy;
     }
 

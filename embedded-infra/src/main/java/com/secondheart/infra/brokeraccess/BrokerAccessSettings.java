@@ -27,8 +27,8 @@ import java.util.TreeSet;
  * account.telemetry-service.role=fleet-consumer
  * account.telemetry-service.password=...
  * registry.jdbc-url=jdbc:postgresql://127.0.0.1:54329/sh_gateway
- * registry.user=secondheart
- * registry.password=secondheart
+ * registry.user=sh_broker_access
+ * registry.password=...
  * registry.cache-ttl=PT5S
  * </pre>
  */
