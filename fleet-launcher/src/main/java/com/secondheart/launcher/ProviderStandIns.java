@@ -72,6 +72,11 @@ final class ProviderStandIns implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong ids = new AtomicLong();
+    /**
+     * Part of every message id, new at each start: a provider never reuses an id, and booking keeps the ids it was
+     * given (unique per provider), so ids counted from 1 again after a restart on the same data dir were refused.
+     */
+    private final String startId = Long.toString(System.currentTimeMillis(), 36);
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor(runnable -> {
         var thread = new Thread(runnable, "stand-in-callbacks");
         thread.setDaemon(true);
@@ -177,7 +182,7 @@ final class ProviderStandIns implements AutoCloseable {
             return;
         }
         var to = body.path("to").asText();
-        var wamid = "wamid.standin" + ids.incrementAndGet();
+        var wamid = "wamid.standin." + startId + "." + ids.incrementAndGet();
         if ("template".equals(body.path("type").asText())) {
             var template = body.path("template");
             var params = new ArrayList<String>();
@@ -230,7 +235,7 @@ final class ProviderStandIns implements AutoCloseable {
             postTwilio(bookingUrl + "/webhooks/sms", Map.of("MessageSid", "SM" + UUID.randomUUID().toString().replace("-", ""),
                     "AccountSid", TWILIO_SID, "From", from, "To", TWILIO_FROM, "Body", text, "NumMedia", "0"));
         } else {
-            var message = Map.of("from", from.replace("+", ""), "id", "wamid.in" + ids.incrementAndGet(),
+            var message = Map.of("from", from.replace("+", ""), "id", "wamid.in." + startId + "." + ids.incrementAndGet(),
                     "timestamp", Long.toString(Instant.now().getEpochSecond()), "type", "text", "text", Map.of("body", text));
             postWhatsAppWebhook(envelope(Map.of("messages", List.of(message),
                     "contacts", List.of(Map.of("wa_id", from.replace("+", ""), "profile", Map.of("name", "Client"))))));
