@@ -218,6 +218,11 @@ class IngestThroughputIT {
         env.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-throughput-" + RUN);
         env.put("SH_GATEWAY_MQTT_SHARE_GROUP", "device-gateway-throughput-" + RUN);
         env.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "30s");
+        // e.g. -Dsh.throughput.receive-maximum=1000 (the gateway's MQTT 5 Receive Maximum; default: the gateway's own)
+        var receiveMaximum = System.getProperty("sh.throughput.receive-maximum", "");
+        if (!receiveMaximum.isBlank()) {
+            env.put("SH_GATEWAY_MQTT_RECEIVE_MAXIMUM", receiveMaximum);
+        }
         // The broker in these runs does not check unit passwords; 210,000 PBKDF2 iterations per registration would
         // only slow the set-up.
         env.put("SH_GATEWAY_REGISTRY_PASSWORD_ITERATIONS", "1000");
