@@ -122,6 +122,9 @@ public final class FleetLauncher {
         // an orphaned session behind in the share group.
         var gatewayEnv = withBroker(with(common, databases.serviceEnv("sh_gateway")), brokerAccess, "device-gateway");
         gatewayEnv.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-0");
+        // One replica here, so plain subscriptions: under a burst, HiveMQ CE's queue for a share group stopped
+        // delivering to the gateway while it acknowledged every publish (docs/benchmarks.md, "Ingest throughput").
+        gatewayEnv.put("SH_GATEWAY_MQTT_SHARED", "false");
         var gateway = startService("device-gateway", s.gatewayPort(), gatewayEnv, logs);
         var telemetry = startService("telemetry-service", s.telemetryPort(),
                 withBroker(with(common, databases.serviceEnv("sh_telemetry")), brokerAccess, "telemetry-service"), logs);

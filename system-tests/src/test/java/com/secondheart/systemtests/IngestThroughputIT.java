@@ -218,6 +218,9 @@ class IngestThroughputIT {
         env.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-throughput-" + RUN);
         env.put("SH_GATEWAY_MQTT_SHARE_GROUP", "device-gateway-throughput-" + RUN);
         env.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "30s");
+        if (!Boolean.parseBoolean(System.getProperty("sh.throughput.shared", "true"))) {
+            env.put("SH_GATEWAY_MQTT_SHARED", "false");
+        }
         // e.g. -Dsh.throughput.receive-maximum=1000 (the gateway's MQTT 5 Receive Maximum; default: the gateway's own)
         var receiveMaximum = System.getProperty("sh.throughput.receive-maximum", "");
         if (!receiveMaximum.isBlank()) {

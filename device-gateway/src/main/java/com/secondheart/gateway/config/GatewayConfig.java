@@ -59,6 +59,14 @@ public interface GatewayConfig {
         @WithDefault(Topics.GATEWAY_SHARE_GROUP)
         String shareGroup();
 
+        /**
+         * Whether the device topics are read through the share group (true, required as soon as two replicas run) or
+         * with plain subscriptions (false: one replica only, every replica would get every message). The broker must
+         * allow the gateway account the plain filters too.
+         */
+        @WithDefault("true")
+        boolean shared();
+
         /** How long the broker keeps the session (and queues QoS 1 messages) while the gateway is away. */
         @WithDefault("3600s")
         Duration sessionExpiry();

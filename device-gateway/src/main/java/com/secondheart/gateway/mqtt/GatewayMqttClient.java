@@ -202,7 +202,7 @@ public class GatewayMqttClient {
         Mqtt5AsyncClient.Mqtt5SubscribeAndCallbackBuilder.Complete complete = null;
         for (var subscription : SUBSCRIPTIONS) {
             var entry = Mqtt5Subscription.builder()
-                    .topicFilter(Topics.sharedAllUnits(config.mqtt().shareGroup(), subscription.kind()))
+                    .topicFilter(filter(subscription.kind()))
                     .qos(subscription.qos())
                     .build();
             complete = complete == null ? builder.addSubscription(entry) : complete.addSubscription(entry);
@@ -219,9 +219,35 @@ public class GatewayMqttClient {
             }
             subscribed = true;
             firstSubscription.complete(null);
+            if (!config.mqtt().shared()) {
+                dropSharedSubscriptions();
+            }
             LOG.infof("MQTT subscribed to %s", SUBSCRIPTIONS.stream()
-                    .map(s -> Topics.sharedAllUnits(config.mqtt().shareGroup(), s.kind())).toList());
+                    .map(s -> filter(s.kind())).toList());
         });
+    }
+
+    /**
+     * A session resumed from a time when this gateway read through the share group still holds those subscriptions:
+     * the broker would go on queueing for the group (and deliver everything twice). Dropped once plain ones exist.
+     */
+    private void dropSharedSubscriptions() {
+        var filters = SUBSCRIPTIONS.stream().map(s -> Topics.sharedAllUnits(config.mqtt().shareGroup(), s.kind()))
+                .toList();
+        var unsubscribe = client.unsubscribeWith().topicFilter(filters.get(0));
+        for (var filter : filters.subList(1, filters.size())) {
+            unsubscribe = unsubscribe.addTopicFilter(filter);
+        }
+        unsubscribe.send().whenComplete((unsubAck, failure) -> {
+            if (failure != null) {
+                LOG.warnf("Could not drop the earlier shared subscriptions %s: %s", filters, failure.getMessage());
+            }
+        });
+    }
+
+    /** The device topic filter for one kind: shared by the replicas' group, or plain (sh.gateway.mqtt.shared). */
+    private String filter(String kind) {
+        return config.mqtt().shared() ? Topics.sharedAllUnits(config.mqtt().shareGroup(), kind) : Topics.allUnits(kind);
     }
 
     synchronized void stop() {
