@@ -135,6 +135,8 @@ class HostileIT {
     private static ScheduledExecutorService scheduler;
     private static ExecutorService pool;
     private static final List<WellBehavedUnit> units = new ArrayList<>();
+    /** Registered units the attacks use, by name: big, hb (a Harbour unit), nul, clock. */
+    private static final Map<String, Attacker> attackers = new ConcurrentHashMap<>();
     private static final ReadinessWatch readiness = new ReadinessWatch();
     private static final Map<String, String> stepFigures = new LinkedHashMap<>();
 
@@ -164,9 +166,18 @@ class HostileIT {
                 var unitId = "unit-" + (clinic == RIVERSIDE ? "rv" : "hb") + "-" + RUN + "-" + i;
                 registrations.add(registrar.submit(() -> new WellBehavedUnit.Registered(unitId, clinic, register(unitId, clinic))));
             }
+            // the attackers' accounts exist before the first attack, as in a fleet (and their PBKDF2 is not an attack)
+            var attacking = new ArrayList<java.util.concurrent.Future<Attacker>>();
+            for (var name : List.of("big", "hb", "nul", "clock")) {
+                attacking.add(registrar.submit(() -> Attacker.register(name, HARBOUR)));
+            }
             for (var registration : registrations) {
                 var registered = registration.get(remainingSeconds(), TimeUnit.SECONDS);
                 units.add(WellBehavedUnit.connect(registered, work, scheduler, pool));
+            }
+            for (var attacker : attacking) {
+                var registered = attacker.get(remainingSeconds(), TimeUnit.SECONDS);
+                attackers.put(registered.unitId.substring("unit-".length(), registered.unitId.lastIndexOf('-')), registered);
             }
         } finally {
             registrar.shutdownNow();
@@ -174,9 +185,10 @@ class HostileIT {
         await("every well-behaved unit connected").atMost(remaining())
                 .until(() -> units.stream().allMatch(unit -> unit.link.isConnected()));
         units.forEach(unit -> unit.runSessions(scheduler));
-        // every unit completed a session before the first attack, so there is a completed session to forge
-        await("a completed session on every well-behaved unit").atMost(remaining())
-                .until(() -> units.stream().allMatch(unit -> !unit.completedSessions.isEmpty()));
+        // Two completed sessions on every unit before the first attack: there is a session to forge, and the first
+        // attack's latencies are not those of services still warming up (JIT, connection pools, first commits).
+        await("two completed sessions on every well-behaved unit").atMost(remaining())
+                .until(() -> units.stream().allMatch(unit -> unit.completedSessions.size() >= 2));
         System.out.printf("HostileIT: fleet on %s (%s:%d), %d well-behaved units, ready after %d s of a %d s budget%n",
                 broker.kind(), broker.host(), broker.port(), UNITS,
                 Duration.between(classStarted, Instant.now()).toSeconds(), BUDGET.toSeconds());
@@ -279,7 +291,7 @@ class HostileIT {
     @Test
     @Order(2)
     void aUnitsOversizedPublishIsCutOffAtTheBrokerAndALargeOneRefusedByTheGateway() throws Exception {
-        var attacker = Attacker.register("big", HARBOUR);
+        var attacker = attackers.get("big");
         for (int round = 0; round < REPEATS; round++) {
             RawMqtt.Outcome outcome;
             try (var raw = RawMqtt.connect(broker.host(), broker.port(), attacker.unitId, attacker.unitId, attacker.password)) {
@@ -323,7 +335,7 @@ class HostileIT {
         await("the victim's session completed in telemetry").atMost(atMost(Duration.ofSeconds(20)))
                 .until(() -> "COMPLETED".equals(session(sessionId).path("outcome").asText()));
         var bookingId = riversideBookingOn(victim.unitId);
-        var attacker = Attacker.register("hb", HARBOUR);
+        var attacker = attackers.get("hb");
         var telemetryBefore = metric(fleet.telemetryUrl(), "sh_telemetry_events_ignored_total", "reason=\"foreign_session\"");
         var bookingBefore = metric(booking.baseUrl(), "sh_booking_events_ignored_total", "reason=\"foreign_booking\"");
 
@@ -368,7 +380,7 @@ class HostileIT {
     @Test
     @Order(4)
     void contentTheDatabaseRefusesIsRejectedCountedAndAcknowledgedWithoutStallingALane() throws Exception {
-        var attacker = Attacker.register("nul", HARBOUR);
+        var attacker = attackers.get("nul");
         var eventsBefore = metric(fleet.gatewayUrl(), "sh_gateway_messages_rejected_total",
                 "reason=\"refused_by_database\"", "kind=\"events\"");
         var repliesBefore = metric(fleet.gatewayUrl(), "sh_gateway_messages_rejected_total",
@@ -460,8 +472,30 @@ class HostileIT {
                         () -> "Mosquitto refused the hijacker: " + refused.getMqttMessage());
                 assertEquals(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, refused.getMqttMessage().getReasonCode());
                 assertEquals(connectionsBefore, victim.link.connections(), "the unit was never thrown off");
+            } finally {
+                if (hijacker.getState().isConnected()) {
+                    hijacker.disconnect();
+                }
             }
         }
+        // A clone of the unit (its own credentials on a second device) throws it off on both brokers; the unit comes
+        // back by itself, throwing the clone off: its automatic reconnect carries its password. Before that was so,
+        // a unit thrown off once (a clone, a hijacker on Mosquitto, a broker restart) stayed off the broker for good.
+        var connectionsBefore = victim.link.connections();
+        var cloneDisconnected = new AtomicReference<Throwable>();
+        var clone = Mqtt5Client.builder().identifier(victim.unitId).serverHost(broker.host()).serverPort(broker.port())
+                .addDisconnectedListener(context -> cloneDisconnected.set(context.getCause()))
+                .buildBlocking();
+        clone.connectWith().cleanStart(false).sessionExpiryInterval(300).simpleAuth().username(victim.unitId)
+                .password(victim.password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        await("the unit back after its clone threw it off").atMost(atMost(Duration.ofSeconds(15)))
+                .until(() -> victim.link.connections() > connectionsBefore && victim.link.isConnected());
+        await("the clone thrown off in turn").atMost(atMost(Duration.ofSeconds(15)))
+                .until(() -> cloneDisconnected.get() != null);
+        assertTrue(cloneDisconnected.get() instanceof Mqtt5DisconnectException
+                        && ((Mqtt5DisconnectException) cloneDisconnected.get()).getMqttMessage().getReasonCode()
+                        == Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER,
+                () -> "the clone's disconnect: " + cloneDisconnected.get());
     }
 
     /**
@@ -558,7 +592,7 @@ class HostileIT {
     @Test
     @Order(8)
     void aUnitWithAFarFutureClockIsJournaledAsSentAndCountedAndMakesNoPartitionAhead() throws Exception {
-        var attacker = Attacker.register("clock", HARBOUR);
+        var attacker = attackers.get("clock");
         var gatewayBefore = metric(fleet.gatewayUrl(), "sh_gateway_device_time_outside_window_total");
         var telemetryBefore = metric(fleet.telemetryUrl(), "sh_telemetry_trace_device_time_outside_window_total");
         var ahead = Instant.now().plus(3650, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS);
@@ -861,6 +895,7 @@ class HostileIT {
 
         final String unitId;
         final String clinicId;
+        final String password;
         final Outbox outbox;
         final EventReporter reporter;
         final OutboxPublisher publisher;
@@ -873,10 +908,11 @@ class HostileIT {
         private int session;
         private int phase = -1;
 
-        private WellBehavedUnit(String unitId, String clinicId, Outbox outbox, EventReporter reporter,
+        private WellBehavedUnit(String unitId, String clinicId, String password, Outbox outbox, EventReporter reporter,
                                 OutboxPublisher publisher, MqttUnitLink link, SerialExecutor executor) {
             this.unitId = unitId;
             this.clinicId = clinicId;
+            this.password = password;
             this.outbox = outbox;
             this.reporter = reporter;
             this.publisher = publisher;
@@ -915,7 +951,7 @@ class HostileIT {
             publisherRef.set(publisher);
             var reporter = new EventReporter(unitId, 1, sequence, outbox, publisher, CODEC);
             link.connect();
-            return new WellBehavedUnit(unitId, registered.clinicId(), outbox, reporter, publisher, link, executor);
+            return new WellBehavedUnit(unitId, registered.clinicId(), registered.password(), outbox, reporter, publisher, link, executor);
         }
 
         void runSessions(ScheduledExecutorService scheduler) {
