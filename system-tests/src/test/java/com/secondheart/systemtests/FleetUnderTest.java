@@ -70,6 +70,8 @@ final class FleetUnderTest implements AutoCloseable {
     /** Set by {@link #startOnSecuredBroker}: the broker that enforces access, and the gateway database it reads. */
     private SecuredBroker secured;
     private String securedGatewayDatabase;
+    private String gatewayDatabase;
+    private String gatewayShareGroup;
     private Path unitCredentials;
 
     private FleetUnderTest(String name, String mqttHost, int mqttPort, double timeScale, Path work) {
@@ -159,15 +161,17 @@ final class FleetUnderTest implements AutoCloseable {
 
     private void startServicesAndUnit(String name) throws Exception {
         var gatewayEnv = new HashMap<>(common);
-        gatewayEnv.put("SH_DB_NAME", securedGatewayDatabase != null ? securedGatewayDatabase : freshDatabase(name + "_gateway"));
+        gatewayDatabase = securedGatewayDatabase != null ? securedGatewayDatabase : freshDatabase(name + "_gateway");
+        gatewayEnv.put("SH_DB_NAME", gatewayDatabase);
         if (secured != null) {
             secured.gatewayConfig().forEach((key, value) -> gatewayEnv.put(envName(key), value));
         }
         gatewayEnv.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-" + name + "-" + runId);
         // share groups belong to their account: on a secured broker, one the broker grants the gateway
-        gatewayEnv.put("SH_GATEWAY_MQTT_SHARE_GROUP", secured != null
+        gatewayShareGroup = secured != null
                 ? secured.shareGroup(SecuredBroker.GATEWAY, name + "-" + runId)
-                : "device-gateway-" + name + "-" + runId);
+                : "device-gateway-" + name + "-" + runId;
+        gatewayEnv.put("SH_GATEWAY_MQTT_SHARE_GROUP", gatewayShareGroup);
         gatewayEnv.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "300s");
         gatewayEnv.put("SH_GATEWAY_MQTT_RECONNECT_MAX_DELAY", "1s");
         gateway = startProcess("device-gateway", gatewayEnv);
@@ -242,6 +246,21 @@ final class FleetUnderTest implements AutoCloseable {
 
     String telemetryUrl() {
         return telemetry.baseUrl();
+    }
+
+    /** The gateway's database on the test PostgreSQL (its journal is table {@code unit_event}). */
+    String gatewayDatabase() {
+        return gatewayDatabase;
+    }
+
+    /** The shared-subscription group the gateway joins ({@code $share/<group>/sh/v1/units/+/...}). */
+    String gatewayShareGroup() {
+        return gatewayShareGroup;
+    }
+
+    /** Set by {@link #startOnSecuredBroker}: the broker that enforces access, with the service accounts' passwords. */
+    Optional<SecuredBroker> securedBroker() {
+        return Optional.ofNullable(secured);
     }
 
     /** Where every process of this fleet writes its log. */

@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
@@ -96,6 +97,9 @@ public class GatewayMqttClient {
                 .identifier(mqtt.clientId())
                 .serverHost(server.host())
                 .serverPort(server.port())
+                // on the client, not on one CONNECT: the automatic reconnect sends only what the client was built
+                // with, and without a password a secured broker refuses it for good (hivemq-mqtt-client issue 574)
+                .simpleAuth(credentials())
                 .automaticReconnect()
                 .initialDelay(250, TimeUnit.MILLISECONDS)
                 .maxDelay(mqtt.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
@@ -122,17 +126,13 @@ public class GatewayMqttClient {
                 .identifier(mqtt.clientId() + "-receipts")
                 .serverHost(server.host())
                 .serverPort(server.port())
+                .simpleAuth(credentials())
                 .automaticReconnect()
                 .initialDelay(250, TimeUnit.MILLISECONDS)
                 .maxDelay(mqtt.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .applyAutomaticReconnect()
                 .buildAsync();
-        var receiptsConnect = receiptsClient.connectWith();
-        server.username().ifPresent(username -> receiptsConnect.simpleAuth()
-                .username(username)
-                .password(server.password().orElse("").getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth());
-        receiptsConnect.cleanStart(true).send().whenComplete((connAck, failure) -> {
+        receiptsClient.connectWith().cleanStart(true).send().whenComplete((connAck, failure) -> {
             if (failure != null) {
                 LOG.warnf("MQTT receipts connection to %s:%d not up yet (%s); retrying in the background",
                         server.host(), server.port(), failure.getMessage());
@@ -147,15 +147,18 @@ public class GatewayMqttClient {
         }
     }
 
+    /** The gateway's own broker account, for every connect and reconnect of both connections; null on an open broker. */
+    private Mqtt5SimpleAuth credentials() {
+        return server.username().map(username -> Mqtt5SimpleAuth.builder()
+                .username(username)
+                .password(server.password().orElse("").getBytes(StandardCharsets.UTF_8))
+                .build()).orElse(null);
+    }
+
     /** Opens the main connection, resuming the persistent session (clean start off). */
     private void connect() {
         var mqtt = config.mqtt();
-        var connect = client.connectWith();
-        server.username().ifPresent(username -> connect.simpleAuth()
-                .username(username)
-                .password(server.password().orElse("").getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth());
-        connect.cleanStart(false)
+        client.connectWith().cleanStart(false)
                 .sessionExpiryInterval(mqtt.sessionExpiry().toSeconds())
                 .restrictions()
                 .receiveMaximum(mqtt.receiveMaximum())

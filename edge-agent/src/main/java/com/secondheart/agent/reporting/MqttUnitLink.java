@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.secondheart.protocol.ProtocolCodec;
@@ -89,6 +90,14 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
                 .identifier(unitId)
                 .serverHost(settings.host())
                 .serverPort(settings.port())
+                // the credentials belong to the client, not to one CONNECT: the automatic reconnect sends only what
+                // the client was built with, and a unit whose reconnects carried no password stayed off the broker
+                // for good after any disconnect (hivemq-mqtt-client issue 574; HostileIT)
+                .simpleAuth(settings.password() == null ? null : Mqtt5SimpleAuth.builder()
+                        // the broker knows the unit by its unit id, as username and as client id
+                        .username(unitId)
+                        .password(settings.password().getBytes(StandardCharsets.UTF_8))
+                        .build())
                 .automaticReconnect()
                 .initialDelay(settings.reconnectInitialDelay().toMillis(), TimeUnit.MILLISECONDS)
                 .maxDelay(settings.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
@@ -111,13 +120,7 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
 
     /** Connects in the background; failures are retried by the automatic reconnect, for ever. */
     public void connect() {
-        var connect = client.connectWith();
-        if (settings.password() != null) {
-            // the broker knows the unit by its unit id, as username and as client id
-            connect.simpleAuth().username(unitId).password(settings.password().getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        connect.cleanStart(false)
+        client.connectWith().cleanStart(false)
                 .sessionExpiryInterval(settings.sessionExpiry().toSeconds())
                 .keepAlive((int) settings.keepAlive().toSeconds())
                 // the broker drops anything bigger than the contract allows instead of handing it over

@@ -3,6 +3,7 @@ package com.secondheart.support.mqtt;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.secondheart.protocol.ProtocolCodec;
 import org.jboss.logging.Logger;
@@ -57,6 +58,12 @@ public final class FleetSubscription implements AutoCloseable {
                 .identifier(broker.clientId())
                 .serverHost(broker.host())
                 .serverPort(broker.port())
+                // on the client, not on one CONNECT: the automatic reconnect sends only what the client was built
+                // with, and without a password a secured broker refuses it for good (hivemq-mqtt-client issue 574)
+                .simpleAuth(broker.username().filter(name -> !name.isBlank()).map(name -> Mqtt5SimpleAuth.builder()
+                        .username(name)
+                        .password(broker.password().orElse("").getBytes(StandardCharsets.UTF_8))
+                        .build()).orElse(null))
                 .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS)
                 .applyAutomaticReconnect()
                 .addConnectedListener(connected -> holder[0].subscribe(topic, qos, onMessage))
@@ -71,11 +78,9 @@ public final class FleetSubscription implements AutoCloseable {
                 })
                 .buildAsync();
         holder[0] = new FleetSubscription(client);
-        var connect = client.connectWith().cleanStart(true)
-                .restrictions().maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES).applyRestrictions();
-        broker.username().filter(name -> !name.isBlank()).ifPresent(name -> connect.simpleAuth().username(name)
-                .password(broker.password().orElse("").getBytes(StandardCharsets.UTF_8)).applySimpleAuth());
-        connect.send().whenComplete((ack, failure) -> {
+        client.connectWith().cleanStart(true)
+                .restrictions().maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES).applyRestrictions()
+                .send().whenComplete((ack, failure) -> {
             if (failure != null) {
                 LOG.warnf("The broker %s:%d cannot be reached yet for %s (%s); retrying in the background",
                         broker.host(), broker.port(), broker.clientId(), failure.toString());
