@@ -56,7 +56,7 @@ run_it() {
   echo "--- $it on $broker ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
   "${broker_env[@]}" mvn -q -B -ntp -pl device-protocol,edge-agent,system-tests verify -Dtest=none \
     -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Dfailsafe.failIfNoSpecifiedTests=false "$@" \
-    | tee -a "$LOG" | grep -E "^($it:|\[ERROR\]|Tests run:)" || true
+    | tee -a "$LOG" | grep -E "($it:|\[ERROR\]|Tests run:)" || true
 }
 
 brokers=()
@@ -116,7 +116,8 @@ done
 
 echo
 echo "=== results (full lines in $LOG)"
-grep -E '^Ingest(Throughput|Burst)IT:' "$LOG" || echo "no result line: see $LOG"
+# (Maven's -q output may put a colour reset before a test's line)
+grep -E 'Ingest(Throughput|Burst)IT:' "$LOG" | sed 's/^[^I]*Ingest/Ingest/' || echo "no result line: see $LOG"
 if grep -qE 'Tests run:.*(Failures: [1-9]|Errors: [1-9])' "$LOG"; then
   echo "A CHECK FAILED (lost or doubled events, or a phase over its budget): see $LOG"
   status=1
