@@ -8,7 +8,6 @@ import com.secondheart.agent.reporting.Outbox;
 import com.secondheart.agent.reporting.OutboxPublisher;
 import com.secondheart.agent.reporting.SequenceStore;
 import com.secondheart.agent.unit.SerialExecutor;
-import com.secondheart.launcher.JsonHttp;
 import com.secondheart.launcher.ServiceProcess;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.device.EventData;
@@ -69,7 +68,6 @@ class IngestBurstIT {
     private static final long BOOT = 1;
 
     private static final ProtocolCodec CODEC = ProtocolCodec.shared();
-    private static final JsonHttp HTTP = new JsonHttp(FleetUnderTest::systemTestToken);
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final Path LOGS = Path.of("target", "it-logs", "burst-" + RUN).toAbsolutePath();
 
@@ -123,19 +121,11 @@ class IngestBurstIT {
         gatewayEnv.put("SH_GATEWAY_REGISTRY_PASSWORD_ITERATIONS", "1000");
         gateway = startGateway("device-gateway");
 
-        var registrations = new ArrayList<java.util.concurrent.Future<?>>();
+        var unitIds = new ArrayList<String>();
         for (int i = 0; i < UNITS; i++) {
-            var unitId = "burst-" + RUN + "-" + i;
-            registrations.add(pool.submit(() -> {
-                var registered = HTTP.post(gateway.baseUrl() + "/units", Map.of("unitId", unitId,
-                        "clinicId", "clinic-burst-" + RUN, "model", "SH-Boot-5", "zonesPerLeg", 5, "firmware", "1.4.0"));
-                assertEquals(201, registered.status(), () -> "registration failed: " + registered.body());
-                return null;
-            }));
+            unitIds.add("burst-" + RUN + "-" + i);
         }
-        for (var registration : registrations) {
-            registration.get(60, TimeUnit.SECONDS);
-        }
+        GatewayUnderLoad.register(pool, gateway.baseUrl(), unitIds, "clinic-burst-" + RUN);
         for (int i = 0; i < UNITS; i++) {
             units.add(connect("burst-" + RUN + "-" + i));
         }
@@ -163,7 +153,7 @@ class IngestBurstIT {
                 .until(() -> units.stream().allMatch(unit -> unit.outbox().isEmpty()));
         var journalMillis = Math.max(1, Duration.ofNanos(System.nanoTime() - back).toMillis());
         settledMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        journal = journal();
+        journal = GatewayUnderLoad.journalSeqsByUnit(gateway.baseUrl());
         var total = (long) UNITS * EVENTS;
         System.out.printf("IngestBurstIT: %d units x %d events = %d events; broker %s:%d dropped %s messages in this "
                         + "run ($SYS/broker/publish/messages/dropped went from %s to %s); first PUBACK of every event in "
@@ -295,23 +285,6 @@ class IngestBurstIT {
                     }).send();
         } catch (RuntimeException e) {
             brokerDropped.set("unknown (" + e.getMessage() + ")");
-        }
-    }
-
-    /** Every journaled sequence number by unit, read through the feed. */
-    private static Map<String, List<Long>> journal() throws IOException, InterruptedException {
-        var result = new HashMap<String, List<Long>>();
-        long after = 0;
-        while (true) {
-            var page = HTTP.get(gateway.baseUrl() + "/events?after=" + after + "&limit=1000").body();
-            for (var fleetEvent : page) {
-                after = Math.max(after, fleetEvent.path("journalPosition").asLong());
-                result.computeIfAbsent(fleetEvent.path("event").path("unitId").asText(), id -> new ArrayList<>())
-                        .add(fleetEvent.path("event").path("seq").asLong());
-            }
-            if (page.size() < 1000) {
-                return result;
-            }
         }
     }
 

@@ -112,7 +112,7 @@ class IngestThroughputIT {
         startGatewayAndUnits();
         wholePathAsFastAsItGoes();
         wholePathAtASteadyRate();
-        journal = journal();
+        journal = GatewayUnderLoad.journalSeqsByUnit(gateway.baseUrl());
         printFigures();
         printGatewayMetrics();
     }
@@ -240,19 +240,11 @@ class IngestThroughputIT {
         processes.add(gateway);
         gateway.awaitReady(START_TIMEOUT);
 
-        var registrations = new ArrayList<java.util.concurrent.Future<?>>();
+        var unitIds = new ArrayList<String>();
         for (int i = 0; i < UNITS; i++) {
-            var unitId = "tp-" + RUN + "-" + i;
-            registrations.add(pool.submit(() -> {
-                var registered = HTTP.post(gateway.baseUrl() + "/units", Map.of("unitId", unitId,
-                        "clinicId", "clinic-tp-" + RUN, "model", "SH-Boot-5", "zonesPerLeg", 5, "firmware", "1.4.0"));
-                assertEquals(201, registered.status(), () -> "registration failed: " + registered.body());
-                return null;
-            }));
+            unitIds.add("tp-" + RUN + "-" + i);
         }
-        for (var registration : registrations) {
-            registration.get(60, TimeUnit.SECONDS);
-        }
+        GatewayUnderLoad.register(pool, gateway.baseUrl(), unitIds, "clinic-tp-" + RUN);
         totalPerUnit = WARMUP + 2 * EVENTS + PACED_RATE * PACED_SECONDS / UNITS;
         for (int i = 0; i < UNITS; i++) {
             generators.add(Generator.connect("tp-" + RUN + "-" + i, true));
@@ -628,23 +620,6 @@ class IngestThroughputIT {
 
     private static long elapsedMillis(long startedNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-    }
-
-    /** Every journaled sequence number by unit, read through the feed. */
-    private static Map<String, List<Long>> journal() throws IOException, InterruptedException {
-        var result = new HashMap<String, List<Long>>();
-        long after = 0;
-        while (true) {
-            var page = HTTP.get(gateway.baseUrl() + "/events?after=" + after + "&limit=1000").body();
-            for (var fleetEvent : page) {
-                after = Math.max(after, fleetEvent.path("journalPosition").asLong());
-                result.computeIfAbsent(fleetEvent.path("event").path("unitId").asText(), id -> new ArrayList<>())
-                        .add(fleetEvent.path("event").path("seq").asLong());
-            }
-            if (page.size() < 1000) {
-                return result;
-            }
-        }
     }
 
     /** Units of this run the gateway has ONLINE, read page by page. */
