@@ -61,16 +61,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ol>
  * Afterwards every event of every unit must be in the journal exactly once: lost and doubled are 0. Nothing here
  * asserts a speed (docs/conventions.md): the figures are printed on one line, which {@code bench/ingest.sh} collects
- * into its table. CI runs it small (20 units x 250 events per phase, a 5 s paced phase) as a correctness check of
- * the streaming path; {@code bench/ingest.sh} runs it at size on both brokers.
+ * into its table. CI runs it small (10 units x 80 events per phase, fewer than a default broker queue holds, then a
+ * 5 s paced phase at 1,000 events/s) as a correctness check of the streaming path (IngestBurstIT covers drops);
+ * {@code bench/ingest.sh} runs it at size on both brokers.
  */
 class IngestThroughputIT {
 
     private static final Path ROOT = Path.of(System.getProperty("sh.root", "..")).toAbsolutePath().normalize();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("sh.throughput.budget-seconds", 120));
-    private static final int UNITS = Integer.getInteger("sh.throughput.units", 20);
-    private static final int EVENTS = Integer.getInteger("sh.throughput.events", 250);
+    private static final int UNITS = Integer.getInteger("sh.throughput.units", 10);
+    private static final int EVENTS = Integer.getInteger("sh.throughput.events", 80);
     private static final int PACED_RATE = Integer.getInteger("sh.throughput.paced-rate", 1000);
     private static final int PACED_SECONDS = Integer.getInteger("sh.throughput.paced-seconds", 5);
     /** Events per unit sent (and confirmed) before anything is measured, so the gateway's JIT has warmed up. */
