@@ -160,20 +160,35 @@ class DashboardInBrowserIT {
         ((JavascriptExecutor) browser).executeScript("location.hash = '#/desk/clinic-harbour'");
 
         // Walk-in: the unit is free now; one press opens the booking for now, the second books the screened client.
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=walk-in-boots-h1]"))).sendKeys(Keys.ENTER);
+        press(By.cssSelector("[data-testid=walk-in-boots-h1]"));
         var choose = By.cssSelector("[data-testid=desk-dialog] [data-testid=choose-client]");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(choose, "Book Ada Lovelace now"));
-        browser.findElement(choose).sendKeys(Keys.ENTER);
+        press(choose);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Booked Ada Lovelace"));
         assertThat(BrowserFleet.booking().bodies().stream().filter(b -> b.startsWith("POST /bookings ")).toList().toString(),
                 containsString("\"clientId\":\"c-1\""));
 
         // A move whose time another desk took meanwhile: booking's 409, then the next free times, one press each.
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid='booking-b-msg'] [data-testid=reschedule]"))).sendKeys(Keys.ENTER);
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=slot-boots-h1]"))).sendKeys(Keys.ENTER);
+        press(By.cssSelector("[data-testid='booking-b-msg'] [data-testid=reschedule]"));
+        press(By.cssSelector("[data-testid=slot-boots-h1]"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Not moved"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=move-next-slots] [data-testid=move-next-slot]")));
         assertThat(browser.findElement(By.cssSelector("[data-testid=move-next-slot]")).getText(), containsString("instead"));
+    }
+
+    /**
+     * Presses Enter on the element once it is clickable, looking it up again if the desk re-rendered it in between
+     * (the live stream redraws the grid; a stale element is retried, never pressed twice: a stale press does nothing).
+     */
+    private void press(By locator) {
+        wait.until(driver -> {
+            var element = ExpectedConditions.elementToBeClickable(locator).apply(driver);
+            if (element == null) {
+                return false;
+            }
+            element.sendKeys(Keys.ENTER);
+            return true;
+        });
     }
 
     @Test
