@@ -93,6 +93,15 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     }
 
     /**
+     * A counter of HiveMQ's metric registry (what JMX shows as {@code metrics:name=<name>}), 0 when nobody made it;
+     * e.g. the broker-access extension's refusals ({@code BrokerAccessExtension.Refusal#metricName()}).
+     */
+    public long counter(String name) {
+        var counter = hivemq.getMetricRegistry().getCounters().get(name);
+        return counter == null ? 0 : counter.getCount();
+    }
+
+    /**
      * Leaves stopping to the caller's {@link #close()}: no JVM shutdown hook of this server's own, which would stop it
      * at the same moment as everything else when the JVM ends. For the fleet launcher, which stops the services that
      * use this server first and this server after them, from its own hook.

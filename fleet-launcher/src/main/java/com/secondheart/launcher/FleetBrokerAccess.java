@@ -1,6 +1,7 @@
 package com.secondheart.launcher;
 
 import com.secondheart.infra.brokeraccess.BrokerAccessSettings;
+import com.secondheart.infra.brokeraccess.ConnectThrottle;
 import com.secondheart.infra.brokeraccess.BrokerRole;
 import com.secondheart.infra.brokeraccess.ServiceAccount;
 
@@ -40,6 +41,8 @@ final class FleetBrokerAccess {
             // for people: read-only, everything under sh/v1/ (README, "Watching the broker")
             "observer", BrokerRole.OBSERVER);
 
+    private static final String LOOPBACK = "127.0.0.1";
+
     private FleetBrokerAccess() {
     }
 
@@ -49,14 +52,21 @@ final class FleetBrokerAccess {
      */
     static BrokerAccessSettings ensure(Path dataDir, String registryJdbcUrl, String dbUser, String dbPassword) {
         var file = dataDir.resolve(ACCESS_FILE);
-        var known = Files.exists(file) ? BrokerAccessSettings.load(file).serviceAccounts() : Map.<String, ServiceAccount>of();
+        var earlierSettings = Files.exists(file) ? BrokerAccessSettings.load(file) : null;
+        var known = earlierSettings != null ? earlierSettings.serviceAccounts() : Map.<String, ServiceAccount>of();
+        // limits as an earlier start's file says (an operator may have tuned them); 127.0.0.1, where every part of
+        // this fleet connects from, is never blocked, so a flood on this machine cannot lock the fleet out of its broker
+        var limits = earlierSettings != null ? earlierSettings.connectLimits() : ConnectThrottle.Limits.DEFAULT;
+        var exempt = new java.util.TreeSet<>(limits.exempt());
+        exempt.add(LOOPBACK);
         var accounts = new ArrayList<ServiceAccount>();
         new TreeMap<>(SERVICES).forEach((username, role) -> {
             var earlier = known.get(username);
             accounts.add(new ServiceAccount(username, role, earlier != null ? earlier.password() : newPassword()));
         });
         var settings = BrokerAccessSettings.of(accounts,
-                new BrokerAccessSettings.Registry(registryJdbcUrl, dbUser, dbPassword, Duration.ofSeconds(5)));
+                new BrokerAccessSettings.Registry(registryJdbcUrl, dbUser, dbPassword, Duration.ofSeconds(5)))
+                .withConnectLimits(limits.withExempt(exempt));
         settings.store(file);
         return settings;
     }

@@ -225,9 +225,6 @@ class ChaosIT {
             env.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-chaos-" + run + "-" + replica);
             env.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "900s");
             env.put("SH_GATEWAY_MQTT_RECONNECT_MAX_DELAY", "1s");
-            // registration hashes each unit's broker password; the production cost (210,000 iterations) would spend
-            // a second of this test's budget per unit on a loaded CI machine
-            env.put("SH_GATEWAY_REGISTRY_PASSWORD_ITERATIONS", "1000");
             specs.put("gateway-" + replica, new ServiceSpec("gateway-" + replica, "device-gateway", freePortUnchecked(), env));
         }
         var telemetry = new HashMap<>(common);

@@ -227,9 +227,6 @@ class IngestThroughputIT {
         if (!receiveMaximum.isBlank()) {
             env.put("SH_GATEWAY_MQTT_RECEIVE_MAXIMUM", receiveMaximum);
         }
-        // The broker in these runs does not check unit passwords; 210,000 PBKDF2 iterations per registration would
-        // only slow the set-up.
-        env.put("SH_GATEWAY_REGISTRY_PASSWORD_ITERATIONS", "1000");
         var jar = ROOT.resolve("device-gateway").resolve("target/quarkus-app/quarkus-run.jar");
         var jvm = new ArrayList<>(List.of("-Xmx" + GATEWAY_HEAP, "-XX:+UseParallelGC"));
         // e.g. -Dsh.throughput.gateway-jvm=-XX:StartFlightRecording=filename=/tmp/gw.jfr to profile a run

@@ -2,6 +2,7 @@ package com.secondheart.testsupport;
 
 import com.secondheart.infra.EmbeddedServersProcess;
 import com.secondheart.infra.brokeraccess.BrokerAccessSettings;
+import com.secondheart.infra.brokeraccess.ConnectThrottle;
 import com.secondheart.infra.brokeraccess.BrokerRole;
 import com.secondheart.infra.brokeraccess.ServiceAccount;
 
@@ -98,7 +99,9 @@ public final class SecuredBroker implements AutoCloseable {
                         new ServiceAccount(BOOKING, BrokerRole.FLEET_CONSUMER, passwords.get(BOOKING)),
                         new ServiceAccount(OBSERVER, BrokerRole.OBSERVER, passwords.get(OBSERVER))),
                 new BrokerAccessSettings.Registry(TestServers.pgJdbcUrl(gatewayDatabase), TestServers.pgUser(),
-                        TestServers.pgPassword(), Duration.ofSeconds(1)));
+                        TestServers.pgPassword(), Duration.ofSeconds(1)))
+                // as the one-command fleet: its own parts connect from 127.0.0.1, an attacker in a test from 127.0.0.2
+                .withConnectLimits(ConnectThrottle.Limits.DEFAULT.withExempt(java.util.Set.of("127.0.0.1")));
         Path accessFile;
         try {
             accessFile = Files.createTempFile("sh-broker-access-", ".properties");

@@ -197,10 +197,6 @@ public interface GatewayConfig {
 
     interface Registry {
 
-        /** PBKDF2 iterations for the per-unit MQTT password hash. */
-        @WithDefault("210000")
-        int passwordIterations();
-
         /**
          * How long a unit's registration (clinic, active, firmware) is remembered for ingest, so that an event or a
          * telemetry summary needs no registry query. A register, move or decommission made through this replica takes

@@ -46,12 +46,30 @@ public final class BrokerAccessExtension {
     private BrokerAccessExtension() {
     }
 
+    /** Counters in HiveMQ's metric registry (JMX {@code metrics:name=...}): {@value #REFUSED_METRIC}.{@code <reason>}. */
+    public static final String REFUSED_METRIC = "second-heart.broker-access.connects-refused";
+
+    /** Why a connect was refused, as counted. */
+    public enum Refusal {
+        NO_CREDENTIALS, WRONG_CREDENTIALS, CLIENT_ID_NOT_VALID, RATE_LIMITED, REGISTRY_UNAVAILABLE;
+
+        public String metricName() {
+            return REFUSED_METRIC + "." + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
     public static EmbeddedExtension of(BrokerAccessSettings settings) {
-        return of(settings.serviceAccounts(), settings.unitCredentials());
+        return of(settings.serviceAccounts(), settings.unitCredentials(), settings.connectLimits());
     }
 
     public static EmbeddedExtension of(Map<String, ServiceAccount> serviceAccounts, UnitCredentials units) {
-        var authenticator = new Authenticator(Map.copyOf(serviceAccounts), Objects.requireNonNull(units));
+        return of(serviceAccounts, units, ConnectThrottle.Limits.DEFAULT);
+    }
+
+    public static EmbeddedExtension of(Map<String, ServiceAccount> serviceAccounts, UnitCredentials units,
+                                       ConnectThrottle.Limits limits) {
+        var authenticator = new Authenticator(Map.copyOf(serviceAccounts), Objects.requireNonNull(units),
+                new ConnectThrottle(limits, System::nanoTime));
         return EmbeddedExtension.builder()
                 .withId("second-heart-broker-access")
                 .withName("Second Heart broker access")
@@ -62,6 +80,12 @@ public final class BrokerAccessExtension {
                 .withExtensionMain(new ExtensionMain() {
                     @Override
                     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+                        var metrics = Services.metricRegistry();
+                        var counters = new java.util.EnumMap<Refusal, com.codahale.metrics.Counter>(Refusal.class);
+                        for (var refusal : Refusal.values()) {
+                            counters.put(refusal, metrics.counter(refusal.metricName()));
+                        }
+                        authenticator.countWith(refusal -> counters.get(refusal).inc());
                         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
                     }
 
@@ -77,28 +101,43 @@ public final class BrokerAccessExtension {
 
         private final Map<String, ServiceAccount> services;
         private final UnitCredentials units;
+        private final ConnectThrottle throttle;
+        private volatile java.util.function.Consumer<Refusal> counter = refusal -> { };
 
-        Authenticator(Map<String, ServiceAccount> services, UnitCredentials units) {
+        Authenticator(Map<String, ServiceAccount> services, UnitCredentials units, ConnectThrottle throttle) {
             this.services = services;
             this.units = units;
+            this.throttle = throttle;
+        }
+
+        void countWith(java.util.function.Consumer<Refusal> counter) {
+            this.counter = counter;
         }
 
         @Override
         public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
             var connect = input.getConnectPacket();
+            var address = input.getConnectionInformation().getInetAddress()
+                    .map(java.net.InetAddress::getHostAddress).orElse("unknown");
+            if (throttle.blocked(address)) {
+                // before any password check or registry read: a blocked flood costs the broker nothing
+                refuse(output, Refusal.RATE_LIMITED, ConnackReasonCode.CONNECTION_RATE_EXCEEDED,
+                        "too many refused connects from this address; try again later");
+                return;
+            }
             var username = connect.getUserName().orElse(null);
             var password = connect.getPassword().map(Authenticator::utf8).orElse(null);
             if (username == null || password == null) {
-                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "a username and password are required");
+                wrongCredentials(output, address, Refusal.NO_CREDENTIALS, "a username and password are required");
                 return;
             }
             var service = services.get(username);
             if (service != null) {
                 if (!service.accepts(password)) {
-                    output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
+                    wrongCredentials(output, address, Refusal.WRONG_CREDENTIALS, "wrong username or password");
                 } else if (!username.equals(ownerOf(connect.getClientId()))) {
                     // a service may not take over a unit's session (and its commands) or another service's
-                    output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    refuse(output, Refusal.CLIENT_ID_NOT_VALID, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                             "a service connects with its account name, or its account name and '-', as client id");
                 } else {
                     grant(output, service.role(), username);
@@ -107,30 +146,46 @@ public final class BrokerAccessExtension {
             }
             if (!BrokerRole.isUnitId(username) || ownerOf(username) != null) {
                 // a unit can never be named like a service account (the registry refuses such ids too)
-                output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
+                wrongCredentials(output, address, Refusal.WRONG_CREDENTIALS, "wrong username or password");
                 return;
             }
             if (!username.equals(connect.getClientId())) {
-                output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                refuse(output, Refusal.CLIENT_ID_NOT_VALID, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                         "a unit connects with its unit id as client id");
                 return;
             }
-            // the registry read and PBKDF2 block: not on HiveMQ's I/O threads
+            // the registry read blocks: not on HiveMQ's I/O threads
             var async = output.async(CHECK_TIMEOUT, TimeoutFallback.FAILURE);
             Services.extensionExecutorService().submit(() -> {
                 try {
                     if (units.check(username, password)) {
                         grant(output, BrokerRole.UNIT, username);
                     } else {
-                        output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "wrong username or password");
+                        wrongCredentials(output, address, Refusal.WRONG_CREDENTIALS, "wrong username or password");
                     }
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "cannot check unit " + username + ": " + e.getMessage());
-                    output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, "the unit registry is not reachable");
+                    refuse(output, Refusal.REGISTRY_UNAVAILABLE, ConnackReasonCode.SERVER_UNAVAILABLE,
+                            "the unit registry is not reachable");
                 } finally {
                     async.resume();
                 }
             });
+        }
+
+        private void wrongCredentials(SimpleAuthOutput output, String address, Refusal refusal, String reason) {
+            var outcome = throttle.failed(address);
+            if (outcome.blockStarted()) {
+                // once per block, never per attempt: a flood must not flood the log too
+                LOG.warning("Broker access: " + address + " is refused for " + outcome.block().toSeconds()
+                        + " s after too many wrong usernames or passwords");
+            }
+            refuse(output, refusal, ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, reason);
+        }
+
+        private void refuse(SimpleAuthOutput output, Refusal refusal, ConnackReasonCode code, String reason) {
+            counter.accept(refusal);
+            output.failAuthentication(code, reason);
         }
 
         /**

@@ -30,9 +30,16 @@ import java.util.TreeSet;
  * registry.user=sh_broker_access
  * registry.password=...
  * registry.cache-ttl=PT5S
+ * # optional; these are the defaults (ConnectThrottle)
+ * connect-limit.max-failures=20
+ * connect-limit.window=PT1M
+ * connect-limit.first-block=PT10S
+ * connect-limit.max-block=PT15M
+ * connect-limit.exempt=127.0.0.1
  * </pre>
  */
-public record BrokerAccessSettings(Map<String, ServiceAccount> serviceAccounts, Optional<Registry> registry) {
+public record BrokerAccessSettings(Map<String, ServiceAccount> serviceAccounts, Optional<Registry> registry,
+                                   ConnectThrottle.Limits connectLimits) {
 
     /** The gateway's registry database, read over JDBC. */
     public record Registry(String jdbcUrl, String user, String password, Duration cacheTtl) {
@@ -40,12 +47,18 @@ public record BrokerAccessSettings(Map<String, ServiceAccount> serviceAccounts, 
 
     public BrokerAccessSettings {
         serviceAccounts = Map.copyOf(serviceAccounts);
+        connectLimits = connectLimits == null ? ConnectThrottle.Limits.DEFAULT : connectLimits;
+    }
+
+    /** A copy with other connect limits. */
+    public BrokerAccessSettings withConnectLimits(ConnectThrottle.Limits limits) {
+        return new BrokerAccessSettings(serviceAccounts, registry, limits);
     }
 
     public static BrokerAccessSettings of(Collection<ServiceAccount> accounts, Registry registry) {
         var map = new LinkedHashMap<String, ServiceAccount>();
         accounts.forEach(account -> map.put(account.username(), account));
-        return new BrokerAccessSettings(map, Optional.ofNullable(registry));
+        return new BrokerAccessSettings(map, Optional.ofNullable(registry), ConnectThrottle.Limits.DEFAULT);
     }
 
     /** The unit credential source: the registry table, or (without one) nobody. */
@@ -83,7 +96,15 @@ public record BrokerAccessSettings(Map<String, ServiceAccount> serviceAccounts, 
                     properties.getProperty("registry.password", ""),
                     Duration.parse(properties.getProperty("registry.cache-ttl", "PT5S")));
         }
-        return new BrokerAccessSettings(accounts, Optional.ofNullable(registry));
+        var defaults = ConnectThrottle.Limits.DEFAULT;
+        var limits = new ConnectThrottle.Limits(
+                Integer.parseInt(properties.getProperty("connect-limit.max-failures", Integer.toString(defaults.maxFailures())).trim()),
+                Duration.parse(properties.getProperty("connect-limit.window", defaults.window().toString()).trim()),
+                Duration.parse(properties.getProperty("connect-limit.first-block", defaults.firstBlock().toString()).trim()),
+                Duration.parse(properties.getProperty("connect-limit.max-block", defaults.maxBlock().toString()).trim()),
+                java.util.Arrays.stream(properties.getProperty("connect-limit.exempt", "").split(","))
+                        .map(String::trim).filter(a -> !a.isEmpty()).collect(java.util.stream.Collectors.toSet()));
+        return new BrokerAccessSettings(accounts, Optional.ofNullable(registry), limits);
     }
 
     /** Writes the file, readable by its owner only. */
@@ -98,6 +119,11 @@ public record BrokerAccessSettings(Map<String, ServiceAccount> serviceAccounts, 
                 .append("registry.user=").append(r.user()).append('\n')
                 .append("registry.password=").append(r.password() == null ? "" : r.password()).append('\n')
                 .append("registry.cache-ttl=").append(r.cacheTtl()).append('\n'));
+        lines.append("connect-limit.max-failures=").append(connectLimits.maxFailures()).append('\n')
+                .append("connect-limit.window=").append(connectLimits.window()).append('\n')
+                .append("connect-limit.first-block=").append(connectLimits.firstBlock()).append('\n')
+                .append("connect-limit.max-block=").append(connectLimits.maxBlock()).append('\n')
+                .append("connect-limit.exempt=").append(String.join(",", new TreeSet<>(connectLimits.exempt()))).append('\n');
         writeSecret(file, lines.toString());
     }
 

@@ -1,10 +1,11 @@
 package com.secondheart.infra.brokeraccess;
 
-import com.secondheart.credentials.PasswordHash;
+import com.secondheart.credentials.MachineSecretHash;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code mqtt_password_hash}, {@code active}), the way HiveMQ's enterprise SQL realm reads its users.
  *
  * <p>A unit's row is remembered for {@code ttl}, together with the passwords already verified against it, so that
- * a reconnect costs neither a query nor a PBKDF2. A password that does not match the remembered hash is checked
+ * a reconnect costs no query. One connection is kept open and reused (a new one per check cost a SCRAM handshake
+ * per connect: 10,000 units coming back after a broker restart would wait for 10,000 of them). A password that does not match the remembered hash is checked
  * against a fresh read at once (a rotated password works immediately); a decommissioned unit or an old password
  * is refused within {@code ttl}. Unknown units are never remembered.
  */
@@ -32,6 +34,8 @@ public final class RegistryTableUnits implements UnitCredentials {
     private final Properties connectionProperties = new Properties();
     private final long ttlNanos;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Object connectionLock = new Object();
+    private Connection connection; // guarded by connectionLock
 
     private record Entry(String hash, long readAt, Set<String> verified) {
     }
@@ -56,7 +60,7 @@ public final class RegistryTableUnits implements UnitCredentials {
             if (entry.verified().contains(digest)) {
                 return true;
             }
-            if (PasswordHash.matches(password, entry.hash())) {
+            if (MachineSecretHash.matches(password, entry.hash())) {
                 entry.verified().add(digest);
                 return true;
             }
@@ -68,7 +72,7 @@ public final class RegistryTableUnits implements UnitCredentials {
         }
         var fresh = new Entry(hash, System.nanoTime(), ConcurrentHashMap.newKeySet());
         cache.put(unitId, fresh);
-        if (PasswordHash.matches(password, hash)) {
+        if (MachineSecretHash.matches(password, hash)) {
             fresh.verified().add(digest);
             return true;
         }
@@ -76,15 +80,44 @@ public final class RegistryTableUnits implements UnitCredentials {
     }
 
     private String readHash(String unitId) {
-        try (var connection = DriverManager.getConnection(jdbcUrl, connectionProperties);
-             var statement = connection.prepareStatement(QUERY)) {
+        synchronized (connectionLock) {
+            try {
+                return query(unitId);
+            } catch (SQLException first) {
+                // a connection the database closed (a restart, an idle timeout): one more try on a new one
+                closeQuietly();
+                try {
+                    return query(unitId);
+                } catch (SQLException e) {
+                    closeQuietly();
+                    // the registry (or its table, before the gateway's first start) is not there: nobody gets in
+                    throw new IllegalStateException("cannot read the unit registry at " + jdbcUrl + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private String query(String unitId) throws SQLException {
+        if (connection == null) {
+            connection = DriverManager.getConnection(jdbcUrl, connectionProperties);
+        }
+        try (var statement = connection.prepareStatement(QUERY)) {
+            statement.setQueryTimeout(10);
             statement.setString(1, unitId);
             try (var rows = statement.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;
             }
-        } catch (SQLException e) {
-            // the registry (or its table, before the gateway's first start) is not there: nobody gets in
-            throw new IllegalStateException("cannot read the unit registry at " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // it is being replaced
+            }
+            connection = null;
         }
     }
 

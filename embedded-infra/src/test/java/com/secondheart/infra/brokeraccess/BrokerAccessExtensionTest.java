@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.secondheart.credentials.MachineSecretHash;
 import com.secondheart.credentials.PasswordHash;
 import com.secondheart.infra.EmbeddedMqttBroker;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +32,10 @@ class BrokerAccessExtensionTest {
 
     private static final String GATEWAY_PASSWORD = "gateway-secret";
     private static final Map<String, String> UNIT_HASHES = Map.of(
-            "unit-a", PasswordHash.of("password-a", 1000).encoded(),
-            "unit-b", PasswordHash.of("password-b", 1000).encoded());
+            "unit-a", MachineSecretHash.of("password-a-0123456789").encoded(),
+            // a unit registered before the fast form keeps its slow hash until its password is rotated
+            "unit-b", PasswordHash.of("password-b-0123456789", 1000).encoded());
+    private static final String PASSWORD_A = "password-a-0123456789";
 
     private static EmbeddedMqttBroker broker;
 
@@ -44,9 +47,12 @@ class BrokerAccessExtensionTest {
                         PasswordHash.of("telemetry-secret", 1000).encoded()),
                 "observer", new ServiceAccount("observer", BrokerRole.OBSERVER, "observer-secret"));
         UnitCredentials units = (unitId, password) ->
-                UNIT_HASHES.containsKey(unitId) && PasswordHash.matches(password, UNIT_HASHES.get(unitId));
+                UNIT_HASHES.containsKey(unitId) && MachineSecretHash.matches(password, UNIT_HASHES.get(unitId));
+        // 127.0.0.1 exempt, as in the one-command fleet: the other tests' refusals come from there; the flood test's
+        // attacker connects from 127.0.0.2
         broker = EmbeddedMqttBroker.builder().port(0).persistent(false)
-                .extension(BrokerAccessExtension.of(accounts, units)).start();
+                .extension(BrokerAccessExtension.of(accounts, units,
+                        ConnectThrottle.Limits.DEFAULT.withExempt(java.util.Set.of("127.0.0.1")))).start();
     }
 
     @AfterAll
@@ -60,7 +66,7 @@ class BrokerAccessExtensionTest {
         var gateway = connected("device-gateway", "device-gateway-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
         assertGranted(subscribe(gateway, "$share/device-gateway/sh/v1/units/+/events"));
         var unitInbox = new CopyOnWriteArrayList<String>();
-        var unit = connected("unit-a", "unit-a", "password-a", unitInbox);
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, unitInbox);
         assertGranted(subscribe(unit, "sh/v1/units/unit-a/commands"));
         assertGranted(subscribe(unit, "sh/v1/units/unit-a/receipts"));
 
@@ -80,10 +86,10 @@ class BrokerAccessExtensionTest {
         var gatewayInbox = new CopyOnWriteArrayList<String>();
         var gateway = connected("device-gateway", "device-gateway-" + UUID.randomUUID(), GATEWAY_PASSWORD, gatewayInbox);
         gateway.subscribeWith().topicFilter("$share/device-gateway/sh/v1/units/+/events").qos(MqttQos.AT_LEAST_ONCE).send();
-        var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
 
         publishQuietly(unit, "sh/v1/units/unit-b/events", "forged");
-        var again = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+        var again = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
         publish(again, "sh/v1/units/unit-a/events", "marker");
 
         // the marker, sent after the forged event on the same broker, arrives; the forged event never does
@@ -95,7 +101,7 @@ class BrokerAccessExtensionTest {
 
     @Test
     void aUnitSubscribingToAnotherUnitsCommandsIsRefused() {
-        var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
         var codes = subscribe(unit, "sh/v1/units/unit-b/commands");
         assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), codes);
         var wildcard = subscribe(unit, "sh/v1/units/+/commands");
@@ -106,11 +112,40 @@ class BrokerAccessExtensionTest {
 
     @Test
     void aWrongPasswordAnUnknownUserAnAnonymousClientAndABorrowedClientIdCannotConnect() {
-        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-a", "unit-a", "password-b");
-        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-z", "unit-z", "password-a");
+        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-a", "unit-a", "password-b-0123456789");
+        assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-z", "unit-z", PASSWORD_A);
         assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "device-gateway", "device-gateway-1", "wrong");
         assertRefused(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, null, "anonymous", null);
-        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "unit-a", "unit-b", "password-a");
+        assertRefused(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "unit-a", "unit-b", PASSWORD_A);
+    }
+
+    @Test
+    void aFloodOfWrongPasswordsFromOneAddressIsCutOffWhileUnitsElsewhereStillGetIn() {
+        var wrongBefore = broker.counter(BrokerAccessExtension.Refusal.WRONG_CREDENTIALS.metricName());
+        var limitedBefore = broker.counter(BrokerAccessExtension.Refusal.RATE_LIMITED.metricName());
+        var limit = ConnectThrottle.Limits.DEFAULT.maxFailures();
+        for (int i = 0; i < limit; i++) {
+            assertRefusedFrom("127.0.0.2", Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, "unit-a", "guess-" + i);
+        }
+        // blocked now: even the right password is refused from there, before anything is checked
+        assertRefusedFrom("127.0.0.2", Mqtt5ConnAckReasonCode.CONNECTION_RATE_EXCEEDED, "unit-a", PASSWORD_A);
+        assertRefusedFrom("127.0.0.2", Mqtt5ConnAckReasonCode.CONNECTION_RATE_EXCEEDED, "unit-z", "guess");
+        assertEquals(limit, broker.counter(BrokerAccessExtension.Refusal.WRONG_CREDENTIALS.metricName()) - wrongBefore);
+        assertEquals(2, broker.counter(BrokerAccessExtension.Refusal.RATE_LIMITED.metricName()) - limitedBefore);
+        // the unit under attack, from its own address, is not locked out
+        var unit = Mqtt5Client.builder().identifier("unit-a").serverHost(broker.host()).serverPort(broker.port())
+                .transportConfig().localAddress("127.0.0.3").applyTransportConfig().buildBlocking();
+        unit.connectWith().simpleAuth().username("unit-a").password(PASSWORD_A.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth().send();
+        unit.disconnect();
+    }
+
+    private static void assertRefusedFrom(String localAddress, Mqtt5ConnAckReasonCode expected, String username, String password) {
+        var client = Mqtt5Client.builder().identifier(username).serverHost(broker.host()).serverPort(broker.port())
+                .transportConfig().localAddress(localAddress).applyTransportConfig().buildBlocking();
+        var refused = assertThrows(Mqtt5ConnAckException.class, () -> client.connectWith().simpleAuth()
+                .username(username).password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send());
+        assertEquals(expected, refused.getMqttMessage().getReasonCode());
     }
 
     @Test
@@ -131,7 +166,7 @@ class BrokerAccessExtensionTest {
 
         publishQuietly(telemetry, "sh/v1/units/unit-a/events", "forged-by-telemetry");
         publishQuietly(otherGateway, "sh/v1/units/unit-a/events", "forged-by-gateway");
-        var unit = connected("unit-a", "unit-a", "password-a", new CopyOnWriteArrayList<>());
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
         publish(unit, "sh/v1/units/unit-a/events", "marker");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> gatewayInbox.contains("sh/v1/units/unit-a/events=marker"));
@@ -179,7 +214,7 @@ class BrokerAccessExtensionTest {
         assertGranted(subscribe(observer, "sh/v1/units/unit-a/#"));
         assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(observer, "#"));
         var unitInbox = new CopyOnWriteArrayList<String>();
-        var unit = connected("unit-a", "unit-a", "password-a", unitInbox);
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, unitInbox);
         subscribe(unit, "sh/v1/units/unit-a/commands");
 
         var secondObserver = connected("observer", "observer-" + UUID.randomUUID(), "observer-secret",

@@ -15,7 +15,6 @@ import com.secondheart.support.problem.Paging;
 import com.secondheart.support.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -73,7 +72,7 @@ public class RegistryService {
             return Uni.createFrom().failure(Ids.isValid(request.unitId())
                     ? ProblemException.conflict(notAUnitId) : ProblemException.badRequest(notAUnitId));
         }
-        return VertxContextSupport.executeBlocking(() -> credentials.issue(request.unitId()))
+        return Uni.createFrom().item(() -> credentials.issue(request.unitId()))
                 .chain(issued -> Panache.withTransaction(() -> units.findById(request.unitId())
                                 .chain(existing -> {
                                     if (existing != null) {
@@ -117,7 +116,7 @@ public class RegistryService {
      * is unknown; 409 when it is decommissioned; 503, and nothing changed, when the broker does not take the new one.
      */
     public Uni<MqttCredentials.Issued> rotateMqttPassword(String unitId) {
-        return VertxContextSupport.executeBlocking(() -> credentials.issue(unitId))
+        return Uni.createFrom().item(() -> credentials.issue(unitId))
                 .chain(issued -> Panache.withTransaction(() -> units.findById(unitId).chain(unit -> {
                     if (unit == null) {
                         return Uni.createFrom().<MqttCredentials.Issued>nullItem();

@@ -27,6 +27,31 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
 class UnitsEndpointTest {
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "sh.db.host")
+    String dbHost;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "sh.db.port")
+    int dbPort;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "sh.db.name")
+    String dbName;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "sh.db.user")
+    String dbUser;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "sh.db.password")
+    java.util.Optional<String> dbPassword;
+
+    private String storedPasswordHash(String unitId) {
+        var url = "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + dbName;
+        try (var connection = java.sql.DriverManager.getConnection(url, dbUser, dbPassword.orElse(""));
+             var statement = connection.prepareStatement("SELECT mqtt_password_hash FROM units WHERE unit_id = ?")) {
+            statement.setString(1, unitId);
+            try (var rows = statement.executeQuery()) {
+                org.junit.jupiter.api.Assertions.assertTrue(rows.next(), "the unit's row");
+                return rows.getString(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @BeforeEach
     void callAsFleetAdmin() {
         Gateway.callAs(com.secondheart.testsupport.TestTokens.fleetAdmin());
@@ -70,6 +95,12 @@ class UnitsEndpointTest {
                 .body("mqttPassword", notNullValue())
                 .extract().<String>path("mqttPassword");
         org.junit.jupiter.api.Assertions.assertTrue(password.length() >= 40, "a long random password");
+        // stored only as a salted SHA-256 of the generated secret (MachineSecretHash), which the broker checks
+        var stored = storedPasswordHash(unitId);
+        org.junit.jupiter.api.Assertions.assertTrue(stored.startsWith("SHA256$"), stored);
+        org.junit.jupiter.api.Assertions.assertFalse(stored.contains(password));
+        org.junit.jupiter.api.Assertions.assertTrue(com.secondheart.credentials.MachineSecretHash.matches(password, stored));
+        org.junit.jupiter.api.Assertions.assertFalse(com.secondheart.credentials.MachineSecretHash.matches(password + "x", stored));
 
         given().get("/units/{id}", unitId)
                 .then().statusCode(200)
