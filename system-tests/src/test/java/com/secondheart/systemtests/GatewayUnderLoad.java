@@ -1,5 +1,10 @@
 package com.secondheart.systemtests;
 
+import com.secondheart.protocol.device.EventData;
+import com.secondheart.protocol.device.ProgramMode;
+import com.secondheart.protocol.device.UnitEvent;
+import java.time.Instant;
+
 import com.secondheart.launcher.JsonHttp;
 
 import java.io.IOException;
@@ -19,6 +24,28 @@ final class GatewayUnderLoad {
     private static final JsonHttp HTTP = new JsonHttp(FleetUnderTest::systemTestToken);
 
     private GatewayUnderLoad() {
+    }
+
+    /** Events per session of {@link #sessionLifecycleEvent}. */
+    static final int EVENTS_PER_SESSION = 10;
+
+    /**
+     * Event {@code seq} of a unit that runs one session per ten events (started, eight phases, completed), as the
+     * generators of the load tests send them: valid for the contract, so the gateway journals every one.
+     */
+    static UnitEvent sessionLifecycleEvent(String unitId, long boot, long seq) {
+        var session = unitId + "-" + boot + "-" + ((seq - 1) / EVENTS_PER_SESSION + 1);
+        var position = (int) ((seq - 1) % EVENTS_PER_SESSION);
+        EventData data;
+        if (position == 0) {
+            data = new EventData.SessionStarted(session, ProgramMode.GRADIENT_SEQUENTIAL, 3, 5, 1200, null, null);
+        } else if (position == EVENTS_PER_SESSION - 1) {
+            data = new EventData.SessionCompleted(session, 1200, 8, List.of());
+        } else {
+            data = new EventData.SessionPhase(session, EventData.SessionPhase.Phase.values()[position % 4],
+                    (position + 1) / 2);
+        }
+        return UnitEvent.of(unitId, seq, boot, Instant.now(), data);
     }
 
     /** Registers the units in parallel (a registration hashes a password), each must answer 201. */

@@ -79,7 +79,6 @@ class IngestThroughputIT {
     /** The gateway's heap; the bench gives it what a production replica would have. */
     private static final String GATEWAY_HEAP = System.getProperty("sh.throughput.gateway-heap", "256m");
     private static final long BOOT = 1;
-    private static final int EVENTS_PER_SESSION = 10;
     /** As the agent's default receipt timeout (sh.agent.receipt-timeout). */
     private static final Duration RESEND_AFTER = Duration.ofSeconds(5);
     private static final AtomicLong resent = new AtomicLong();
@@ -456,20 +455,8 @@ class IngestThroughputIT {
                     });
         }
 
-        /** A session lifecycle per ten events: started, eight phases, completed. */
         private UnitEvent event(long seq) {
-            var session = unitId + "-" + BOOT + "-" + ((seq - 1) / EVENTS_PER_SESSION + 1);
-            var position = (int) ((seq - 1) % EVENTS_PER_SESSION);
-            EventData data;
-            if (position == 0) {
-                data = new EventData.SessionStarted(session, ProgramMode.GRADIENT_SEQUENTIAL, 3, 5, 1200, null, null);
-            } else if (position == EVENTS_PER_SESSION - 1) {
-                data = new EventData.SessionCompleted(session, 1200, 8, List.of());
-            } else {
-                data = new EventData.SessionPhase(session, EventData.SessionPhase.Phase.values()[position % 4],
-                        (position + 1) / 2);
-            }
-            return UnitEvent.of(unitId, seq, BOOT, Instant.now(), data);
+            return GatewayUnderLoad.sessionLifecycleEvent(unitId, BOOT, seq);
         }
 
         synchronized void confirm(long through) {

@@ -19,20 +19,40 @@ final class RestartableBroker implements AutoCloseable {
     private final int port;
     private final Path dataFolder;
     private final Path logDir;
+    private final Path accessFile;
+    private final java.util.List<String> jvmOptions;
     private EmbeddedServersProcess running;
     private int starts;
 
-    private RestartableBroker(int port, Path dataFolder, Path logDir) {
+    private RestartableBroker(int port, Path dataFolder, Path logDir, Path accessFile, java.util.List<String> jvmOptions) {
         this.port = port;
         this.dataFolder = dataFolder;
         this.logDir = logDir;
+        this.accessFile = accessFile;
+        this.jvmOptions = java.util.List.copyOf(jvmOptions);
     }
 
     /** Starts a broker on a free port of 127.0.0.1, persisting to {@code dataFolder}. */
     static RestartableBroker start(Path dataFolder, Path logDir) {
-        var broker = new RestartableBroker(EmbeddedMqttBroker.freePort("127.0.0.1"), dataFolder, logDir);
+        return start(dataFolder, logDir, null, java.util.List.of());
+    }
+
+    /**
+     * The same with the broker-access extension reading {@code accessFile} (a {@code BrokerAccessSettings} file; null:
+     * everyone in) and extra JVM options for the broker's JVM (a heap for 10,000 connections, say).
+     */
+    static RestartableBroker start(Path dataFolder, Path logDir, Path accessFile, java.util.List<String> jvmOptions) {
+        var broker = new RestartableBroker(EmbeddedMqttBroker.freePort("127.0.0.1"), dataFolder, logDir, accessFile, jvmOptions);
         broker.startAgain();
         return broker;
+    }
+
+    /** The broker's process id while it runs (its CPU and memory are read from /proc). */
+    long pid() {
+        if (running == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        return running.process().pid();
     }
 
     String host() {
@@ -57,10 +77,14 @@ final class RestartableBroker implements AutoCloseable {
             throw new IllegalStateException("the broker is running");
         }
         starts++;
-        running = EmbeddedServersProcess.builder()
+        var builder = EmbeddedServersProcess.builder()
                 .mqtt(host, port, dataFolder)
-                .logFile(logDir.resolve("broker-" + starts + ".log"))
-                .start();
+                .logFile(logDir.resolve("broker-" + starts + ".log"));
+        if (accessFile != null) {
+            builder.mqttAccess(accessFile);
+        }
+        jvmOptions.forEach(builder::jvmOption);
+        running = builder.start();
     }
 
     @Override
