@@ -201,7 +201,7 @@ class ProtocolCodecTest {
 
     @Test
     void aBirthWithoutItsProgramCatalogueIsRejected() {
-        var status = new UnitStatus(1, "unit-1", UnitStatus.Presence.ONLINE, 1, "1.0", "SH", 5, List.of(), Instant.EPOCH, null, null);
+        var status = new UnitStatus(1, "unit-1", UnitStatus.Presence.ONLINE, 1, "1.0", "SH", 5, List.of(), Instant.EPOCH, null, null, null);
 
         assertFalse(codec.decodeStatus(codec.encode(status)).isValid());
     }
@@ -245,6 +245,28 @@ class ProtocolCodecTest {
         assertEquals(38L, birth.unconfirmedFrom());
         var olderAgent = codec.decodeStatus(GoldenPayloads.bytes("status-death.json")).message();
         assertEquals(null, olderAgent.lastSeq(), "optional: a death and an older agent's birth carry neither");
+    }
+
+    @Test
+    void aBirthAndTheWillOfTheSameConnectionCarryTheSameConnectionNumber() throws Exception {
+        var birth = codec.decodeStatus(GoldenPayloads.bytes("status-birth.json")).message();
+        var death = codec.decodeStatus(GoldenPayloads.bytes("status-death-of-connection.json"));
+
+        assertTrue(death.isValid(), death::toString);
+        assertEquals(3L, birth.connection());
+        assertEquals(birth.connection(), death.message().connection());
+        assertEquals(null, codec.decodeStatus(GoldenPayloads.bytes("status-death.json")).message().connection(),
+                "optional: an older agent's Will carries none");
+        assertEquals(codec.mapper().readTree(GoldenPayloads.bytes("status-death-of-connection.json")),
+                codec.mapper().readTree(codec.encode(death.message())));
+    }
+
+    @Test
+    void aConnectionNumberBelowOneIsRejected() {
+        var decoded = codec.decodeStatus(("{\"v\":1,\"unitId\":\"unit-0001\",\"state\":\"OFFLINE\",\"bootSeq\":7,"
+                + "\"firmware\":\"1.4.0\",\"deviceTime\":\"2026-11-24T09:00:00Z\",\"connection\":0}").getBytes(StandardCharsets.UTF_8));
+
+        assertRejected(decoded, RejectReason.INVALID_FIELD, "connection");
     }
 
     private static void assertRejected(Decoded<?> decoded, RejectReason reason, String detailFragment) {

@@ -108,6 +108,7 @@ class FleetScaleIT {
     private static long[] willComebackMillis;
     private static Duration everyUnitBackAfterRestart;
     private static Map<String, List<Long>> journal;
+    private static Map<String, Long> finalStates;
 
     @BeforeAll
     static void runTheFleet() throws Exception {
@@ -186,6 +187,12 @@ class FleetScaleIT {
     }
 
     @Test
+    void afterTheRestartEveryConnectedUnitIsShownOnlineNotOfflineByALateWill() {
+        assertTrue(units.stream().allMatch(unit -> unit.client.getState().isConnected()), "every unit connected");
+        assertEquals(Map.of("ONLINE", (long) UNITS), finalStates);
+    }
+
+    @Test
     void everyEventOfEveryUnitIsJournaledExactlyOnceThroughTheRestart() {
         var expected = java.util.stream.LongStream.rangeClosed(1, 2L * EVENTS).boxed().toList();
         for (var unit : units) {
@@ -252,8 +259,7 @@ class FleetScaleIT {
             var unit = new SimUnit(unitId, passwords.get(unitId));
             units.add(unit);
             inFlight.acquire();
-            connects.add(unit.client.connectWith().cleanStart(false).sessionExpiryInterval(600).send()
-                    .whenComplete((ack, failure) -> inFlight.release()));
+            connects.add(unit.connect().whenComplete((ack, failure) -> inFlight.release()));
         }
         for (var connect : connects) {
             connect.get(BUDGET.toSeconds(), TimeUnit.SECONDS);
@@ -288,7 +294,8 @@ class FleetScaleIT {
         willToOfflineMillis = awaitStates(dropping, "OFFLINE", unit -> unit.willFiredAt);
         figures.put("Will -> OFFLINE (" + dropping.size() + " units)", percentiles(willToOfflineMillis));
         for (var unit : dropping) {
-            unit.client.connectWith().cleanStart(false).sessionExpiryInterval(600).send().get(10, TimeUnit.SECONDS);
+            unit.armed.incrementAndGet(); // a new connection of the same boot
+            unit.connect().get(10, TimeUnit.SECONDS);
         }
         willComebackMillis = awaitStates(dropping, "ONLINE", unit -> unit.birthSentAt);
         figures.put("comeback birth -> ONLINE (" + dropping.size() + " units)", percentiles(willComebackMillis));
@@ -316,6 +323,12 @@ class FleetScaleIT {
                 + " ms");
         awaitFrontiers(2 * EVENTS);
         figures.put("broker restart -> every event of session 2 confirmed", millisSince(restarted) + " ms");
+        // the last word on every unit, once its session 2 completed: a late Will must not have left one OFFLINE
+        await("every unit's session 2 applied to its presence").atMost(BUDGET).pollInterval(Duration.ofMillis(500))
+                .until(() -> !presence().containsValue("IN_SESSION"));
+        finalStates = presence().values().stream().collect(java.util.stream.Collectors.groupingBy(state -> state,
+                java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        figures.put("presence at the end", finalStates.toString());
     }
 
     // --- reading the gateway's presence ---------------------------------------------------------------------------
@@ -391,7 +404,8 @@ class FleetScaleIT {
 
     /**
      * The protocol side of a unit without its control loop: birth on every connect (retained, with lastSeq and
-     * unconfirmedFrom), death as its Will, events kept until a receipt covers them and re-sent after 5 s (doubling
+     * unconfirmedFrom), death as its Will (both with the connection's number, as the agent's MqttUnitLink: the gateway
+     * ignores the late Will of a connection already replaced), events kept until a receipt covers them and re-sent after 5 s (doubling
      * to 8x while nothing moves, as the agent's OutboxPublisher), telemetry seconds at QoS 0. Credentials and Will
      * belong to the client, so automatic reconnects authenticate and re-arm the Will.
      */
@@ -401,6 +415,8 @@ class FleetScaleIT {
         final ConcurrentSkipListMap<Long, byte[]> unconfirmed = new ConcurrentSkipListMap<>();
         final AtomicLong frontier = new AtomicLong();
         final AtomicLong highest = new AtomicLong();
+        /** The number of the connection being made or up (UnitStatus.connection). */
+        final AtomicLong armed = new AtomicLong(1);
         volatile long birthSentAt;
         volatile long willFiredAt;
         volatile long connectedAt;
@@ -412,12 +428,27 @@ class FleetScaleIT {
             this.client = Mqtt5Client.builder().identifier(unitId)
                     .serverHost(broker.host()).serverPort(broker.port())
                     .simpleAuth().username(unitId).password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-                    .willPublish().topic(Topics.status(unitId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
-                    .payload(CODEC.encode(UnitStatus.death(unitId, BOOT, "1.4.0", Instant.now()))).applyWillPublish()
                     .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(5, TimeUnit.SECONDS)
                     .applyAutomaticReconnect()
                     .addConnectedListener(context -> onConnected())
+                    .addDisconnectedListener(context -> {
+                        var reconnector = (com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientReconnector) context.getReconnector();
+                        if (reconnector.isReconnect()) {
+                            reconnector.connect(reconnector.getConnect().extend().willPublish(will(armed.incrementAndGet())).build());
+                        }
+                    })
                     .buildAsync();
+        }
+
+        java.util.concurrent.CompletableFuture<?> connect() {
+            return client.connectWith().cleanStart(false).sessionExpiryInterval(600).willPublish(will(armed.get())).send();
+        }
+
+        private com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5WillPublish will(long connection) {
+            return com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5WillPublish.builder().topic(Topics.status(unitId))
+                    .qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                    .payload(CODEC.encode(UnitStatus.death(unitId, BOOT, "1.4.0", Instant.now(), connection)))
+                    .build().asWill();
         }
 
         private void onConnected() {
@@ -435,7 +466,8 @@ class FleetScaleIT {
                         birthSentAt = System.nanoTime();
                         client.publishWith().topic(Topics.status(unitId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
                                 .payload(CODEC.encode(UnitStatus.birth(unitId, BOOT, "1.4.0", "SH-Boot-5", 5,
-                                        List.of(ProgramMode.GRADIENT_SEQUENTIAL), Instant.now(), lastSeq, unconfirmedFrom)))
+                                        List.of(ProgramMode.GRADIENT_SEQUENTIAL), Instant.now(), lastSeq, unconfirmedFrom,
+                                        armed.get())))
                                 .send();
                         // what no receipt covered goes out again at once, as the agent's outbox replays on reconnect
                         unconfirmed.values().forEach(this::send);

@@ -66,6 +66,25 @@ class PresenceTest {
     }
 
     @Test
+    void theWillOfAConnectionTheUnitAlreadyReplacedIsIgnoredWhileTheCurrentConnectionsWillTakesItOffline() {
+        var unitId = FakeUnit.newUnitId("pr");
+        Gateway.register(unitId, FakeUnit.newUnitId("clinic"));
+
+        try (var unit = FakeUnit.connect(unitId)) {
+            // connection 3's birth (the golden one), then connection 2's Will arriving late (a taken-over connection)
+            unit.publishGolden(Topics.STATUS, "status-birth.json");
+            await().atMost(PATIENCE).until(() -> "ONLINE".equals(Gateway.state(unitId)));
+            var staleBefore = Gateway.metric(STALE, "state=OFFLINE");
+            unit.publishGolden(Topics.STATUS, "status-death-of-connection.json", "\"connection\":3", "\"connection\":2");
+            await().atMost(PATIENCE).until(() -> Gateway.metric(STALE, "state=OFFLINE") >= staleBefore + 1);
+            assertEquals("ONLINE", Gateway.state(unitId));
+
+            unit.publishGolden(Topics.STATUS, "status-death-of-connection.json");
+            await().atMost(PATIENCE).until(() -> "OFFLINE".equals(Gateway.state(unitId)));
+        }
+    }
+
+    @Test
     void sessionAndFaultEventsMoveTheStateAndEachChangeIsPublishedRetained() {
         var unitId = FakeUnit.newUnitId("pr");
         var clinicId = FakeUnit.newUnitId("clinic");

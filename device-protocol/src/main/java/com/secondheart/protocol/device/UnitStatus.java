@@ -14,6 +14,12 @@ import java.util.List;
  * lowest sequence number the unit still holds unconfirmed in its outbox ({@code lastSeq + 1} when it holds none):
  * everything below is settled from the unit's side, so a gap there can never be filled and the gateway's journal
  * receipts move past it (and count it missing). Both optional: older agents omit them.
+ *
+ * <p>{@code connection} numbers the unit's MQTT connections within a boot (1, 2, ...; Sparkplug's bdSeq): a birth
+ * and the Will armed for the same connection carry the same number, so a Will that the broker publishes late (a
+ * connection taken over by the unit's own reconnect, whose Will MQTT 5 publishes after the new connection's CONNACK,
+ * so after its birth) is recognised as the death of a connection already replaced and ignored. Optional: older
+ * agents omit it, and their deaths are applied as before.
  */
 public record UnitStatus(
         int v,
@@ -26,7 +32,8 @@ public record UnitStatus(
         List<ProgramMode> programs,
         Instant deviceTime,
         Long lastSeq,
-        Long unconfirmedFrom) implements Validatable {
+        Long unconfirmedFrom,
+        Long connection) implements Validatable {
 
     public enum Presence {
         ONLINE, OFFLINE
@@ -39,12 +46,29 @@ public record UnitStatus(
 
     public static UnitStatus birth(String unitId, long bootSeq, String firmware, String model, int zonesPerLeg,
             List<ProgramMode> programs, Instant deviceTime, Long lastSeq, Long unconfirmedFrom) {
+        return birth(unitId, bootSeq, firmware, model, zonesPerLeg, programs, deviceTime, lastSeq, unconfirmedFrom, null);
+    }
+
+    public static UnitStatus birth(String unitId, long bootSeq, String firmware, String model, int zonesPerLeg,
+            List<ProgramMode> programs, Instant deviceTime, Long lastSeq, Long unconfirmedFrom, Long connection) {
         return new UnitStatus(1, unitId, Presence.ONLINE, bootSeq, firmware, model, zonesPerLeg, programs, deviceTime,
-                lastSeq, unconfirmedFrom);
+                lastSeq, unconfirmedFrom, connection);
     }
 
     public static UnitStatus death(String unitId, long bootSeq, String firmware, Instant deviceTime) {
-        return new UnitStatus(1, unitId, Presence.OFFLINE, bootSeq, firmware, null, null, null, deviceTime, null, null);
+        return death(unitId, bootSeq, firmware, deviceTime, null);
+    }
+
+    /** The Will of connection {@code connection} of this boot (null: an agent that does not number them). */
+    public static UnitStatus death(String unitId, long bootSeq, String firmware, Instant deviceTime, Long connection) {
+        return new UnitStatus(1, unitId, Presence.OFFLINE, bootSeq, firmware, null, null, null, deviceTime, null, null,
+                connection);
+    }
+
+    /** The same status for another connection of the boot. */
+    public UnitStatus forConnection(long number) {
+        return new UnitStatus(v, unitId, state, bootSeq, firmware, model, zonesPerLeg, programs, deviceTime, lastSeq,
+                unconfirmedFrom, number);
     }
 
     @Override
@@ -62,6 +86,9 @@ public record UnitStatus(
             check.positive("unconfirmedFrom", unconfirmedFrom);
             check.rule(lastSeq == null || unconfirmedFrom <= lastSeq + 1,
                     "field 'unconfirmedFrom' must not be above lastSeq + 1");
+        }
+        if (connection != null) {
+            check.positive("connection", connection);
         }
         if (state == Presence.ONLINE) {
             check.text("model", model, 64)

@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5WillPublish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.secondheart.protocol.ProtocolCodec;
@@ -18,12 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
  * One unit's MQTT 5 connection: client id = unit id, persistent session ({@code cleanStart=false} with a
  * session expiry), automatic reconnect with exponential backoff, the death status as the Will (retained,
- * QoS 1) and a fresh birth status (retained, QoS 1) on every (re)connect. Commands are read with manual
+ * QoS 1) and a fresh birth status (retained, QoS 1) on every (re)connect. Connections are numbered within the link
+ * (1, 2, ...: {@code UnitStatus.connection}, Sparkplug's bdSeq): each connect attempt arms a Will with its own number
+ * and the birth after it carries the same one, so the gateway can tell the late Will of a connection this link's own
+ * reconnect took over (MQTT 5 publishes it after the new connection's CONNACK) from the current connection's. Commands are read with manual
  * acknowledgement: the PUBACK goes out only after the command has been handled and its reply remembered,
  * so a crash in between makes the broker deliver it again (and the remembered reply makes that harmless).
  */
@@ -54,17 +59,21 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
 
     private final String unitId;
     private final MqttSettings settings;
-    private final Supplier<byte[]> birth;
+    private final LongFunction<byte[]> birth;
     private final Mqtt5AsyncClient client;
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicLong connections = new AtomicLong();
     private final Listener listener;
     private final Consumer<InboundCommand> commands;
     private final Consumer<byte[]> receipts;
-    private final byte[] death;
+    private final LongFunction<byte[]> death;
+    /** The number of the connection being made or up: its Will and its birth carry it. */
+    private final AtomicLong armed = new AtomicLong(1);
     private volatile boolean closed;
 
     /**
+     * For a unit that does not number its connections (the gateway then judges its deaths by boot alone).
+     *
      * @param birth  the birth status, built anew at each connect (its device time changes)
      * @param death  the death status: the Will, fixed for the life of this link (it carries this run's boot sequence)
      */
@@ -78,11 +87,21 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
      */
     public MqttUnitLink(String unitId, MqttSettings settings, Supplier<byte[]> birth, byte[] death,
             Consumer<InboundCommand> commands, Consumer<byte[]> receipts, Listener listener) {
+        this(unitId, settings, connection -> birth.get(), unnumbered(death), commands, receipts, listener);
+    }
+
+    /**
+     * @param birth    the birth status of connection n, built anew at each connect (its device time changes)
+     * @param death    the death status of connection n: the Will armed for that connection
+     * @param receipts the unit's journal receipts as they arrive (null: the link does not subscribe to them)
+     */
+    public MqttUnitLink(String unitId, MqttSettings settings, LongFunction<byte[]> birth, LongFunction<byte[]> death,
+            Consumer<InboundCommand> commands, Consumer<byte[]> receipts, Listener listener) {
         this.receipts = receipts;
         this.unitId = unitId;
         this.settings = settings;
         this.birth = birth;
-        this.death = death.clone();
+        this.death = death;
         this.commands = commands;
         this.listener = listener;
         this.client = MqttClient.builder()
@@ -106,6 +125,11 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
                 .addDisconnectedListener(context -> {
                     if (closed) {
                         context.getReconnector().reconnect(false); // closed on purpose: stay down
+                    } else {
+                        // the next attempt is a new connection: its Will carries its own number
+                        var reconnector = (com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientReconnector) context.getReconnector();
+                        reconnector.connect(reconnector.getConnect().extend()
+                                .willPublish(will(armed.incrementAndGet())).build());
                     }
                     onDisconnected(context.getCause());
                 })
@@ -125,12 +149,7 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
                 .keepAlive((int) settings.keepAlive().toSeconds())
                 // the broker drops anything bigger than the contract allows instead of handing it over
                 .restrictions().maximumPacketSize(ProtocolCodec.MAX_PACKET_BYTES).applyRestrictions()
-                .willPublish()
-                .topic(Topics.status(unitId))
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .retain(true)
-                .payload(death)
-                .applyWillPublish()
+                .willPublish(will(armed.get()))
                 .send()
                 .whenComplete((connAck, error) -> {
                     if (error != null) {
@@ -138,6 +157,21 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
                                 unitId, settings.host(), settings.port(), error.getMessage());
                     }
                 });
+    }
+
+    private Mqtt5WillPublish will(long connection) {
+        return Mqtt5WillPublish.builder()
+                .topic(Topics.status(unitId))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(death.apply(connection))
+                .build()
+                .asWill();
+    }
+
+    private static LongFunction<byte[]> unnumbered(byte[] death) {
+        var copy = death.clone();
+        return connection -> copy;
     }
 
     @Override
@@ -192,7 +226,12 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
      * disconnects. Waits at most {@code timeout} in all.
      */
     public void close(Duration timeout) {
-        close(timeout, death);
+        close(timeout, death.apply(armed.get()));
+    }
+
+    /** As {@link #close(Duration)}, publishing the death {@code finalDeath} makes for the current connection's number. */
+    public void close(Duration timeout, LongFunction<byte[]> finalDeath) {
+        close(timeout, finalDeath.apply(armed.get()));
     }
 
     /** As {@link #close(Duration)}, publishing {@code finalDeath} (e.g. with the current device time). */
@@ -234,7 +273,7 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
                 .topic(Topics.status(unitId))
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .retain(true)
-                .payload(birth.get())
+                .payload(birth.apply(armed.get()))
                 .send();
         if (subscribed.compareAndSet(false, true)) {
             // The persistent session keeps the subscription across reconnects; the client renews it if the

@@ -131,9 +131,11 @@ public final class Unit implements AutoCloseable {
         runningStore = new RunningSessionStore(dir.resolve("running-session.json"), fsync);
         executor = new SerialExecutor("unit " + unitId, shared.reportingPool());
 
-        var death = shared.codec().encode(UnitStatus.death(unitId, bootSeq, settings.firmware(),
-                shared.wallClock().instant()));
-        link = new MqttUnitLink(unitId, settings.mqtt(), this::birth, death, this::onCommand,
+        var deathAtStart = shared.wallClock().instant();
+        link = new MqttUnitLink(unitId, settings.mqtt(), this::birth,
+                connection -> shared.codec().encode(UnitStatus.death(unitId, bootSeq, settings.firmware(), deathAtStart,
+                        connection)),
+                this::onCommand,
                 settings.receiptTimeout() == null ? null : this::onReceipt,
                 new MqttUnitLink.Listener() {
                     @Override
@@ -201,11 +203,12 @@ public final class Unit implements AutoCloseable {
         runningStore.clear();
     }
 
-    private byte[] birth() {
-        // lastSeq lets the gateway see events lost at the end of a stream (a session's end, then silence)
+    private byte[] birth(long connection) {
+        // lastSeq lets the gateway see events lost at the end of a stream (a session's end, then silence); the
+        // connection number lets it ignore the late Will of a connection this one replaced
         return shared.codec().encode(UnitStatus.birth(unitId, bootSeq, settings.firmware(), settings.model(),
                 settings.zonesPerLeg(), List.of(ProgramMode.values()), shared.wallClock().instant(),
-                eventSeq.current(), outbox.isEmpty() ? eventSeq.current() + 1 : outbox.oldestSeq()));
+                eventSeq.current(), outbox.isEmpty() ? eventSeq.current() + 1 : outbox.oldestSeq(), connection));
     }
 
     private void onReceipt(byte[] payload) {
@@ -414,8 +417,9 @@ public final class Unit implements AutoCloseable {
             LockSupport.parkNanos(10_000_000L);
         }
         publisher.stop();
-        link.close(Duration.ofSeconds(2), shared.codec().encode(UnitStatus.death(unitId, bootSeq, settings.firmware(),
-                shared.wallClock().instant())));
+        var stoppedAt = shared.wallClock().instant();
+        link.close(Duration.ofSeconds(2), connection -> shared.codec().encode(UnitStatus.death(unitId, bootSeq,
+                settings.firmware(), stoppedAt, connection)));
         metrics.unbind();
         LOG.debugf("unit %s: stopped; %d events left in the outbox", unitId, outbox.depth());
     }

@@ -139,6 +139,20 @@ class UnitOverMqttTest {
             var all = statuses(subscriber);
             return all.get(all.size() - 1).state() == UnitStatus.Presence.ONLINE && all.size() >= 3;
         });
+
+        // each connection's Will carries the number of that connection, and the next birth a higher one: the
+        // gateway ignores a Will of a connection the unit already replaced (PresenceRules)
+        assertEquals(1L, birth.connection());
+        assertEquals(1L, death.connection(), "the Will of the first connection");
+        var all = statuses(subscriber);
+        var reborn = all.get(all.size() - 1);
+        assertTrue(reborn.connection() > death.connection(), () -> "the next birth's connection: " + reborn.connection());
+        proxy.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses(subscriber).stream()
+                .filter(status -> status.state() == UnitStatus.Presence.OFFLINE).count() >= 2);
+        var secondDeath = statuses(subscriber).stream().filter(s -> s.state() == UnitStatus.Presence.OFFLINE)
+                .skip(1).findFirst().orElseThrow();
+        assertEquals(reborn.connection(), secondDeath.connection(), "a reconnect's Will is armed with its own number");
     }
 
     @Test

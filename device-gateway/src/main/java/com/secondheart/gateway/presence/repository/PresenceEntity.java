@@ -29,6 +29,10 @@ public class PresenceEntity {
     @Column(name = "last_event_seq", nullable = false)
     public long lastEventSeq;
 
+    /** Newest MQTT connection number of the current boot seen in a birth or death; null when the unit gives none. */
+    @Column(name = "connection_seq")
+    public Long connectionSeq;
+
     @Column(name = "last_seen")
     public Instant lastSeen;
 

@@ -16,7 +16,11 @@ import java.time.Instant;
  *       any session or latched fault the gateway still showed. A repeated birth of the current boot while the unit
  *       is already shown online changes nothing.</li>
  *   <li>A death (the MQTT Will) whose bootSeq is older than the newest birth's is stale and ignored: it belongs to a
- *       connection the unit already replaced. Otherwise the unit is OFFLINE.</li>
+ *       connection the unit already replaced. So is a death of the current boot whose connection number is older
+ *       than the newest connection seen (a Will the broker published after the unit's own reconnect took the
+ *       connection over, so after the new connection's birth). Otherwise the unit is OFFLINE. A birth of an older
+ *       connection than the newest seen is stale too. Units that do not number connections are judged by boot
+ *       alone.</li>
  *   <li>An event moves the state only when its sequence number is newer than the last one applied (a replayed
  *       outbox cannot roll the state back), its boot is not older than the newest boot, and it does not come from a
  *       boot already declared dead. session.started and session.phase give IN_SESSION, session.completed and
@@ -38,9 +42,14 @@ public final class PresenceRules {
     }
 
     public static Outcome birth(PresenceEntity presence, long bootSeq, Instant at) {
-        if (bootSeq < presence.bootSeq) {
+        return birth(presence, bootSeq, null, at);
+    }
+
+    public static Outcome birth(PresenceEntity presence, long bootSeq, Long connection, Instant at) {
+        if (bootSeq < presence.bootSeq || olderConnection(presence, bootSeq, connection)) {
             return Outcome.STALE;
         }
+        noteConnection(presence, bootSeq, connection);
         if (bootSeq == presence.bootSeq && presence.state != UnitState.OFFLINE) {
             return Outcome.UNCHANGED;
         }
@@ -50,9 +59,14 @@ public final class PresenceRules {
     }
 
     public static Outcome death(PresenceEntity presence, long bootSeq, Instant at) {
-        if (bootSeq < presence.bootSeq) {
+        return death(presence, bootSeq, null, at);
+    }
+
+    public static Outcome death(PresenceEntity presence, long bootSeq, Long connection, Instant at) {
+        if (bootSeq < presence.bootSeq || olderConnection(presence, bootSeq, connection)) {
             return Outcome.STALE;
         }
+        noteConnection(presence, bootSeq, connection);
         var changed = bootSeq != presence.bootSeq || presence.state != UnitState.OFFLINE;
         presence.bootSeq = bootSeq;
         if (presence.state != UnitState.OFFLINE) {
@@ -91,6 +105,21 @@ public final class PresenceRules {
             case FAULT_RAISED -> UnitState.FAULTED;
             case FAULT_CLEARED -> UnitState.ONLINE;
         };
+    }
+
+    /** A status of the current boot from a connection older than the newest one seen (both numbered). */
+    private static boolean olderConnection(PresenceEntity presence, long bootSeq, Long connection) {
+        return bootSeq == presence.bootSeq && connection != null && presence.connectionSeq != null
+                && connection < presence.connectionSeq;
+    }
+
+    /** Remembers the newest connection of the boot; a new boot starts over (null when the unit does not number them). */
+    private static void noteConnection(PresenceEntity presence, long bootSeq, Long connection) {
+        if (bootSeq > presence.bootSeq) {
+            presence.connectionSeq = connection;
+        } else if (connection != null && (presence.connectionSeq == null || connection > presence.connectionSeq)) {
+            presence.connectionSeq = connection;
+        }
     }
 
     private static void moveTo(PresenceEntity presence, UnitState state, Instant at) {

@@ -74,12 +74,13 @@ public class PresenceService {
             presence.lastSeen = later(presence.lastSeen, receivedAt);
             var birth = status.state() == UnitStatus.Presence.ONLINE;
             var outcome = birth
-                    ? PresenceRules.birth(presence, status.bootSeq(), receivedAt)
-                    : PresenceRules.death(presence, status.bootSeq(), receivedAt);
+                    ? PresenceRules.birth(presence, status.bootSeq(), status.connection(), receivedAt)
+                    : PresenceRules.death(presence, status.bootSeq(), status.connection(), receivedAt);
             if (outcome == PresenceRules.Outcome.STALE) {
                 metrics.staleStatus(status.state().name());
-                LOG.debugf("Ignored stale %s of unit %s: boot %d is older than boot %d", birth ? "birth" : "death",
-                        unit.unitId(), status.bootSeq(), presence.bootSeq);
+                LOG.debugf("Ignored stale %s of unit %s: boot %d connection %s is older than boot %d connection %s",
+                        birth ? "birth" : "death", unit.unitId(), status.bootSeq(), status.connection(),
+                        presence.bootSeq, presence.connectionSeq);
                 return new StatusApplied(outcome, null, false, false);
             }
             var firmwareChanged = birth && status.firmware() != null && !status.firmware().equals(unit.firmware());

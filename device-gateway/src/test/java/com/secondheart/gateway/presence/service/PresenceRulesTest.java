@@ -65,6 +65,35 @@ class PresenceRulesTest {
     }
 
     @Test
+    void theWillOfAConnectionTheUnitsOwnReconnectTookOverIsStaleEvenWhenItArrivesAfterTheNewBirth() {
+        var presence = offline();
+        PresenceRules.birth(presence, 8, 1L, T0);
+        // the unit reconnected (connection 2) before the broker gave up on connection 1: MQTT 5 publishes the old
+        // connection's Will after the new CONNACK, so after the new birth
+        assertEquals(UNCHANGED, PresenceRules.birth(presence, 8, 2L, T0.plusSeconds(1)));
+        assertEquals(STALE, PresenceRules.death(presence, 8, 1L, T0.plusSeconds(2)));
+        assertEquals(UnitState.ONLINE, presence.state);
+        // the current connection's own Will still takes the unit offline, and a late birth of an old one is stale
+        assertEquals(CHANGED, PresenceRules.death(presence, 8, 2L, T0.plusSeconds(3)));
+        assertEquals(UnitState.OFFLINE, presence.state);
+        assertEquals(STALE, PresenceRules.birth(presence, 8, 1L, T0.plusSeconds(4)));
+        assertEquals(UnitState.OFFLINE, presence.state);
+    }
+
+    @Test
+    void aNewBootStartsItsConnectionsOverAndAUnitThatDoesNotNumberThemIsJudgedByBootAlone() {
+        var presence = offline();
+        PresenceRules.birth(presence, 8, 5L, T0);
+        assertEquals(CHANGED, PresenceRules.birth(presence, 9, 1L, T0.plusSeconds(1)));
+        assertEquals(1L, presence.connectionSeq);
+        assertEquals(CHANGED, PresenceRules.death(presence, 9, null, T0.plusSeconds(2)));
+        assertEquals(UnitState.OFFLINE, presence.state);
+        var older = offline();
+        PresenceRules.birth(older, 3, T0);
+        assertEquals(CHANGED, PresenceRules.death(older, 3, T0.plusSeconds(1)));
+    }
+
+    @Test
     void aReplayedOlderEventCannotRollTheStateBack() {
         var presence = offline();
         PresenceRules.birth(presence, 7, T0);
