@@ -126,6 +126,14 @@ class FleetScaleIT {
         broker = RestartableBroker.start(work.resolve("broker-data"), LOGS, accessFile, List.of("-Xmx" + BROKER_HEAP));
         startGateway(gatewayPassword);
 
+        try {
+            measure();
+        } finally {
+            printFigures(); // what was measured before a phase failed, too
+        }
+    }
+
+    private static void measure() throws Exception {
         var passwords = register();
         var gatewayCpuAtStart = ProcStats.cpuSeconds(gateway.pid());
         connectEveryUnit(passwords);
@@ -143,7 +151,6 @@ class FleetScaleIT {
         figures.put("gateway RSS at the end", ProcStats.rssMiB(gateway.pid()) + " MiB");
         figures.put("re-sent events", Long.toString(resent.get()));
         journal = GatewayUnderLoad.journalSeqsByUnit(gateway.baseUrl());
-        printFigures();
     }
 
     @AfterAll
@@ -326,6 +333,8 @@ class FleetScaleIT {
         // the last word on every unit, once its session 2 completed: a late Will must not have left one OFFLINE
         await("every unit's session 2 applied to its presence").atMost(BUDGET).pollInterval(Duration.ofMillis(500))
                 .until(() -> !presence().containsValue("IN_SESSION"));
+        var current = units.stream().filter(unit -> unit.birthAcked.get() == unit.armed.get()).count();
+        figures.put("units whose current connection's birth the broker acknowledged", current + " of " + UNITS);
         finalStates = presence().values().stream().collect(java.util.stream.Collectors.groupingBy(state -> state,
                 java.util.TreeMap::new, java.util.stream.Collectors.counting()));
         figures.put("presence at the end", finalStates.toString());
@@ -417,6 +426,8 @@ class FleetScaleIT {
         final AtomicLong highest = new AtomicLong();
         /** The number of the connection being made or up (UnitStatus.connection). */
         final AtomicLong armed = new AtomicLong(1);
+        /** The newest connection whose birth the broker acknowledged. */
+        final AtomicLong birthAcked = new AtomicLong();
         volatile long birthSentAt;
         volatile long willFiredAt;
         volatile long connectedAt;
@@ -453,6 +464,21 @@ class FleetScaleIT {
 
         private void onConnected() {
             connectedAt = System.nanoTime();
+            // the birth first, as the agent's MqttUnitLink: nothing else on this connection may hold it back
+            var lastSeq = highest.get();
+            var unconfirmedFrom = unconfirmed.isEmpty() ? lastSeq + 1 : unconfirmed.firstKey();
+            var connection = armed.get();
+            birthSentAt = System.nanoTime();
+            client.publishWith().topic(Topics.status(unitId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                    .payload(CODEC.encode(UnitStatus.birth(unitId, BOOT, "1.4.0", "SH-Boot-5", 5,
+                            List.of(ProgramMode.GRADIENT_SEQUENTIAL), Instant.now(), lastSeq, unconfirmedFrom,
+                            connection)))
+                    .send()
+                    .whenComplete((result, failure) -> {
+                        if (failure == null && result.getError().isEmpty()) {
+                            birthAcked.accumulateAndGet(connection, Math::max);
+                        }
+                    });
             client.subscribeWith().topicFilter(Topics.receipts(unitId)).qos(MqttQos.AT_LEAST_ONCE)
                     .callback(publish -> CODEC.decodeReceipt(publish.getPayloadAsBytes())
                             .map(receipt -> {
@@ -460,18 +486,8 @@ class FleetScaleIT {
                                 return receipt;
                             }))
                     .send()
-                    .thenRun(() -> {
-                        var lastSeq = highest.get();
-                        var unconfirmedFrom = unconfirmed.isEmpty() ? lastSeq + 1 : unconfirmed.firstKey();
-                        birthSentAt = System.nanoTime();
-                        client.publishWith().topic(Topics.status(unitId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
-                                .payload(CODEC.encode(UnitStatus.birth(unitId, BOOT, "1.4.0", "SH-Boot-5", 5,
-                                        List.of(ProgramMode.GRADIENT_SEQUENTIAL), Instant.now(), lastSeq, unconfirmedFrom,
-                                        armed.get())))
-                                .send();
-                        // what no receipt covered goes out again at once, as the agent's outbox replays on reconnect
-                        unconfirmed.values().forEach(this::send);
-                    });
+                    // what no receipt covered goes out again at once, as the agent's outbox replays on reconnect
+                    .thenRun(() -> unconfirmed.values().forEach(this::send));
         }
 
         boolean connectedSince(long nanos) {
