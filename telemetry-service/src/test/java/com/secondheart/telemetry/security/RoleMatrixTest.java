@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Every endpoint against every role, no token, an expired token, a token signed by a stranger or by a key the JWKS
  * does not have, and tokens whose roles do not match their key and audience (the people key claiming {@code service},
  * a service token for people's audience, the service key claiming {@code operations}): 401 for all of these, 403 for
- * a role not allowed, the success status for a role allowed. A clinic-staff member of another clinic gets the same 403 for an existing record as for a missing one.
+ * a role not allowed, the success status for a role allowed. A clinic-staff member of another clinic gets the same
+ * 403 for an existing record as for a missing one.
  */
 @QuarkusTest
 class RoleMatrixTest {
