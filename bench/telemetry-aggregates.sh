@@ -79,8 +79,8 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/signing
 openssl pkey -in "$WORK/signing-key.pem" -pubout -out "$WORK/public-key.pem"
 b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 NOW=$(date +%s)
-HEADER=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url)
-PAYLOAD=$(printf '{"iss":"https://second-heart.bench","sub":"bench","upn":"bench","groups":["operations"],"iat":%d,"exp":%d}' \
+HEADER=$(printf '{"alg":"RS256","typ":"JWT","kid":"people"}' | b64url)
+PAYLOAD=$(printf '{"iss":"https://second-heart.bench","aud":"second-heart-staff","sub":"bench","upn":"bench","groups":["operations"],"iat":%d,"exp":%d}' \
   "$NOW" $((NOW + 7200)) | b64url)
 SIGNATURE=$(printf '%s.%s' "$HEADER" "$PAYLOAD" | openssl dgst -sha256 -sign "$WORK/signing-key.pem" -binary | b64url)
 TOKEN="$HEADER.$PAYLOAD.$SIGNATURE"

@@ -5,8 +5,10 @@
 // are kept, and units whose password is already in the file are left alone.
 //
 //   SH_GATEWAY_URL, SH_BOOKING_URL             the services (http://device-gateway:8081, http://booking-service:8083)
-//   SH_SECURITY_SIGNING_KEY_LOCATION           PEM private key the services trust (the sh-jwt / jwt-signing-key key)
+//   SH_SECURITY_PEOPLE_SIGNING_KEY_LOCATION    PEM private key of the people key (kid "people"): fleet-admin is a
+//                                              person's role, honoured only from that key (docs/security.md, "Tokens")
 //   SH_SECURITY_ISSUER                         the issuer they accept
+//   SH_SECURITY_PEOPLE_AUDIENCE                people's audience (default second-heart-staff)
 //   SIM_UNITS, SIM_UNIT_PREFIX                 the agent's units: prefix + 4 digits, 1..SIM_UNITS (as the agent makes them)
 //   SIM_CLINICS                                how many clinics the units are spread over (default 3)
 //   SIM_CREDENTIALS_FILE                       where to write the passwords (0600, owned by SIM_CREDENTIALS_UID if set)
@@ -23,7 +25,8 @@ const env = (name, fallback) => {
 const gateway = env("SH_GATEWAY_URL").replace(/\/$/, "");
 const booking = env("SH_BOOKING_URL").replace(/\/$/, "");
 const issuer = env("SH_SECURITY_ISSUER");
-const signingKey = crypto.createPrivateKey(fs.readFileSync(env("SH_SECURITY_SIGNING_KEY_LOCATION")));
+const audience = env("SH_SECURITY_PEOPLE_AUDIENCE", "second-heart-staff");
+const signingKey = crypto.createPrivateKey(fs.readFileSync(env("SH_SECURITY_PEOPLE_SIGNING_KEY_LOCATION")));
 const unitCount = Number(env("SIM_UNITS", "10"));
 const prefix = env("SIM_UNIT_PREFIX", "unit-");
 const clinicCount = Math.max(1, Math.min(Number(env("SIM_CLINICS", "3")), unitCount));
@@ -34,11 +37,11 @@ const log = (message) => console.log(`[fleet-seed] ${message}`);
 
 const base64url = (data) => Buffer.from(data).toString("base64url");
 
-/** A short-lived fleet-admin token, signed like the services' own tokens. */
+/** A short-lived fleet-admin token: a person's, signed with the people key for people's audience, as a sign-in's. */
 function token() {
   const now = Math.floor(Date.now() / 1000);
-  const header = { alg: "RS256", typ: "JWT", kid: "service" };
-  const claims = { iss: issuer, sub: "fleet-seed", upn: "fleet-seed", groups: ["fleet-admin"], iat: now, exp: now + 600 };
+  const header = { alg: "RS256", typ: "JWT", kid: "people" };
+  const claims = { iss: issuer, aud: audience, sub: "fleet-seed", upn: "fleet-seed", groups: ["fleet-admin"], iat: now, exp: now + 600 };
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
   const signature = crypto.sign("RSA-SHA256", Buffer.from(input), signingKey);
   return `${input}.${base64url(signature)}`;

@@ -242,14 +242,15 @@ function checkOverlay(name, objects) {
       }
     }
     for (const v of volumes.values()) {
-      if (v.configMap) {
+      // An optional volume (the JWKS, the people key) may be left out by an overlay; when it is there, its keys count.
+      if (v.configMap && !(v.configMap.optional && !configMaps.has(v.configMap.name))) {
         const m = configMaps.get(v.configMap.name);
         if (!m) problem(at, `volume ${v.name}: ConfigMap ${v.configMap.name} does not exist`);
         for (const item of v.configMap.items ?? []) {
           if (m && !(item.key in (m.data ?? {}))) problem(at, `volume ${v.name}: ConfigMap ${v.configMap.name} has no key ${item.key}`);
         }
       }
-      if (v.secret) {
+      if (v.secret && !(v.secret.optional && !secrets.has(v.secret.secretName))) {
         if (!secrets.has(v.secret.secretName)) problem(at, `volume ${v.name}: Secret ${v.secret.secretName} does not exist`);
         for (const item of v.secret.items ?? []) checkSecretKey(at, `volume ${v.name}`, secrets, v.secret.secretName, item.key);
       }

@@ -1,12 +1,15 @@
 #!/bin/sh
-# Makes the local overlay's development JWT key pair (Secret sh-jwt: jwt-signing-key.pem, jwt-public-key.pem)
-# unless it is there already (idempotent).
+# Makes the local overlay's development token keys unless they are there already (idempotent): the people key
+# (Secret sh-jwt-people), the service key (Secret sh-jwt-service), and jwks.json, the JWK set of both public keys
+# (ConfigMap sh-jwks), rewritten from the keys on every run (docs/security.md, "Tokens").
 # The *.env files next to this script are committed development values for a laptop cluster only.
 set -eu
 cd "$(dirname "$0")"
 umask 077
-if [ ! -f jwt-signing-key.pem ] || [ ! -f jwt-public-key.pem ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out jwt-signing-key.pem 2>/dev/null
-  openssl pkey -in jwt-signing-key.pem -pubout -out jwt-public-key.pem
-  echo "k8s/overlays/local/secrets: wrote jwt-signing-key.pem and jwt-public-key.pem"
-fi
+for kind in people service; do
+  if [ ! -f "jwt-$kind-signing-key.pem" ]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "jwt-$kind-signing-key.pem" 2>/dev/null
+    echo "k8s/overlays/local/secrets: wrote jwt-$kind-signing-key.pem"
+  fi
+done
+../../../../deploy/secrets/jwks.sh people=jwt-people-signing-key.pem service=jwt-service-signing-key.pem > jwks.json

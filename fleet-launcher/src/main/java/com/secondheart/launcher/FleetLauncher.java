@@ -27,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
 public final class FleetLauncher {
 
     private static final String ISSUER = "https://second-heart.local";
+    /** The audience of people's tokens: SecurityConfig's default, which the fleet's services keep. */
+    private static final String PEOPLE_AUDIENCE = "second-heart-staff";
     /** A JVM that runs out of memory ends (exit code 3) and the launcher restarts it, as Kubernetes would. */
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:+ExitOnOutOfMemoryError");
@@ -63,14 +65,17 @@ public final class FleetLauncher {
         log = LauncherLog.open(logs.resolve("fleet-launcher.log"), "fleet-launcher", true);
         supervisor = new Supervisor(log);
 
-        // Bearer tokens: a signing key pair kept across starts, demo users with passwords made fresh each start.
-        var keys = SigningKeys.ensure(s.dataDir().resolve("keys"));
-        var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(keys.privateKey())), ISSUER);
+        // Bearer tokens: a people and a service key pair kept across starts and the JWKS of both (docs/security.md,
+        // "Tokens"), demo users with passwords made fresh each start. The launcher acts as people (its seeding admin and
+        // the demo desk), so it signs with the people key.
+        var keys = SigningKeys.ensureFleetKeys(s.dataDir().resolve("keys"));
+        var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(keys.peopleKey())), ISSUER,
+                SigningKeys.PEOPLE_KID, PEOPLE_AUDIENCE);
         var demoUsers = DemoUsers.create(DemoFleet.CLINICS.get(0).clinicId(), DemoFleet.MANUAL_CLINIC);
         var usersFile = s.dataDir().resolve("demo-users.txt");
         DemoUsers.write(demoUsers, usersFile);
         var launcherHttp = new JsonHttp(new RenewingToken(signer, "fleet-launcher",
-                List.of("fleet-admin", "operations", "service"))::get);
+                List.of("fleet-admin", "operations"))::get);
 
         say("Starting embedded PostgreSQL on port %d ...", s.postgresPort());
         // Passwords for everyone, the superuser too, kept in the data dir; each service its own role and database
@@ -111,8 +116,10 @@ public final class FleetLauncher {
         common.put("SH_TELEMETRY_URL", "http://localhost:" + s.telemetryPort());
         common.put("SH_BOOKING_URL", "http://localhost:" + s.bookingPort());
         common.put("SH_SECURITY_ISSUER", ISSUER);
-        common.put("SH_SECURITY_PUBLIC_KEY_LOCATION", keys.publicKey().toString());
-        common.put("SH_SECURITY_SIGNING_KEY_LOCATION", keys.privateKey().toString());
+        common.put("SH_SECURITY_PUBLIC_KEY_LOCATION", keys.jwks().toString());
+        // The service private key only to the services that call others (telemetry, booking, the dashboard), the people
+        // private key only to the dashboard, which signs people in; the gateway and the units get neither.
+        var callers = with(common, "SH_SECURITY_SIGNING_KEY_LOCATION", keys.serviceKey().toString());
         // Seven JVMs starting at once on a laptop keep event loops busy for seconds: Vert.x then still warns in one
         // line, without the stack trace it would add after 2 s (the fleet's logs stay free of stack traces).
         common.put("QUARKUS_VERTX_WARNING_EXCEPTION_TIME", "60s");
@@ -127,8 +134,8 @@ public final class FleetLauncher {
         gatewayEnv.put("SH_GATEWAY_MQTT_SHARED", "false");
         var gateway = startService("device-gateway", s.gatewayPort(), gatewayEnv, logs);
         var telemetry = startService("telemetry-service", s.telemetryPort(),
-                withBroker(with(common, databases.serviceEnv("sh_telemetry")), brokerAccess, "telemetry-service"), logs);
-        var bookingEnv = withBroker(with(common, databases.serviceEnv("sh_booking")), brokerAccess, "booking-service");
+                withBroker(with(callers, databases.serviceEnv("sh_telemetry")), brokerAccess, "telemetry-service"), logs);
+        var bookingEnv = withBroker(with(callers, databases.serviceEnv("sh_booking")), brokerAccess, "booking-service");
         // The demo's booking rules, each a documented booking-service setting (README, "The demo desk"); a value set
         // in the launcher's environment wins.
         demoDefault(bookingEnv, "SH_BOOKING_SLOT_STEP", "1m");
@@ -143,7 +150,8 @@ public final class FleetLauncher {
         note("messaging stand-ins (WhatsApp, Twilio SMS, SMTP): what they received at http://localhost:" + standIns.httpPort() + "/");
         var booking = startService("booking-service", s.bookingPort(), bookingEnv, logs);
         var dashboard = startService("ops-dashboard", s.dashboardPort(),
-                withBroker(with(common, "SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString()), brokerAccess, "ops-dashboard"),
+                withBroker(with(callers, Map.of("SH_DASHBOARD_SIGN_IN_USERS_FILE", usersFile.toString(),
+                        "SH_SECURITY_PEOPLE_SIGNING_KEY_LOCATION", keys.peopleKey().toString())), brokerAccess, "ops-dashboard"),
                 logs);
         for (var service : List.of(gateway, telemetry, booking, dashboard)) {
             service.awaitReady(Duration.ofSeconds(120));

@@ -92,18 +92,23 @@ final class FleetUnderTest implements AutoCloseable {
     }
 
     /** The services trust the test key pair of {@link TestTokens}. */
+    /** The test JWKS, the service key (services that call others) and the people key (a dashboard's sign-in). */
     static Map<String, String> securityEnv() {
         var config = TestTokens.config();
         return Map.of(
                 "SH_SECURITY_PUBLIC_KEY_LOCATION", config.get("sh.security.public-key-location"),
                 "SH_SECURITY_SIGNING_KEY_LOCATION", config.get("sh.security.signing-key-location"),
+                "SH_SECURITY_PEOPLE_SIGNING_KEY_LOCATION", config.get("sh.security.people-signing-key-location"),
                 "SH_SECURITY_ISSUER", config.get("sh.security.issuer"));
     }
 
-    /** The system tests drive the fleet as operator, fleet admin and service at once. */
+    /**
+     * The system tests drive the fleet as an operator and fleet admin at once (a person's token, people key): a token
+     * is a person's or a service's, never both (docs/security.md, "Tokens"), and no system test calls a service-only
+     * endpoint.
+     */
     static String systemTestToken() {
-        return TestTokens.token("system-test", java.util.Set.of(TestTokens.OPERATIONS, TestTokens.FLEET_ADMIN,
-                TestTokens.SERVICE), List.of());
+        return TestTokens.token("system-test", java.util.Set.of(TestTokens.OPERATIONS, TestTokens.FLEET_ADMIN), List.of());
     }
 
     /**

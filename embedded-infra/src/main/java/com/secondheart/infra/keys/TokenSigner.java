@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * Signs RS256 bearer tokens outside a Quarkus service (the one-command fleet's seeder and demo desk),
- * where no MicroProfile Config is there for smallrye-jwt-build to read.
+ * where no MicroProfile Config is there for smallrye-jwt-build to read. Every token names its key ({@code kid}) and
+ * its audience ({@code aud}): the services honour people's roles only from the people key and audience, and the
+ * {@code service} role only from the service key and audience (docs/security.md, "Tokens").
  */
 public final class TokenSigner {
 
@@ -22,10 +24,14 @@ public final class TokenSigner {
 
     private final PrivateKey key;
     private final String issuer;
+    private final String keyId;
+    private final String audience;
 
-    public TokenSigner(PrivateKey key, String issuer) {
+    public TokenSigner(PrivateKey key, String issuer, String keyId, String audience) {
         this.key = key;
         this.issuer = issuer;
+        this.keyId = keyId;
+        this.audience = audience;
     }
 
     public static PrivateKey readPrivateKey(String pem) {
@@ -40,8 +46,8 @@ public final class TokenSigner {
     /** A token for {@code subject} with the given roles ({@code groups}) and clinic ids ({@code clinics}). */
     public String sign(String subject, List<String> roles, List<String> clinics, Duration lifetime) {
         var now = Instant.now().getEpochSecond();
-        var header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        var claims = "{\"iss\":" + quote(issuer) + ",\"sub\":" + quote(subject) + ",\"upn\":" + quote(subject)
+        var header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":" + quote(keyId) + "}";
+        var claims = "{\"iss\":" + quote(issuer) + ",\"aud\":" + quote(audience) + ",\"sub\":" + quote(subject) + ",\"upn\":" + quote(subject)
                 + ",\"groups\":" + array(roles) + ",\"clinics\":" + array(clinics)
                 + ",\"iat\":" + now + ",\"exp\":" + (now + lifetime.toSeconds())
                 + ",\"jti\":" + quote(java.util.UUID.randomUUID().toString()) + "}";

@@ -23,7 +23,8 @@ class TokenSignerTest {
     @Test
     void aSignedTokenVerifiesWithThePublicKeyWrittenBesideItAndCarriesItsClaims(@TempDir Path dir) throws Exception {
         var files = SigningKeys.ensure(dir);
-        var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(files.privateKey())), "https://issuer.test");
+        var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(files.privateKey())), "https://issuer.test",
+                "people", "second-heart-staff");
 
         var token = signer.sign("harbour.desk", List.of("clinic-staff"), List.of("harbour"), Duration.ofMinutes(5));
 
@@ -40,6 +41,30 @@ class TokenSignerTest {
         assertTrue(claims.contains("\"groups\":[\"clinic-staff\"]"), claims);
         assertTrue(claims.contains("\"clinics\":[\"harbour\"]"), claims);
         assertTrue(claims.contains("\"iss\":\"https://issuer.test\""), claims);
+        assertTrue(claims.contains("\"aud\":\"second-heart-staff\""), claims);
+        var header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"kid\":\"people\""), header);
+    }
+
+    @Test
+    void theFleetKeysAreTwoPrivateKeysAndAJwksOfTheirPublicKeysByKidWithNoPrivatePart(@TempDir Path dir) throws Exception {
+        var keys = SigningKeys.ensureFleetKeys(dir);
+        var jwks = Files.readString(keys.jwks());
+        var people = (java.security.interfaces.RSAPublicKey) SigningKeys.publicKeyOf(
+                TokenSigner.readPrivateKey(Files.readString(keys.peopleKey())));
+        var service = (java.security.interfaces.RSAPublicKey) SigningKeys.publicKeyOf(
+                TokenSigner.readPrivateKey(Files.readString(keys.serviceKey())));
+
+        assertTrue(jwks.contains("\"kid\":\"people\""), jwks);
+        assertTrue(jwks.contains("\"kid\":\"service\""), jwks);
+        assertTrue(jwks.contains(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.util.Arrays.copyOfRange(people.getModulus().toByteArray(), 1, 257))), "the people key's modulus");
+        assertFalse(people.getModulus().equals(service.getModulus()), "two different keys");
+        for (var privateMember : List.of("\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\"")) {
+            assertFalse(jwks.contains(privateMember), privateMember + " in " + jwks);
+        }
+        var again = SigningKeys.ensureFleetKeys(dir);
+        assertEquals(jwks, Files.readString(again.jwks()), "kept across starts");
     }
 
     @Test
@@ -56,7 +81,8 @@ class TokenSignerTest {
     @Test
     void aClaimWithCharactersThatWouldNeedEscapingIsRefused(@TempDir Path dir) throws Exception {
         var files = SigningKeys.ensure(dir);
-        var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(files.privateKey())), "https://issuer.test");
+        var signer = new TokenSigner(TokenSigner.readPrivateKey(Files.readString(files.privateKey())), "https://issuer.test",
+                "people", "second-heart-staff");
 
         assertThrows(IllegalArgumentException.class,
                 () -> signer.sign("eve\",\"groups\":[\"fleet-admin\"]", List.of("operations"), List.of(), Duration.ofMinutes(1)));

@@ -45,11 +45,14 @@ class SessionEndpointTest {
     }
 
     @Test
-    void theTokenNamesTheIssuerTheUserTheRoleAndTheClinics() {
+    void theTokenNamesThePeopleKeyTheIssuerTheAudienceTheUserTheRoleAndTheClinics() {
         var token = signIn(TestUsers.HARBOUR_DESK, TestUsers.password(TestUsers.HARBOUR_DESK)).getString("token");
 
         var claims = new JsonPath(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
         assertThat(claims.getString("iss"), is(TestTokens.ISSUER));
+        assertThat(claims.getString("aud"), is(TestTokens.PEOPLE_AUDIENCE));
+        var header = new JsonPath(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
+        assertThat("signed with the people key", header.getString("kid"), is(TestTokens.PEOPLE_KID));
         assertThat(claims.getString("upn"), is("harbour.desk"));
         assertThat(claims.getList("groups"), contains("clinic-staff"));
         assertThat(claims.getList("clinics"), contains("clinic-harbour"));

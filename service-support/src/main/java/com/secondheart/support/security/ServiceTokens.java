@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * The short-lived token this service shows another Second Heart service (role {@link Roles#SERVICE}).
- * Signed with {@code sh.security.signing-key-location}; in production an identity provider's
- * client-credentials grant takes its place (docs/security.md).
+ * Signed with the service key ({@code sh.security.signing-key-location}, kid the first of
+ * {@code sh.security.service-key-ids}) for the service audience ({@code sh.security.service-audience}); in production
+ * an identity provider's client-credentials grant can take its place (docs/security.md, "Tokens").
  */
 @ApplicationScoped
 @Unremovable // looked up by ServiceTokenFilter at run time, which ArC cannot see at build time
@@ -48,12 +49,13 @@ public class ServiceTokens {
                 if (token == null || now.isAfter(renewAt)) {
                     var lifetime = config.serviceTokenLifetime();
                     token = Jwt.issuer(config.issuer())
+                            .audience(config.serviceAudience())
                             .subject(serviceName)
                             .upn(serviceName)
                             .groups(Set.of(Roles.SERVICE))
                             .issuedAt(now)
                             .expiresAt(now.plus(lifetime))
-                            .jws().keyId("service")
+                            .jws().keyId(config.serviceKeyIds().get(0))
                             .sign(signingKey());
                     renewAt = now.plus(lifetime.dividedBy(2));
                 }

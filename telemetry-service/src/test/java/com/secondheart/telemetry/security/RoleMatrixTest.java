@@ -26,9 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Every endpoint against every role, no token, an expired token and a token signed by a stranger: 401 for the
- * last three, 403 for a role not allowed, the success status for a role allowed. A clinic-staff member of another
- * clinic gets the same 403 for an existing record as for a missing one.
+ * Every endpoint against every role, no token, an expired token, a token signed by a stranger or by a key the JWKS
+ * does not have, and tokens whose roles do not match their key and audience (the people key claiming {@code service},
+ * a service token for people's audience, the service key claiming {@code operations}): 401 for all of these, 403 for
+ * a role not allowed, the success status for a role allowed. A clinic-staff member of another clinic gets the same
+ * 403 for an existing record as for a missing one.
  */
 @QuarkusTest
 class RoleMatrixTest {
@@ -38,13 +40,18 @@ class RoleMatrixTest {
     private static String outcome;
 
     private enum Who {
-        NONE, EXPIRED, STRANGER, NO_ROLE, OPERATIONS, CLINIC_STAFF, FLEET_ADMIN, SERVICE;
+        NONE, EXPIRED, STRANGER, UNKNOWN_KEY, SERVICE_ROLE_FROM_PEOPLE_KEY, SERVICE_TOKEN_FOR_PEOPLE,
+        OPERATIONS_FROM_SERVICE_KEY, NO_ROLE, OPERATIONS, CLINIC_STAFF, FLEET_ADMIN, SERVICE;
 
         String header() {
             return switch (this) {
                 case NONE -> null;
                 case EXPIRED -> TestTokens.expired();
                 case STRANGER -> TestTokens.signedByStranger();
+                case UNKNOWN_KEY -> TestTokens.signedByUnknownKey();
+                case SERVICE_ROLE_FROM_PEOPLE_KEY -> TestTokens.serviceRoleFromThePeopleKey();
+                case SERVICE_TOKEN_FOR_PEOPLE -> TestTokens.serviceTokenForPeoplesAudience();
+                case OPERATIONS_FROM_SERVICE_KEY -> TestTokens.operationsFromTheServiceKey();
                 case NO_ROLE -> TestTokens.noRole();
                 case OPERATIONS -> TestTokens.operations();
                 case CLINIC_STAFF -> TestTokens.clinicStaff(CLINIC);
@@ -129,7 +136,8 @@ class RoleMatrixTest {
                 }
                 var response = call.send().apply(spec.when());
                 int expected = switch (who) {
-                    case NONE, EXPIRED, STRANGER -> 401;
+                    case NONE, EXPIRED, STRANGER, UNKNOWN_KEY, SERVICE_ROLE_FROM_PEOPLE_KEY, SERVICE_TOKEN_FOR_PEOPLE,
+                         OPERATIONS_FROM_SERVICE_KEY -> 401;
                     case NO_ROLE -> 403;
                     default -> call.allowed().contains(who) ? call.ok() : 403;
                 };

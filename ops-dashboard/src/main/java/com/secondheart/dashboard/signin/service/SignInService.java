@@ -24,8 +24,10 @@ import java.util.Set;
 
 /**
  * The dashboard as the demo identity provider: checks a username and password against the users file and signs a
- * bearer token (issuer {@code sh.security.issuer}, {@code upn}, {@code groups} = [role], claim {@code clinics}) with
- * {@code sh.security.signing-key-location}. Every service trusts it because it is signed with the fleet's key.
+ * bearer token (issuer {@code sh.security.issuer}, audience {@code sh.security.people-audience}, {@code upn},
+ * {@code groups} = [role], claim {@code clinics}) with the people key ({@code sh.security.people-signing-key-location},
+ * kid the first of {@code sh.security.people-key-ids}). Every service trusts it because the fleet's JWKS has that key,
+ * and honours only people's roles from it (docs/security.md, "Tokens").
  * Without a users file this is switched off and only tokens of a real identity provider are accepted.
  */
 @ApplicationScoped
@@ -131,13 +133,14 @@ public class SignInService {
         var now = clock.instant();
         var expiresAt = now.plus(config.tokenLifetime());
         var token = Jwt.issuer(security.issuer())
+                .audience(security.peopleAudience())
                 .subject(user.username())
                 .upn(user.username())
                 .groups(Set.of(user.role()))
                 .claim(security.clinicsClaim(), user.clinics())
                 .issuedAt(now)
                 .expiresAt(expiresAt)
-                .jws().keyId("ops-dashboard")
+                .jws().keyId(security.peopleKeyIds().get(0))
                 .sign(signingKey());
         LOG.infof("%s signed in as %s", user.username(), user.role());
         return new Signed(token, expiresAt, new SignedInUser(user.username(), List.of(user.role()), user.clinics()));
@@ -145,8 +148,8 @@ public class SignInService {
 
     private PrivateKey signingKey() {
         if (key == null) {
-            var location = security.signingKeyLocation().orElseThrow(() -> ProblemException.unavailable(
-                    "The dashboard has no signing key (sh.security.signing-key-location), so it cannot sign anyone in."));
+            var location = security.peopleSigningKeyLocation().orElseThrow(() -> ProblemException.unavailable(
+                    "The dashboard has no people signing key (sh.security.people-signing-key-location), so it cannot sign anyone in."));
             try {
                 key = KeyUtils.decodePrivateKey(Files.readString(Path.of(location.replaceFirst("^file:", ""))));
             } catch (IOException | GeneralSecurityException e) {
