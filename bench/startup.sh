@@ -11,8 +11,10 @@
 # Usage: bench/startup.sh [--skip-build] [--runs N] [--alone-only | --together-only] [--services "a b ..."]
 # Environment:
 #   SH_BENCH_JVM_OPTS     the JVM flags (default: the launcher's, read from FleetLauncher.SERVICE_JVM)
-#   SH_BENCH_APPCDS       auto (default): -XX:SharedArchiveFile=<module>/target/quarkus-app/app-cds.jsa when the build
-#                         made one; false: never
+#   SH_BENCH_APPCDS       true (default): build with the AppCDS archive (-Dquarkus.package.jar.appcds.enabled=true, as
+#                         ./fleet builds) and start each service from quarkus-app with -XX:SharedArchiveFile=app-cds.jsa
+#                         where there is one (with --skip-build: whatever the last build made); false: build without
+#                         it and never use one
 #   SH_BENCH_ANY_READY    true: count the first 200 whatever its checks (to time builds from before the readiness
 #                         checks named below existed); default false
 #   SH_BENCH_PG (127.0.0.1:5432, user postgres, trust), SH_BENCH_MQTT (127.0.0.1:1883, anonymous)
@@ -45,7 +47,7 @@ done
 PG=${SH_BENCH_PG:-127.0.0.1:5432}
 MQTT=${SH_BENCH_MQTT:-127.0.0.1:1883}
 WORK=${SH_BENCH_DIR:-$ROOT/target/startup-bench}
-APPCDS=${SH_BENCH_APPCDS:-auto}
+APPCDS=${SH_BENCH_APPCDS:-true}
 ANY_READY=${SH_BENCH_ANY_READY:-false}
 TIMEOUT_S=60
 LOGS=$WORK/logs
@@ -69,7 +71,7 @@ if [ "$BUILD" = true ]; then
   modules=$(echo "$SERVICES" | tr ' ' ',')
   log "building $modules (mvn -pl ... -am package -DskipTests)"
   build_start=$(now_ms)
-  mvn -B -ntp -q -pl "$modules" -am package -DskipTests
+  mvn -B -ntp -q -pl "$modules" -am package -DskipTests -Dquarkus.package.jar.appcds.enabled="$APPCDS"
   log "built in $(( ($(now_ms) - build_start) / 1000 )) s"
 fi
 

@@ -25,6 +25,19 @@ public final class SubscriptionReadiness {
                 .build();
     }
 
+    /**
+     * As {@link #check}, but once the first subscription is made it stays up through a lost connection (the data says
+     * whether it is subscribed now): for a service that still serves without the topic, which must not leave the load
+     * balancer for a broker outage but must not take traffic before it was subscribed once.
+     */
+    public static HealthCheckResponse checkFirst(String purpose, String topic, FleetSubscription subscription) {
+        return HealthCheckResponse.named("mqtt subscription " + purpose)
+                .status(subscription != null && subscription.subscribedOnce())
+                .withData("topic", topic)
+                .withData("subscribed", subscription != null && subscription.subscribed())
+                .build();
+    }
+
     /** The check of a subscription switched off by configuration: up, saying so. */
     public static HealthCheckResponse off(String purpose, String why) {
         return HealthCheckResponse.named("mqtt subscription " + purpose).up().withData("off", why).build();

@@ -7,8 +7,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only once the fleet tree subscription is made, so that a new replica takes page streams when unit states
- * arrive live (off with sh.dashboard.live.mqtt=false: states come by polling, nothing to wait for).
+ * Ready only once the fleet tree subscription has been made, so that a new replica takes page streams when unit states
+ * arrive live (off with sh.dashboard.live.mqtt=false: states come by polling, nothing to wait for). A broker outage
+ * later does not make the dashboard unready: it still serves what it polls, and shows the outage, while its client
+ * reconnects (the check's data says "subscribed": false meanwhile).
  */
 @Readiness
 @ApplicationScoped
@@ -27,6 +29,6 @@ public class FleetTreeReadiness implements HealthCheck {
         if (!listener.enabled()) {
             return SubscriptionReadiness.off(PURPOSE, "sh.dashboard.live.mqtt=false");
         }
-        return SubscriptionReadiness.check(PURPOSE, FleetTopicsListener.topic(), listener.subscription());
+        return SubscriptionReadiness.checkFirst(PURPOSE, FleetTopicsListener.topic(), listener.subscription());
     }
 }
