@@ -229,6 +229,12 @@ results=$WORK/results.txt
 echo "JVM: $(java -version 2>&1 | head -n 1)"
 echo "JVM flags: $JVM_OPTS $( [ "$APPCDS" != false ] && echo '(+ -XX:SharedArchiveFile=app-cds.jsa where the build made one; run from quarkus-app)')"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo), $(uname -sr); load average at start: $(loadavg)"
+if [ "$APPCDS" != false ]; then
+  echo "AppCDS archives: $(for service in $SERVICES; do
+    archive=$ROOT/$service/target/quarkus-app/app-cds.jsa
+    if [ -f "$archive" ]; then printf '%s %s MB, ' "$service" $(( $(stat -c %s "$archive") / 1048576 )); else printf '%s none, ' "$service"; fi
+  done | sed 's/, $//')"
+fi
 echo "runs: $RUNS; ready = first 200 on /q/health/ready that names the broker subscription(s) and the database"
 
 # First start of each service on its empty database: Flyway migrates. Reported, not counted.
