@@ -19,7 +19,7 @@
 #                         checks named below existed); default false
 #   SH_BENCH_PG (127.0.0.1:5432, user postgres, trust), SH_BENCH_MQTT (127.0.0.1:1883, anonymous)
 #   SH_BENCH_DIR          work directory (default target/startup-bench: keys, logs, unit data)
-# Needs curl, psql. Builds into target/ directories only (never `install`). Databases sh_bench_gateway,
+# Needs curl, psql, openssl. Builds into target/ directories only (never `install`). Databases sh_bench_gateway,
 # sh_bench_telemetry and sh_bench_booking (owner secondheart) are made afresh at each run; the first start of each
 # service after that migrates its schema (Flyway) and is reported apart, untimed in the table.
 set -euo pipefail
