@@ -21,7 +21,9 @@ record LauncherSettings(
         var root = Path.of(env("SH_FLEET_ROOT", System.getProperty("user.dir"))).toAbsolutePath().normalize();
         return new LauncherSettings(
                 root,
-                Path.of(env("SH_FLEET_DATA_DIR", root.resolve("fleet-launcher/target/fleet-data").toString())),
+                // absolute: the services get paths under it and may run from their own directory (ServiceProcess)
+                Path.of(env("SH_FLEET_DATA_DIR", root.resolve("fleet-launcher/target/fleet-data").toString()))
+                        .toAbsolutePath().normalize(),
                 port("SH_FLEET_POSTGRES_PORT", 54329),
                 port("SH_FLEET_MQTT_PORT", 18830),
                 port("SH_FLEET_DASHBOARD_PORT", 8080),

@@ -22,6 +22,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /**
+     * The AppCDS archive a build with {@code -Dquarkus.package.jar.appcds.enabled=true} leaves beside quarkus-run.jar
+     * (./fleet builds so). It names the jar relative to its directory, so a service runs from there.
+     */
+    static final String APPCDS_ARCHIVE = "app-cds.jsa";
 
     private final String name;
     private final int httpPort;
@@ -40,7 +45,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code java -jar <jar>} with the given environment on top of this process's own.
-     * {@code QUARKUS_HTTP_PORT} is set from {@code httpPort}.
+     * {@code QUARKUS_HTTP_PORT} is set from {@code httpPort}. Where the build left an AppCDS archive beside the jar
+     * ({@link #APPCDS_ARCHIVE}), the service runs from the jar's directory with {@code -XX:SharedArchiveFile}: its
+     * classes are then mapped from the archive instead of loaded and verified one by one (docs/benchmarks.md,
+     * "Startup"); without one it runs as before.
      */
     public static ServiceProcess start(String name, Path jar, int httpPort, Map<String, String> env, Path logDir,
             List<String> jvmOptions) throws IOException {
@@ -66,11 +74,23 @@ public final class ServiceProcess implements AutoCloseable {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
+        var app = jar.toAbsolutePath().getParent();
+        var archived = Files.isRegularFile(app.resolve(APPCDS_ARCHIVE));
+        if (archived) {
+            // the archive records the jar as "quarkus-run.jar" (Quarkus makes it from quarkus-app): same path here
+            command.add("-XX:SharedArchiveFile=" + APPCDS_ARCHIVE);
+            command.add("-jar");
+            command.add(jar.getFileName().toString());
+        } else {
+            command.add("-jar");
+            command.add(jar.toAbsolutePath().toString());
+        }
         var builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+        if (archived) {
+            builder.directory(app.toFile());
+        }
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         var service = new ServiceProcess(name, httpPort, logFile, builder);
@@ -152,7 +172,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
-            pause(Duration.ofMillis(250));
+            pause(Duration.ofMillis(100));
         }
         throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s\n" + logTail());
     }

@@ -6,8 +6,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when the units can report: for one unit, its MQTT connection is up; for a fleet, at least
- * {@link #FLEET_READY_SHARE} of the units are connected. The data says how many and how much is queued.
+ * Ready when the units can report and be driven: for one unit, its MQTT connection is up with its commands
+ * subscription acknowledged; for a fleet, at least {@link #FLEET_READY_SHARE} of the units are. The data says how
+ * many are connected, how many subscribed, and how much is queued.
  */
 @Readiness
 @ApplicationScoped
@@ -31,12 +32,14 @@ public class FleetReadiness implements HealthCheck {
         }
         var units = fleet.units();
         var connected = units.stream().filter(com.secondheart.agent.unit.Unit::connected).count();
+        var ready = units.stream().filter(com.secondheart.agent.unit.Unit::ready).count();
         var queued = units.stream().mapToLong(com.secondheart.agent.unit.Unit::outboxDepth).sum();
-        var share = units.isEmpty() ? 0 : (double) connected / units.size();
-        var up = units.size() == 1 ? connected == 1 : share >= FLEET_READY_SHARE;
+        var share = units.isEmpty() ? 0 : (double) ready / units.size();
+        var up = units.size() == 1 ? ready == 1 : share >= FLEET_READY_SHARE;
         return builder.status(up)
                 .withData("units", units.size())
                 .withData("connected", connected)
+                .withData("subscribed", ready)
                 .withData("outboxDepth", queued)
                 .build();
     }

@@ -62,6 +62,8 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
     private final LongFunction<byte[]> birth;
     private final Mqtt5AsyncClient client;
     private final AtomicBoolean subscribed = new AtomicBoolean();
+    /** The broker acknowledged the commands subscription (kept by the persistent session across reconnects). */
+    private volatile boolean subscriptionAcknowledged;
     private final AtomicLong connections = new AtomicLong();
     private final Listener listener;
     private final Consumer<InboundCommand> commands;
@@ -179,6 +181,11 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
         return client.getState().isConnected();
     }
 
+    /** Connected, and the broker acknowledged the subscription to the unit's commands: it can be driven. */
+    public boolean isReady() {
+        return isConnected() && subscriptionAcknowledged;
+    }
+
     /** How many times the link has come up (1 after the first connect). */
     public long connections() {
         return connections.get();
@@ -287,9 +294,18 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
             send.whenComplete((subAck, error) -> {
                 if (error != null) {
                     subscribed.set(false);
+                    subscriptionAcknowledged = false;
                     LOG.warnf("unit %s: subscribing to its commands failed (%s); retrying on next connect",
                             unitId, error.getMessage());
-                } else if (receipts != null && subAck.getReasonCodes().size() > 1
+                } else if (subAck.getReasonCodes().get(0).isError()) {
+                    // not retried: a broker that refuses a unit its own commands topic is misconfigured; the
+                    // readiness check stays DOWN and says so (FleetReadiness)
+                    LOG.warnf("unit %s: the broker refused its commands subscription (%s)", unitId,
+                            subAck.getReasonCodes().get(0));
+                } else {
+                    subscriptionAcknowledged = true;
+                }
+                if (error == null && receipts != null && subAck.getReasonCodes().size() > 1
                         && subAck.getReasonCodes().get(1).isError()) {
                     LOG.warnf("unit %s: the broker refused its journal receipts (%s)", unitId,
                             subAck.getReasonCodes().get(1));

@@ -452,6 +452,11 @@ public final class Unit implements AutoCloseable {
         return link != null && link.isConnected();
     }
 
+    /** Connected with its commands subscription acknowledged by the broker: what the agent's readiness counts. */
+    public boolean ready() {
+        return link != null && link.isReady();
+    }
+
     public int outboxDepth() {
         return outbox == null ? 0 : outbox.depth();
     }

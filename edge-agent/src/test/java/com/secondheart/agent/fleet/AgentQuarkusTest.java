@@ -22,12 +22,13 @@ class AgentQuarkusTest {
     FleetLifecycle lifecycle;
 
     @Test
-    void theConfiguredUnitRunsAndReadinessTurnsUpOnceItIsConnectedToTheBroker() {
+    void theConfiguredUnitRunsAndReadinessTurnsUpOnceItIsConnectedAndSubscribedToItsCommands() {
         assertEquals("qt-unit-1", lifecycle.fleet().units().get(0).unitId());
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().when().get("/q/health/ready")
                 .then().statusCode(200)
-                .body(containsString("\"connected\": 1")));
+                .body(containsString("\"connected\": 1"))
+                .body(containsString("\"subscribed\": 1")));
     }
 
     @Test

@@ -35,6 +35,13 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void readinessNamesTheFleetTreeSubscriptionAndSaysWhenLiveMqttIsOff() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'mqtt subscription fleet tree' }.status", is("UP"))
+                .body("checks.find { it.name == 'mqtt subscription fleet tree' }.data.off", is("sh.dashboard.live.mqtt=false"));
+    }
+
+    @Test
     void theDashboardStaysReadyWhileAnUpstreamServiceIsDown() {
         upstreams.telemetry().stop();
 

@@ -38,6 +38,7 @@ public final class FleetSubscription implements AutoCloseable {
 
     private final Mqtt5AsyncClient client;
     private volatile boolean subscribed;
+    private volatile boolean subscribedOnce;
 
     private FleetSubscription(Mqtt5AsyncClient client) {
         this.client = client;
@@ -96,6 +97,7 @@ public final class FleetSubscription implements AutoCloseable {
                         LOG.warnf("Could not subscribe to %s (%s)", topic, failure.toString());
                     } else {
                         subscribed = true;
+                        subscribedOnce = true;
                         LOG.debugf("Subscribed to %s", topic);
                     }
                 });
@@ -104,6 +106,11 @@ public final class FleetSubscription implements AutoCloseable {
     /** Connected and subscribed right now. */
     public boolean subscribed() {
         return subscribed;
+    }
+
+    /** The broker has acknowledged the subscription at least once since the start (it may be lost now). */
+    public boolean subscribedOnce() {
+        return subscribedOnce;
     }
 
     @Override

@@ -50,6 +50,11 @@ public class UnitPresenceListener {
         subscription = FleetSubscription.open(broker, "presence", TOPIC, MqttQos.AT_LEAST_ONCE, this::onPresence);
     }
 
+    /** Part of the readiness (PresenceSubscriptionReadiness): the subscription, or null before the start. */
+    FleetSubscription subscription() {
+        return subscription;
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         var current = subscription;
         if (current != null) {

@@ -87,6 +87,19 @@ public class FleetTopicsListener {
         }
     }
 
+    /** Part of the readiness (FleetTreeReadiness): the subscription, or null before the start or when off. */
+    FleetSubscription subscription() {
+        return subscription;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    static String topic() {
+        return FLEET_TREE;
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         var current = subscription;
         if (current != null) {

@@ -59,6 +59,15 @@ public class FleetTelemetryListener {
         subscription = FleetSubscription.open(broker, "telemetry", TOPIC, MqttQos.AT_MOST_ONCE, this::onTelemetry);
     }
 
+    /** Part of the readiness (TelemetrySubscriptionReadiness): the subscription, or null before the start or when off. */
+    FleetSubscription subscription() {
+        return subscription;
+    }
+
+    boolean enabled() {
+        return settings.trace().enabled();
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         var current = subscription;
         if (current != null) {
