@@ -100,6 +100,7 @@ class FleetScaleIT {
     private static ExecutorService pool;
     private static final List<SimUnit> units = new ArrayList<>();
     private static final AtomicLong resent = new AtomicLong();
+    private static final AtomicLong rebirths = new AtomicLong();
     private static final Map<String, String> figures = new LinkedHashMap<>();
 
     // what the phases measured, asserted by the tests below
@@ -150,6 +151,7 @@ class FleetScaleIT {
                 ProcStats.cpuSeconds(gateway.pid()) - gatewayCpuAtStart));
         figures.put("gateway RSS at the end", ProcStats.rssMiB(gateway.pid()) + " MiB");
         figures.put("re-sent events", Long.toString(resent.get()));
+        figures.put("births asked for again by the gateway (shown OFFLINE while talking)", Long.toString(rebirths.get()));
         journal = GatewayUnderLoad.journalSeqsByUnit(gateway.baseUrl());
     }
 
@@ -465,10 +467,27 @@ class FleetScaleIT {
         private void onConnected() {
             connectedAt = System.nanoTime();
             // the birth first, as the agent's MqttUnitLink: nothing else on this connection may hold it back
+            birthSentAt = System.nanoTime();
+            publishBirth();
+            client.subscribeWith().topicFilter(Topics.receipts(unitId)).qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(publish -> CODEC.decodeReceipt(publish.getPayloadAsBytes())
+                            .map(receipt -> {
+                                confirm(receipt.journaledThrough());
+                                if (receipt.rebirthRequested()) {
+                                    rebirths.incrementAndGet();
+                                    publishBirth(); // as the agent: the gateway shows it OFFLINE while it talks
+                                }
+                                return receipt;
+                            }))
+                    .send()
+                    // what no receipt covered goes out again at once, as the agent's outbox replays on reconnect
+                    .thenRun(() -> unconfirmed.values().forEach(this::send));
+        }
+
+        private void publishBirth() {
             var lastSeq = highest.get();
             var unconfirmedFrom = unconfirmed.isEmpty() ? lastSeq + 1 : unconfirmed.firstKey();
             var connection = armed.get();
-            birthSentAt = System.nanoTime();
             client.publishWith().topic(Topics.status(unitId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
                     .payload(CODEC.encode(UnitStatus.birth(unitId, BOOT, "1.4.0", "SH-Boot-5", 5,
                             List.of(ProgramMode.GRADIENT_SEQUENTIAL), Instant.now(), lastSeq, unconfirmedFrom,
@@ -479,15 +498,6 @@ class FleetScaleIT {
                             birthAcked.accumulateAndGet(connection, Math::max);
                         }
                     });
-            client.subscribeWith().topicFilter(Topics.receipts(unitId)).qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(publish -> CODEC.decodeReceipt(publish.getPayloadAsBytes())
-                            .map(receipt -> {
-                                confirm(receipt.journaledThrough());
-                                return receipt;
-                            }))
-                    .send()
-                    // what no receipt covered goes out again at once, as the agent's outbox replays on reconnect
-                    .thenRun(() -> unconfirmed.values().forEach(this::send));
         }
 
         boolean connectedSince(long nanos) {

@@ -36,6 +36,8 @@ public class GatewayMetrics {
     public static final String HANDOFF_FAILED = "sh.gateway.handoff.failed";
     /** Counter {@code sh_gateway_receipts_sent_total}: journal receipts the broker acknowledged. */
     public static final String RECEIPTS_SENT = "sh.gateway.receipts.sent";
+    /** Counter {@code sh_gateway_presence_rebirths_requested_total}: receipts that asked a unit shown OFFLINE while talking for its birth. */
+    public static final String REBIRTHS_REQUESTED = "sh.gateway.presence.rebirths.requested";
     public static final String STALE_STATUS = "sh.gateway.presence.stale.status";
     public static final String UNMATCHED_REPLIES = "sh.gateway.replies.unmatched";
     public static final String INGEST_LAG = "sh.gateway.ingest.lag";
@@ -95,6 +97,7 @@ public class GatewayMetrics {
         registry.counter(HANDED_ON);
         registry.counter(DUPLICATES);
         registry.counter(RECEIPTS_SENT);
+        registry.counter(REBIRTHS_REQUESTED);
         registry.counter(DEVICE_TIME_OUTSIDE_WINDOW);
         registry.counter(EVENT_IDS_REUSED);
         registry.counter(REGISTRY_LOOKUPS, "result", "hit");

@@ -21,6 +21,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = false)
@@ -81,6 +83,31 @@ class PresenceTest {
 
             unit.publishGolden(Topics.STATUS, "status-death-of-connection.json");
             await().atMost(PATIENCE).until(() -> "OFFLINE".equals(Gateway.state(unitId)));
+        }
+    }
+
+    @Test
+    void aUnitShownOfflineWhoseEventsKeepArrivingIsAskedForItsBirthInItsNextReceipt() {
+        var unitId = FakeUnit.newUnitId("pr");
+        Gateway.register(unitId, FakeUnit.newUnitId("clinic"));
+        var receipts = Topics.receipts(unitId);
+        var codec = com.secondheart.protocol.ProtocolCodec.shared();
+
+        try (var unit = FakeUnit.connect(unitId).listen(receipts)) {
+            unit.publishGolden(Topics.STATUS, "status-birth.json"); // lastSeq 40, unconfirmedFrom 38: a receipt for 37
+            await().atMost(PATIENCE).until(() -> !unit.receivedOn(receipts).isEmpty());
+            assertFalse(codec.decodeReceipt(unit.receivedOn(receipts).get(0).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8)).message().rebirthRequested());
+            // its Will applied, then its birth lost (say, a broker queue overflowed): shown OFFLINE while it talks on
+            unit.publishGolden(Topics.STATUS, "status-death-of-connection.json");
+            await().atMost(PATIENCE).until(() -> "OFFLINE".equals(Gateway.state(unitId)));
+            unit.publishGolden(Topics.EVENTS, "event-session-started.json");
+
+            await().atMost(PATIENCE).until(() -> unit.receivedOn(receipts).stream()
+                    .anyMatch(r -> codec.decodeReceipt(r.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8)).message().rebirthRequested()));
+            assertTrue(Gateway.metric("sh_gateway_presence_rebirths_requested_total") >= 1);
+            unit.publishGolden(Topics.STATUS, "status-birth.json", "\"connection\":3", "\"connection\":4");
+            await().atMost(PATIENCE).until(() -> "IN_SESSION".equals(Gateway.state(unitId))
+                    || "ONLINE".equals(Gateway.state(unitId)));
         }
     }
 

@@ -15,16 +15,32 @@ import java.util.List;
  * {@code bootSeq} is the boot that numbered event {@code journaledThrough}, so a unit whose numbering started over
  * (a lost sequence file) never takes a receipt of its old numbering for its new events: it deletes only entries of
  * that boot or older. Sent batched (at most every few hundred milliseconds per unit) after the journal commit.
+ *
+ * <p>{@code rebirth} (optional, true or absent) asks the unit to publish its birth again: the gateway shows it OFFLINE
+ * for its current boot (its Will was applied) although its events keep arriving, so a birth was lost on the way (a
+ * broker queue that overflowed after a restart, say). Sparkplug's rebirth request; an agent that does not know the
+ * field ignores it and stays shown OFFLINE until its next connection.
  */
 public record JournalReceipt(
         int v,
         String unitId,
         long bootSeq,
         long journaledThrough,
-        Instant time) implements Validatable {
+        Instant time,
+        Boolean rebirth) implements Validatable {
 
     public static JournalReceipt of(String unitId, long bootSeq, long journaledThrough, Instant time) {
-        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time);
+        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time, null);
+    }
+
+    /** A receipt that also asks the unit for its birth again (see the class comment). */
+    public static JournalReceipt withRebirth(String unitId, long bootSeq, long journaledThrough, Instant time) {
+        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time, Boolean.TRUE);
+    }
+
+    /** True when the gateway asks for the unit's birth again. */
+    public boolean rebirthRequested() {
+        return Boolean.TRUE.equals(rebirth);
     }
 
     /** True when this receipt settles an outbox entry of sequence {@code seq} numbered in boot {@code entryBootSeq}. */

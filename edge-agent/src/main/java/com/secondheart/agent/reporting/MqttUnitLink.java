@@ -269,6 +269,23 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
         return Math.max(1, deadline - System.nanoTime());
     }
 
+    /**
+     * Publishes the birth of the current connection again (the gateway asked for it in a journal receipt: it shows
+     * the unit OFFLINE although its events arrive, so a birth was lost). Nothing while the link is down: the next
+     * connection publishes its own birth.
+     */
+    public void rebirth() {
+        if (closed || !isConnected()) {
+            return;
+        }
+        client.publishWith()
+                .topic(Topics.status(unitId))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(birth.apply(armed.get()))
+                .send();
+    }
+
     private void onConnected() {
         if (closed) {
             client.disconnect(); // a reconnect that was already under way when the link was closed

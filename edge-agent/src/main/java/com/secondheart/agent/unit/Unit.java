@@ -218,6 +218,11 @@ public final class Unit implements AutoCloseable {
             return;
         }
         publisher.receipt(decoded.message());
+        if (decoded.message().rebirthRequested()) {
+            // the gateway shows this unit OFFLINE while its events arrive: its birth was lost on the way
+            LOG.infof("unit %s: the gateway asked for its birth again", unitId);
+            link.rebirth();
+        }
     }
 
     private void onCommand(MqttUnitLink.InboundCommand inbound) {

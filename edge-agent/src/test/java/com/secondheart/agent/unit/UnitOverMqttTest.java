@@ -156,6 +156,25 @@ class UnitOverMqttTest {
     }
 
     @Test
+    void aReceiptAskingForTheBirthAgainMakesTheUnitPublishItsBirthOfTheSameConnection() {
+        var unit = unit(TestBroker.settings(TestBroker.host(), TestBroker.port()));
+        var subscriber = subscriber();
+        unit.start();
+        await().until(() -> statuses(subscriber).size() == 1);
+        var first = statuses(subscriber).get(0);
+
+        // what the gateway sends when it shows the unit OFFLINE although its events arrive (a lost birth)
+        subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
+                .withRebirth(unitId, unit.bootSeq(), 1, Instant.now())));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses(subscriber).size() >= 2);
+        var again = statuses(subscriber).get(1);
+        assertEquals(UnitStatus.Presence.ONLINE, again.state());
+        assertEquals(first.connection(), again.connection(), "the same connection, born again");
+        assertEquals(unit.bootSeq(), again.bootSeq());
+    }
+
+    @Test
     void aStartSessionCommandRunsASessionWhoseEventsArriveInOrderAndDecode() throws Exception {
         var unit = unit(TestBroker.settings());
         unit.start();

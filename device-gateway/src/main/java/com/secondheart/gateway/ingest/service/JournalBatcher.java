@@ -8,6 +8,7 @@ import com.secondheart.gateway.presence.repository.PresenceEntity;
 import com.secondheart.gateway.presence.service.PresenceRules;
 import com.secondheart.gateway.presence.service.PresenceService;
 import com.secondheart.gateway.receipts.service.JournalReceipts;
+import com.secondheart.protocol.fleet.UnitState;
 import com.secondheart.gateway.registry.service.RegistryCache;
 import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.gateway.support.GatewayMetrics;
@@ -278,6 +279,7 @@ public class JournalBatcher {
         var units = new LinkedHashMap<String, RegistryCache.CachedUnit>();
         batch.forEach(p -> units.putIfAbsent(p.unit().unitId(), p.unit()));
         var changedPresence = new ArrayList<UnitPresence>();
+        var deadButTalking = new java.util.HashSet<String>();
         var outcomes = new ArrayList<Outcome>(batch.size());
         var started = System.nanoTime();
         pool.withTransaction(connection -> batches.lock(connection)
@@ -294,6 +296,7 @@ public class JournalBatcher {
                                     .chain(presences -> {
                                         outcomes.clear();
                                         changedPresence.clear();
+                                        deadButTalking.clear();
                                         var firstSeen = new HashMap<String, Boolean>();
                                         var handedOn = new HashMap<String, FleetEvent>();
                                         for (var pending : batch) {
@@ -308,6 +311,10 @@ public class JournalBatcher {
                                                     // every change in order, as one event at a time would
                                                     changedPresence.add(
                                                             PresenceService.snapshot(pending.unit().identity(), copy(row)));
+                                                }
+                                                if (row.state == UnitState.OFFLINE && event.bootSeq() == row.bootSeq) {
+                                                    // its Will was applied, yet it talks: a birth was lost on the way
+                                                    deadButTalking.add(event.unitId());
                                                 }
                                             }
                                             // a second copy in the same batch is handed on as the first one
@@ -364,6 +371,7 @@ public class JournalBatcher {
             lastOfUnit.remove(pending.event().unitId(), pending.done());
         }
         changedPresence.forEach(presence::publish);
+        deadButTalking.forEach(receipts::rebirthWanted);
     }
 
     /**

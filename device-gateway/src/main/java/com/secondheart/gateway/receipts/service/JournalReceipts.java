@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -42,6 +43,8 @@ import java.util.concurrent.TimeUnit;
 public class JournalReceipts {
 
     private static final Logger LOG = Logger.getLogger(JournalReceipts.class);
+    /** How often at most a unit shown OFFLINE while talking is asked for its birth again. */
+    static final java.time.Duration REBIRTH_EVERY = java.time.Duration.ofSeconds(5);
 
     private final FrontierRepository frontiers;
 
@@ -56,6 +59,9 @@ public class JournalReceipts {
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final Map<String, Boolean> due = new ConcurrentHashMap<>();
     private final Map<String, Birth> births = new ConcurrentHashMap<>();
+    /** Units to ask for their birth again with their next receipt, and when each was last asked (System.nanoTime). */
+    private final Set<String> rebirths = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> rebirthAskedAt = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<FrontierRepository.Refused> refused = new ConcurrentLinkedQueue<>();
     private ScheduledExecutorService rounds;
 
@@ -99,6 +105,24 @@ public class JournalReceipts {
             refused.add(new FrontierRepository.Refused(unitId, seq, bootSeq, reason));
             due.put(unitId, Boolean.TRUE);
         }
+    }
+
+    /**
+     * The unit is shown OFFLINE for its current boot, yet its events arrive: its birth was lost on the way. Its next
+     * receipt asks for the birth again, at most once per {@link #REBIRTH_EVERY} per unit. Any thread, no I/O.
+     */
+    public void rebirthWanted(String unitId) {
+        var now = System.nanoTime();
+        var last = rebirthAskedAt.get(unitId);
+        if (last != null && now - last < REBIRTH_EVERY.toNanos()) {
+            return;
+        }
+        if (rebirthAskedAt.size() > 100_000) {
+            rebirthAskedAt.clear();
+        }
+        rebirthAskedAt.put(unitId, now);
+        rebirths.add(unitId);
+        due.put(unitId, Boolean.TRUE);
     }
 
     /** A birth: the unit's last sequence number and the oldest it still holds unconfirmed (both may be null). */
@@ -165,7 +189,7 @@ public class JournalReceipts {
                 highest.put(unit, high);
             });
             var stored = frontiers.raise(raised, highest, now).await().atMost(timeout);
-            stored.forEach((unit, row) -> publish(unit, row.frontier()));
+            stored.forEach((unit, row) -> publish(unit, row.frontier(), rebirths.remove(unit)));
         } catch (RuntimeException e) {
             // Put everything back: nothing a unit is owed may be forgotten.
             units.forEach(unit -> due.put(unit, Boolean.TRUE));
@@ -175,11 +199,17 @@ public class JournalReceipts {
         }
     }
 
-    private void publish(String unitId, Frontier frontier) {
+    private void publish(String unitId, Frontier frontier, boolean rebirth) {
         if (frontier.through() <= 0 || frontier.bootSeq() <= 0) {
             return; // nothing settled from the start yet (events 1.. not all in): no receipt to give
         }
-        var receipt = JournalReceipt.of(unitId, frontier.bootSeq(), frontier.through(), clock.instant());
+        var receipt = rebirth
+                ? JournalReceipt.withRebirth(unitId, frontier.bootSeq(), frontier.through(), clock.instant())
+                : JournalReceipt.of(unitId, frontier.bootSeq(), frontier.through(), clock.instant());
+        if (rebirth) {
+            registry.counter(GatewayMetrics.REBIRTHS_REQUESTED).increment();
+            LOG.debugf("Asked unit %s for its birth again: shown OFFLINE while its events arrive", unitId);
+        }
         mqtt.publishReceipt(Topics.receipts(unitId), codec.encode(receipt))
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
