@@ -214,17 +214,9 @@ class FleetScaleIT {
     // --- the phases ------------------------------------------------------------------------------------------------
 
     private static void startGateway(String gatewayPassword) throws IOException {
-        var env = new HashMap<String, String>();
-        env.put("SH_DB_HOST", TestServers.pgHost());
-        env.put("SH_DB_PORT", Integer.toString(TestServers.pgPort()));
-        env.put("SH_DB_USER", TestServers.pgUser());
-        env.put("SH_DB_PASSWORD", TestServers.pgPassword());
-        env.put("SH_DB_NAME", database);
-        env.put("SH_MQTT_HOST", broker.host());
-        env.put("SH_MQTT_PORT", Integer.toString(broker.port()));
+        var env = GatewayUnderLoad.gatewayEnv(database, broker.host(), broker.port());
         env.put("SH_MQTT_USERNAME", "device-gateway");
         env.put("SH_MQTT_PASSWORD", gatewayPassword);
-        env.putAll(FleetUnderTest.securityEnv());
         // pinned, so that the gateway resumes its session after the broker restart
         env.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-scale-" + RUN);
         env.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "600s");

@@ -1,5 +1,7 @@
 package com.secondheart.systemtests;
 
+import com.secondheart.testsupport.TestServers;
+
 import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.device.ProgramMode;
 import com.secondheart.protocol.device.UnitEvent;
@@ -24,6 +26,23 @@ final class GatewayUnderLoad {
     private static final JsonHttp HTTP = new JsonHttp(FleetUnderTest::systemTestToken);
 
     private GatewayUnderLoad() {
+    }
+
+    /**
+     * The environment of a packaged gateway on {@code database} of the test PostgreSQL and the given broker, with the
+     * system tests' keys; the caller adds its client id, session and subscription settings.
+     */
+    static Map<String, String> gatewayEnv(String database, String mqttHost, int mqttPort) {
+        var env = new HashMap<String, String>();
+        env.put("SH_DB_HOST", TestServers.pgHost());
+        env.put("SH_DB_PORT", Integer.toString(TestServers.pgPort()));
+        env.put("SH_DB_USER", TestServers.pgUser());
+        env.put("SH_DB_PASSWORD", TestServers.pgPassword());
+        env.put("SH_DB_NAME", database);
+        env.put("SH_MQTT_HOST", mqttHost);
+        env.put("SH_MQTT_PORT", Integer.toString(mqttPort));
+        env.putAll(FleetUnderTest.securityEnv());
+        return env;
     }
 
     /** Events per session of {@link #sessionLifecycleEvent}. */

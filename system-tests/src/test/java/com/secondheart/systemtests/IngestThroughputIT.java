@@ -206,15 +206,7 @@ class IngestThroughputIT {
 
     private static void startGatewayAndUnits() throws Exception {
         database = TestServers.freshDatabase("throughput_gateway");
-        var env = new HashMap<String, String>();
-        env.put("SH_DB_HOST", TestServers.pgHost());
-        env.put("SH_DB_PORT", Integer.toString(TestServers.pgPort()));
-        env.put("SH_DB_USER", TestServers.pgUser());
-        env.put("SH_DB_PASSWORD", TestServers.pgPassword());
-        env.put("SH_DB_NAME", database);
-        env.put("SH_MQTT_HOST", TestServers.mqttHost());
-        env.put("SH_MQTT_PORT", Integer.toString(TestServers.mqttPort()));
-        env.putAll(FleetUnderTest.securityEnv());
+        var env = GatewayUnderLoad.gatewayEnv(database, TestServers.mqttHost(), TestServers.mqttPort());
         env.put("SH_GATEWAY_MQTT_CLIENT_ID", "device-gateway-throughput-" + RUN);
         env.put("SH_GATEWAY_MQTT_SHARE_GROUP", "device-gateway-throughput-" + RUN);
         env.put("SH_GATEWAY_MQTT_SESSION_EXPIRY", "30s");

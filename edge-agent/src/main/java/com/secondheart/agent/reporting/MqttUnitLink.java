@@ -278,6 +278,11 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
         if (closed || !isConnected()) {
             return;
         }
+        publishBirth();
+    }
+
+    /** The birth of the current connection, retained, at QoS 1. */
+    private void publishBirth() {
         client.publishWith()
                 .topic(Topics.status(unitId))
                 .qos(MqttQos.AT_LEAST_ONCE)
@@ -293,12 +298,7 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
         }
         var count = connections.incrementAndGet();
         LOG.debugf("unit %s: connected to %s:%d (connection %d)", unitId, settings.host(), settings.port(), count);
-        client.publishWith()
-                .topic(Topics.status(unitId))
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .retain(true)
-                .payload(birth.apply(armed.get()))
-                .send();
+        publishBirth();
         if (subscribed.compareAndSet(false, true)) {
             // The persistent session keeps the subscription across reconnects; the client renews it if the
             // session expired meanwhile.
