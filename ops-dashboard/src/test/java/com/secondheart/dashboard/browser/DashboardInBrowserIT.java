@@ -169,6 +169,7 @@ class DashboardInBrowserIT {
                 containsString("\"clientId\":\"c-1\""));
 
         // A move whose time another desk took meanwhile: booking's 409, then the next free times, one press each.
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-testid=desk-dialog]")));
         press(By.cssSelector("[data-testid='booking-b-msg'] [data-testid=reschedule]"));
         press(By.cssSelector("[data-testid=slot-boots-h1]"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-testid=desk-announce]"), "Not moved"));
@@ -186,7 +187,13 @@ class DashboardInBrowserIT {
             if (element == null) {
                 return false;
             }
-            element.sendKeys(Keys.ENTER);
+            try {
+                element.sendKeys(Keys.ENTER);
+            } catch (org.openqa.selenium.ElementNotInteractableException stillInert) {
+                // e.g. behind a dialog that is closing (the page makes everything else inert while one is open): no
+                // key was delivered, so trying again presses once
+                return false;
+            }
             return true;
         });
     }
