@@ -65,11 +65,6 @@ public record UnitStatus(
                 connection);
     }
 
-    /** The same status for another connection of the boot. */
-    public UnitStatus forConnection(long number) {
-        return new UnitStatus(v, unitId, state, bootSeq, firmware, model, zonesPerLeg, programs, deviceTime, lastSeq,
-                unconfirmedFrom, number);
-    }
 
     @Override
     public List<String> violations() {
