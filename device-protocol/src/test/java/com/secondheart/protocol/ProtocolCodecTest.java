@@ -1,5 +1,6 @@
 package com.secondheart.protocol;
 
+import com.secondheart.protocol.device.JournalReceipt;
 import com.secondheart.protocol.device.CommandReply;
 import com.secondheart.protocol.device.CommandType;
 import com.secondheart.protocol.device.EventData;
@@ -227,6 +228,38 @@ class ProtocolCodecTest {
         assertTrue(receipt.covers(12, 3), "an earlier boot's event below the frontier");
         assertFalse(receipt.covers(47, 7), "above the frontier");
         assertFalse(receipt.covers(5, 8), "a later boot whose numbering started over is not covered");
+    }
+
+    @Test
+    void readsTheJournaledRangesAboveTheFrontierAndWritesThemBackUnchanged() throws Exception {
+        var decoded = codec.decodeReceipt(GoldenPayloads.bytes("receipt-with-ranges.json"));
+
+        assertTrue(decoded.isValid(), () -> "rejected: " + decoded);
+        assertEquals(List.of(new JournalReceipt.SeqRange(48, 52), new JournalReceipt.SeqRange(55, 55)),
+                decoded.message().rangesAbove());
+        assertEquals(codec.mapper().readTree(GoldenPayloads.bytes("receipt-with-ranges.json")),
+                codec.mapper().readTree(codec.encode(decoded.message())));
+    }
+
+    @Test
+    void aReceiptWithoutRangesNamesNoneAndLeavesTheFieldOut() {
+        var receipt = codec.decodeReceipt(GoldenPayloads.bytes("receipt.json")).message();
+
+        assertEquals(List.of(), receipt.rangesAbove());
+        assertFalse(new String(codec.encode(receipt.withJournaledAbove(List.of())), StandardCharsets.UTF_8)
+                .contains("journaledAbove"));
+    }
+
+    @Test
+    void rejectsAReceiptWhoseRangeTouchesItsFrontierOrIsOutOfOrder() {
+        var touching = "{\"v\":1,\"unitId\":\"unit-0001\",\"bootSeq\":7,\"journaledThrough\":46,"
+                + "\"time\":\"2026-11-24T09:05:00Z\",\"journaledAbove\":[{\"from\":47,\"through\":50}]}";
+        var backwards = "{\"v\":1,\"unitId\":\"unit-0001\",\"bootSeq\":7,\"journaledThrough\":46,"
+                + "\"time\":\"2026-11-24T09:05:00Z\",\"journaledAbove\":[{\"from\":60,\"through\":61},"
+                + "{\"from\":50,\"through\":52}]}";
+
+        assertFalse(codec.decodeReceipt(touching.getBytes(StandardCharsets.UTF_8)).isValid());
+        assertFalse(codec.decodeReceipt(backwards.getBytes(StandardCharsets.UTF_8)).isValid());
     }
 
     @Test

@@ -37,6 +37,8 @@ public class GatewayMetrics {
     /** Counter {@code sh_gateway_receipts_sent_total}: journal receipts the broker acknowledged. */
     public static final String RECEIPTS_SENT = "sh.gateway.receipts.sent";
     /** Counter {@code sh_gateway_presence_rebirths_requested_total}: receipts that asked a unit shown OFFLINE while talking for its birth. */
+    /** Receipts that named journaled ranges above a hole (a broker dropped events the unit then sends again). */
+    public static final String RECEIPTS_WITH_HOLES = "sh.gateway.receipts.with.holes";
     public static final String REBIRTHS_REQUESTED = "sh.gateway.presence.rebirths.requested";
     public static final String STALE_STATUS = "sh.gateway.presence.stale.status";
     public static final String UNMATCHED_REPLIES = "sh.gateway.replies.unmatched";
@@ -98,6 +100,7 @@ public class GatewayMetrics {
         registry.counter(DUPLICATES);
         registry.counter(RECEIPTS_SENT);
         registry.counter(REBIRTHS_REQUESTED);
+        registry.counter(RECEIPTS_WITH_HOLES);
         registry.counter(DEVICE_TIME_OUTSIDE_WINDOW);
         registry.counter(EVENT_IDS_REUSED);
         registry.counter(REGISTRY_LOOKUPS, "result", "hit");

@@ -20,6 +20,13 @@ import java.util.List;
  * for its current boot (its Will was applied) although its events keep arriving, so a birth was lost on the way (a
  * broker queue that overflowed after a restart, say). Sparkplug's rebirth request; an agent that does not know the
  * field ignores it and stays shown OFFLINE until its next connection.
+ *
+ * <p>{@code journaledAbove} (optional) lists the ranges of the unit's events above the frontier that the journal
+ * already holds, lowest first (at most {@link #MAX_RANGES}; events above the last range are unknown to the receipt).
+ * The holes between them are what a broker dropped (or what another replica has not committed yet): the unit sends
+ * just those again at once instead of waiting for its timeout and re-sending everything unconfirmed, and skips the
+ * ranges when it has to re-send. It never deletes an event on a range: only the frontier settles (TCP's selective
+ * acknowledgement, used for re-sending only). An agent that does not know the field ignores it.
  */
 public record JournalReceipt(
         int v,
@@ -27,15 +34,34 @@ public record JournalReceipt(
         long bootSeq,
         long journaledThrough,
         Instant time,
-        Boolean rebirth) implements Validatable {
+        Boolean rebirth,
+        List<SeqRange> journaledAbove) implements Validatable {
+
+    /** At most this many ranges in {@code journaledAbove}: a receipt stays a small message. */
+    public static final int MAX_RANGES = 32;
+
+    /** Events {@code from..through} (both included) of the unit, all in the journal. */
+    public record SeqRange(long from, long through) {
+    }
 
     public static JournalReceipt of(String unitId, long bootSeq, long journaledThrough, Instant time) {
-        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time, null);
+        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time, null, null);
     }
 
     /** A receipt that also asks the unit for its birth again (see the class comment). */
     public static JournalReceipt withRebirth(String unitId, long bootSeq, long journaledThrough, Instant time) {
-        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time, Boolean.TRUE);
+        return new JournalReceipt(1, unitId, bootSeq, journaledThrough, time, Boolean.TRUE, null);
+    }
+
+    /** This receipt with the journaled ranges above its frontier (none: the field is left out). */
+    public JournalReceipt withJournaledAbove(List<SeqRange> ranges) {
+        return new JournalReceipt(v, unitId, bootSeq, journaledThrough, time, rebirth,
+                ranges == null || ranges.isEmpty() ? null : List.copyOf(ranges));
+    }
+
+    /** The journaled ranges above the frontier, empty when the receipt names none. */
+    public List<SeqRange> rangesAbove() {
+        return journaledAbove == null ? List.of() : journaledAbove;
     }
 
     /** True when the gateway asks for the unit's birth again. */
@@ -55,6 +81,22 @@ public record JournalReceipt(
                 .positive("bootSeq", bootSeq)
                 .positive("journaledThrough", journaledThrough)
                 .present("time", time)
+                .rule(journaledAbove == null || rangesInOrderAbove(), "journaledAbove must be at most " + MAX_RANGES
+                        + " ranges above journaledThrough, in increasing order, each leaving a hole below it")
                 .list();
+    }
+
+    private boolean rangesInOrderAbove() {
+        if (journaledAbove.size() > MAX_RANGES) {
+            return false;
+        }
+        var after = journaledThrough;
+        for (var range : journaledAbove) {
+            if (range == null || range.from() <= after + 1 || range.through() < range.from()) {
+                return false; // a range must leave a hole below it, else the frontier would have covered it
+            }
+            after = range.through();
+        }
+        return true;
     }
 }

@@ -211,6 +211,24 @@ public final class Outbox {
         return placeholder;
     }
 
+    /** Entry {@code seq} if it still waits, read as {@link #oldest()} reads (a bad file is set aside). */
+    public Optional<Entry> waiting(long seq) {
+        var file = entries.get(seq);
+        if (file == null) {
+            return Optional.empty();
+        }
+        var payload = read(seq, file);
+        return payload == null ? Optional.empty() : Optional.of(new Entry(seq, payload));
+    }
+
+    /** Sequence numbers waiting in {@code from..through} (both included), lowest first, at most {@code max}. */
+    public List<Long> waitingBetween(long from, long through, int max) {
+        if (from > through) {
+            return List.of();
+        }
+        return entries.subMap(from, true, through, true).keySet().stream().limit(max).toList();
+    }
+
     /** The lowest sequence number waiting, or 0 when the outbox is empty. */
     public long oldestSeq() {
         var first = entries.firstEntry();

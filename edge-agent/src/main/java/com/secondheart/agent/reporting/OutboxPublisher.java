@@ -4,6 +4,10 @@ import com.secondheart.protocol.device.JournalReceipt;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +27,13 @@ import java.util.concurrent.TimeUnit;
  * again from the oldest (the gateway deduplicates by event id); each re-send that brings no receipt doubles the wait
  * before the next (up to 8 times the timeout), so a fleet facing an absent gateway does not flood the broker. Without receipts (an older gateway, or a broker that
  * refuses the receipts subscription: {@link #confirmOnPuback()}) the PUBACK deletes the event, as before.
+ *
+ * <p>Two things keep a unit from flooding a broker that drops (issue 13: a burst of 1,000 units after an outage, on a
+ * broker that keeps 1,000 messages for the gateway): a <em>window</em> (at most {@code window} events sent beyond the
+ * oldest unconfirmed one; more wait in the outbox, which is durable, rather than in a broker queue, which is not), and
+ * the receipt's {@code journaledAbove} ranges: the events between them are the holes a broker dropped, so they go out
+ * again at once (each at most once per half timeout), and a re-send after the timeout skips what the ranges name.
+ * Nothing is deleted on a range; only the frontier settles.
  *
  * <p>All state changes run on the unit's reporting executor (single thread), so no locking is needed.
  */
@@ -95,6 +106,15 @@ public final class OutboxPublisher {
     private static final int MAX_BACKOFF = 8;
     private ScheduledFuture<?> receiptCheck;
 
+    /** Events sent beyond the oldest unconfirmed one, at most (receipt mode). */
+    public static final int DEFAULT_WINDOW = 128;
+    private final int window;
+    /** The newest receipt's journaled ranges above its frontier: what need not be sent again. */
+    private List<JournalReceipt.SeqRange> journaledAbove = List.of();
+    /** Holes to send again before anything new, lowest first; and when each hole was last sent (nanoTime). */
+    private final ArrayDeque<Long> holes = new ArrayDeque<>();
+    private final Map<Long, Long> holeSentAt = new HashMap<>();
+
     /** Deletes each event on its PUBACK (no journal receipts). */
     public OutboxPublisher(String unitId, Outbox outbox, Transport transport, Executor executor,
             ScheduledExecutorService scheduler, Duration retryDelay, Listener listener) {
@@ -107,6 +127,17 @@ public final class OutboxPublisher {
      */
     public OutboxPublisher(String unitId, Outbox outbox, Transport transport, Executor executor,
             ScheduledExecutorService scheduler, Duration retryDelay, Listener listener, Duration receiptTimeout) {
+        this(unitId, outbox, transport, executor, scheduler, retryDelay, listener, receiptTimeout, DEFAULT_WINDOW);
+    }
+
+    /** As above, with at most {@code window} events sent beyond the oldest unconfirmed one. */
+    public OutboxPublisher(String unitId, Outbox outbox, Transport transport, Executor executor,
+            ScheduledExecutorService scheduler, Duration retryDelay, Listener listener, Duration receiptTimeout,
+            int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1, was " + window);
+        }
+        this.window = window;
         this.unitId = unitId;
         this.outbox = outbox;
         this.transport = transport;
@@ -183,8 +214,53 @@ public final class OutboxPublisher {
             if (removed > 0) {
                 listener.confirmed(removed);
             }
+            if (receipt.journaledThrough() >= highestReceipt) {
+                journaledAbove = receipt.rangesAbove();
+                queueHoles(receipt.journaledThrough());
+            }
             sendNext();
         });
+    }
+
+    /**
+     * The events below the receipt's highest range that it does not name, and that were sent, are what a broker
+     * dropped: they go out again now, each at most once per half timeout (a re-send on its way is not a hole yet).
+     */
+    private void queueHoles(long frontier) {
+        holeSentAt.keySet().removeIf(seq -> seq <= frontier);
+        holes.removeIf(seq -> seq <= frontier);
+        if (journaledAbove.isEmpty()) {
+            return;
+        }
+        var top = Math.min(sentThrough, journaledAbove.get(journaledAbove.size() - 1).from() - 1);
+        var now = System.nanoTime();
+        var again = receiptTimeout.toNanos() / 2;
+        var queued = 0;
+        for (var seq : outbox.waitingBetween(frontier + 1, top, window)) {
+            if (journaled(seq) || holes.contains(seq)) {
+                continue;
+            }
+            var last = holeSentAt.get(seq);
+            if (last == null || now - last >= again) {
+                holes.add(seq);
+                queued++;
+            }
+        }
+        if (queued > 0) {
+            listener.resent(queued);
+        }
+    }
+
+    private boolean journaled(long seq) {
+        for (var range : journaledAbove) {
+            if (seq < range.from()) {
+                return false;
+            }
+            if (seq <= range.through()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean hasUnconfirmed() {
@@ -219,7 +295,7 @@ public final class OutboxPublisher {
         if (stopped || inFlight || !transport.isConnected()) {
             return;
         }
-        var next = receipts ? outbox.oldestAfter(sentThrough) : outbox.oldest();
+        var next = receipts ? nextWithReceipts() : outbox.oldest();
         if (next.isEmpty()) {
             return;
         }
@@ -234,6 +310,24 @@ public final class OutboxPublisher {
         }
         sent.whenComplete((outcome, error) -> executor.execute(() -> completed(entry.seq(), sentInRound, outcome,
                 error)));
+    }
+
+    /** A hole first; else the next event not sent since the last rewind and not journaled, within the window. */
+    private java.util.Optional<Outbox.Entry> nextWithReceipts() {
+        for (Long hole; (hole = holes.poll()) != null; ) {
+            var entry = outbox.waiting(hole);
+            if (entry.isPresent()) {
+                holeSentAt.put(hole, System.nanoTime());
+                return entry;
+            }
+        }
+        var limit = outbox.oldestSeq() + window - 1;
+        var next = outbox.oldestAfter(sentThrough);
+        while (next.isPresent() && journaled(next.get().seq())) {
+            sentThrough = next.get().seq(); // in the journal already: nothing to send
+            next = outbox.oldestAfter(sentThrough);
+        }
+        return next.filter(entry -> entry.seq() <= limit);
     }
 
     private void completed(long seq, long sentInRound, Outcome outcome, Throwable error) {

@@ -239,4 +239,61 @@ class OutboxPublisherTest {
         await().until(outbox::isEmpty);
         assertEquals(List.of(1L, 2L), transport.published);
     }
+
+    @Test
+    void theHolesAReceiptShowsBetweenItsJournaledRangesGoOutAgainAtOnceAndNothingElseDoes() {
+        var transport = new FakeTransport();
+        transport.connected = true;
+        var outbox = Outbox.open(dir.resolve("outbox"), true);
+        var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler, Duration.ofMillis(50),
+                new OutboxPublisher.Listener() { }, Duration.ofMinutes(5)); // no timeout re-send in this test
+        var reporter = reporter(transport, outbox, publisher);
+        for (int cycle = 1; cycle <= 6; cycle++) {
+            var data = phase(cycle);
+            executor.execute(() -> reporter.report(data, Instant.now()));
+        }
+        await().until(() -> transport.published.size() == 6);
+
+        // the broker dropped 2 and 5: the journal holds 1, 3-4 and 6
+        publisher.receipt(receipt(7, 1).withJournaledAbove(List.of(
+                new com.secondheart.protocol.device.JournalReceipt.SeqRange(3, 4),
+                new com.secondheart.protocol.device.JournalReceipt.SeqRange(6, 6))));
+        await().until(() -> transport.published.size() == 8);
+        assertEquals(List.of(2L, 5L), transport.published.subList(6, 8), "only the holes, oldest first");
+        assertEquals(5, outbox.depth(), "a range deletes nothing: only the frontier settles");
+
+        publisher.receipt(receipt(7, 6));
+        await().until(outbox::isEmpty);
+        assertEquals(8, transport.published.size());
+    }
+
+    @Test
+    void noMoreThanTheWindowIsSentBeyondTheOldestUnconfirmedEventTheRestWaitsInTheOutbox() {
+        var transport = new FakeTransport();
+        transport.connected = true;
+        var outbox = Outbox.open(dir.resolve("outbox"), true);
+        var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler, Duration.ofMillis(50),
+                new OutboxPublisher.Listener() { }, Duration.ofMinutes(5), 3);
+        var reporter = reporter(transport, outbox, publisher);
+        for (int cycle = 1; cycle <= 10; cycle++) {
+            var data = phase(cycle);
+            executor.execute(() -> reporter.report(data, Instant.now()));
+        }
+        await().until(() -> outbox.depth() == 10 && transport.published.size() == 3);
+        CompletableFuture.runAsync(() -> { }, executor).join();
+        assertEquals(List.of(1L, 2L, 3L), transport.published);
+
+        publisher.receipt(receipt(7, 2));
+        await().until(() -> transport.published.size() == 5);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), transport.published);
+
+        publisher.receipt(receipt(7, 5));
+        await().until(() -> transport.published.size() == 8);
+        publisher.receipt(receipt(7, 8));
+        await().until(() -> transport.published.size() == 10);
+        publisher.receipt(receipt(7, 10));
+        await().until(outbox::isEmpty);
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 10).boxed().toList(), transport.published,
+                "each event sent once");
+    }
 }

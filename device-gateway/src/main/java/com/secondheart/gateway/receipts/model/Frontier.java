@@ -1,5 +1,8 @@
 package com.secondheart.gateway.receipts.model;
 
+import com.secondheart.protocol.device.JournalReceipt.SeqRange;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,5 +48,39 @@ public record Frontier(long through, long bootSeq) {
     public Frontier floor(long unconfirmedFrom, long birthBootSeq) {
         var floor = unconfirmedFrom - 1;
         return floor > through ? new Frontier(floor, Math.max(bootSeq, birthBootSeq)) : this;
+    }
+
+    /**
+     * The settled events above this frontier as ranges, lowest first, at most {@code max} of them: what a receipt
+     * tells the unit is already in, so that it sends just the holes again (never used to delete anything).
+     *
+     * @param above as for {@link #advance}
+     */
+    public List<SeqRange> rangesAbove(List<Settled> above, int max) {
+        var ranges = new ArrayList<SeqRange>();
+        long from = 0;
+        long to = 0;
+        for (var settled : above) {
+            var seq = settled.seq();
+            if (seq <= through || seq == to) {
+                continue;
+            }
+            if (from != 0 && seq == to + 1) {
+                to = seq;
+                continue;
+            }
+            if (from != 0) {
+                ranges.add(new SeqRange(from, to));
+                if (ranges.size() == max) {
+                    return ranges;
+                }
+            }
+            from = seq;
+            to = seq;
+        }
+        if (from != 0) {
+            ranges.add(new SeqRange(from, to));
+        }
+        return ranges;
     }
 }

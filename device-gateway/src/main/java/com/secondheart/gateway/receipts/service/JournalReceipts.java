@@ -174,6 +174,7 @@ public class JournalReceipts {
             var scans = frontiers.scan(units).await().atMost(timeout);
             var raised = new HashMap<String, Frontier>();
             var highest = new HashMap<String, Long>();
+            var ranges = new HashMap<String, List<JournalReceipt.SeqRange>>();
             scans.forEach((unit, scan) -> {
                 var frontier = scan.stored();
                 var birth = roundBirths.get(unit);
@@ -182,6 +183,7 @@ public class JournalReceipts {
                 }
                 frontier = frontier.advance(scan.above());
                 raised.put(unit, frontier);
+                ranges.put(unit, frontier.rangesAbove(scan.above(), JournalReceipt.MAX_RANGES));
                 var high = scan.above().isEmpty() ? 0L : scan.above().get(scan.above().size() - 1).seq();
                 if (birth != null && birth.lastSeq() != null) {
                     high = Math.max(high, birth.lastSeq());
@@ -189,7 +191,8 @@ public class JournalReceipts {
                 highest.put(unit, high);
             });
             var stored = frontiers.raise(raised, highest, now).await().atMost(timeout);
-            stored.forEach((unit, row) -> publish(unit, row.frontier(), rebirths.remove(unit)));
+            stored.forEach((unit, row) -> publish(unit, row.frontier(),
+                    ranges.getOrDefault(unit, List.of()), rebirths.remove(unit)));
         } catch (RuntimeException e) {
             // Put everything back: nothing a unit is owed may be forgotten.
             units.forEach(unit -> due.put(unit, Boolean.TRUE));
@@ -199,13 +202,19 @@ public class JournalReceipts {
         }
     }
 
-    private void publish(String unitId, Frontier frontier, boolean rebirth) {
+    private void publish(String unitId, Frontier frontier, List<JournalReceipt.SeqRange> above, boolean rebirth) {
         if (frontier.through() <= 0 || frontier.bootSeq() <= 0) {
             return; // nothing settled from the start yet (events 1.. not all in): no receipt to give
         }
-        var receipt = rebirth
+        // the stored frontier may be above the round's (another replica raised it): keep only ranges above it
+        var ranges = above.stream().filter(range -> range.from() > frontier.through() + 1).toList();
+        var receipt = (rebirth
                 ? JournalReceipt.withRebirth(unitId, frontier.bootSeq(), frontier.through(), clock.instant())
-                : JournalReceipt.of(unitId, frontier.bootSeq(), frontier.through(), clock.instant());
+                : JournalReceipt.of(unitId, frontier.bootSeq(), frontier.through(), clock.instant()))
+                .withJournaledAbove(ranges);
+        if (!ranges.isEmpty()) {
+            registry.counter(GatewayMetrics.RECEIPTS_WITH_HOLES).increment();
+        }
         if (rebirth) {
             registry.counter(GatewayMetrics.REBIRTHS_REQUESTED).increment();
             LOG.debugf("Asked unit %s for its birth again: shown OFFLINE while its events arrive", unitId);
