@@ -29,11 +29,15 @@ import java.util.concurrent.TimeUnit;
  * refuses the receipts subscription: {@link #confirmOnPuback()}) the PUBACK deletes the event, as before.
  *
  * <p>Two things keep a unit from flooding a broker that drops (issue 13: a burst of 1,000 units after an outage, on a
- * broker that keeps 1,000 messages for the gateway): a <em>window</em> (at most {@code window} events sent beyond the
- * oldest unconfirmed one; more wait in the outbox, which is durable, rather than in a broker queue, which is not), and
- * the receipt's {@code journaledAbove} ranges: the events between them are the holes a broker dropped, so they go out
- * again at once (each at most once per half timeout), and a re-send after the timeout skips what the ranges name.
- * Nothing is deleted on a range; only the frontier settles.
+ * broker that keeps 1,000 messages for the gateway): a <em>window</em> of events sent beyond the oldest unconfirmed
+ * one (more wait in the outbox, which is durable, rather than in a broker queue, which is not), and the receipt's
+ * {@code journaledAbove} ranges: the events between them are the holes a broker dropped, so they go out again at once
+ * (each at most once per half timeout), and a re-send after the timeout skips what the ranges name. Nothing is
+ * deleted on a range; only the frontier settles. The window adapts as TCP's congestion window does: it starts at
+ * {@link #INITIAL_WINDOW}, grows by each event a receipt confirms (doubling per round trip) up to {@code window},
+ * halves when a receipt shows holes (the broker dropped: someone is sending too much) and falls to one event when
+ * the timeout passes without a receipt (the gateway is away: one event probes, the rest stays on disk). A thousand
+ * units facing a broker queue of a thousand thus settle near one event each in flight instead of flooding it.
  *
  * <p>All state changes run on the unit's reporting executor (single thread), so no locking is needed.
  */
@@ -108,7 +112,11 @@ public final class OutboxPublisher {
 
     /** Events sent beyond the oldest unconfirmed one, at most (receipt mode). */
     public static final int DEFAULT_WINDOW = 128;
+    /** The window a publisher starts with (and never drops below one). */
+    public static final int INITIAL_WINDOW = 16;
     private final int window;
+    /** The current window: between 1 and {@link #window}, see the class comment. */
+    private volatile int cwnd;
     /** The newest receipt's journaled ranges above its frontier: what need not be sent again. */
     private List<JournalReceipt.SeqRange> journaledAbove = List.of();
     /** Holes to send again before anything new, lowest first; and when each hole was last sent (nanoTime). */
@@ -138,6 +146,7 @@ public final class OutboxPublisher {
             throw new IllegalArgumentException("window must be at least 1, was " + window);
         }
         this.window = window;
+        this.cwnd = Math.min(window, INITIAL_WINDOW);
         this.unitId = unitId;
         this.outbox = outbox;
         this.transport = transport;
@@ -172,6 +181,11 @@ public final class OutboxPublisher {
     /** For tests and the health check: true while an event is waiting for its PUBACK. */
     public boolean inFlight() {
         return inFlight;
+    }
+
+    /** The current window (see the class comment); for tests and the outbox metrics. */
+    public int window() {
+        return cwnd;
     }
 
     /** True while events leave the outbox only on a journal receipt. */
@@ -216,7 +230,11 @@ public final class OutboxPublisher {
             }
             if (receipt.journaledThrough() >= highestReceipt) {
                 journaledAbove = receipt.rangesAbove();
-                queueHoles(receipt.journaledThrough());
+                if (queueHoles(receipt.journaledThrough()) > 0) {
+                    cwnd = Math.max(1, cwnd / 2); // once per loss found, not per receipt that still shows it
+                } else if (removed > 0 && journaledAbove.isEmpty()) {
+                    cwnd = (int) Math.min(window, (long) cwnd + removed);
+                }
             }
             sendNext();
         });
@@ -225,18 +243,19 @@ public final class OutboxPublisher {
     /**
      * The events below the receipt's highest range that it does not name, and that were sent, are what a broker
      * dropped: they go out again now, each at most once per half timeout (a re-send on its way is not a hole yet).
+     * Returns how many were queued.
      */
-    private void queueHoles(long frontier) {
+    private int queueHoles(long frontier) {
         holeSentAt.keySet().removeIf(seq -> seq <= frontier);
         holes.removeIf(seq -> seq <= frontier);
         if (journaledAbove.isEmpty()) {
-            return;
+            return 0;
         }
         var top = Math.min(sentThrough, journaledAbove.get(journaledAbove.size() - 1).from() - 1);
         var now = System.nanoTime();
         var again = receiptTimeout.toNanos() / 2;
         var queued = 0;
-        for (var seq : outbox.waitingBetween(frontier + 1, top, window)) {
+        for (var seq : outbox.waitingBetween(frontier + 1, top, Math.max(cwnd, 1))) {
             if (journaled(seq) || holes.contains(seq)) {
                 continue;
             }
@@ -249,6 +268,7 @@ public final class OutboxPublisher {
         if (queued > 0) {
             listener.resent(queued);
         }
+        return queued;
     }
 
     private boolean journaled(long seq) {
@@ -285,6 +305,7 @@ public final class OutboxPublisher {
                 receiptTimeout, unconfirmed, outbox.oldestSeq());
         sentThrough = outbox.oldestSeq() - 1;
         round++;
+        cwnd = 1;
         unconfirmedSince = System.nanoTime();
         waitNanos = Math.min(waitNanos * 2, receiptTimeout.toNanos() * MAX_BACKOFF);
         listener.resent(unconfirmed);
@@ -321,7 +342,7 @@ public final class OutboxPublisher {
                 return entry;
             }
         }
-        var limit = outbox.oldestSeq() + window - 1;
+        var limit = outbox.oldestSeq() + cwnd - 1;
         var next = outbox.oldestAfter(sentThrough);
         while (next.isPresent() && journaled(next.get().seq())) {
             sentThrough = next.get().seq(); // in the journal already: nothing to send

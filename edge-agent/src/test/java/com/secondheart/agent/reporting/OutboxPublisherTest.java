@@ -195,9 +195,13 @@ class OutboxPublisherTest {
         await().until(() -> transport.published.size() == 4);
         publisher.receipt(receipt(7, 1)); // the gateway journaled 1; the broker dropped 2 to 4
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> transport.published.size() >= 7);
-        assertEquals(List.of(1L, 2L, 3L, 4L, 2L, 3L, 4L), transport.published.subList(0, 7),
-                "what stayed unconfirmed went out again, oldest first");
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.published.size() >= 5);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 2L), transport.published.subList(0, 5),
+                "after the timeout the oldest unconfirmed event probes alone (the window fell to one)");
+        assertEquals(1, publisher.window());
+        publisher.receipt(receipt(7, 2));
+        await().until(() -> transport.published.size() >= 7);
+        assertEquals(List.of(3L, 4L), transport.published.subList(5, 7), "a receipt opens the window again");
         publisher.receipt(receipt(7, 4));
         await().until(outbox::isEmpty);
         assertTrue(resent.get() >= 1);
@@ -261,6 +265,7 @@ class OutboxPublisherTest {
         await().until(() -> transport.published.size() == 8);
         assertEquals(List.of(2L, 5L), transport.published.subList(6, 8), "only the holes, oldest first");
         assertEquals(5, outbox.depth(), "a range deletes nothing: only the frontier settles");
+        assertEquals(OutboxPublisher.INITIAL_WINDOW / 2, publisher.window(), "a loss halves the window");
 
         publisher.receipt(receipt(7, 6));
         await().until(outbox::isEmpty);
