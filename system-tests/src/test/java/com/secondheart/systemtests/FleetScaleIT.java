@@ -12,6 +12,7 @@ import com.secondheart.launcher.JsonHttp;
 import com.secondheart.launcher.ServiceProcess;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.Topics;
+import com.secondheart.protocol.device.JournalReceipt;
 import com.secondheart.protocol.device.Leg;
 import com.secondheart.protocol.device.ProgramMode;
 import com.secondheart.protocol.device.TelemetrySummary;
@@ -408,9 +409,12 @@ class FleetScaleIT {
     /**
      * The protocol side of a unit without its control loop: birth on every connect (retained, with lastSeq and
      * unconfirmedFrom), death as its Will (both with the connection's number, as the agent's MqttUnitLink: the gateway
-     * ignores the late Will of a connection already replaced), events kept until a receipt covers them and re-sent after 5 s (doubling
-     * to 8x while nothing moves, as the agent's OutboxPublisher), telemetry seconds at QoS 0. Credentials and Will
-     * belong to the client, so automatic reconnects authenticate and re-arm the Will.
+     * ignores the late Will of a connection already replaced), events kept until a receipt covers them, telemetry
+     * seconds at QoS 0. Credentials and Will belong to the client, so automatic reconnects authenticate, re-arm the
+     * Will and re-send what the broker had not acknowledged (the MQTT session). Re-sending as the agent's
+     * OutboxPublisher: the holes a receipt's journaledAbove ranges show go out at once (each at most once per 2.5 s);
+     * when no receipt moved for 5 s (doubling to 8x) only the oldest unconfirmed event goes out (the agent's window
+     * falls to one), and the rest follows when a receipt confirms it.
      */
     private static final class SimUnit {
         final String unitId;
@@ -427,6 +431,9 @@ class FleetScaleIT {
         volatile long connectedAt;
         volatile long progressAt = System.nanoTime();
         volatile long resendWaitNanos = RESEND_AFTER.toNanos();
+        /** A timeout sent only the oldest unconfirmed event; the next receipt that moves sends the rest. */
+        volatile boolean probing;
+        final java.util.Map<Long, Long> holeSentAt = new java.util.concurrent.ConcurrentHashMap<>();
 
         SimUnit(String unitId, String password) {
             this.unitId = unitId;
@@ -465,15 +472,14 @@ class FleetScaleIT {
                     .callback(publish -> CODEC.decodeReceipt(publish.getPayloadAsBytes())
                             .map(receipt -> {
                                 confirm(receipt.journaledThrough());
+                                sendHoles(receipt.rangesAbove());
                                 if (receipt.rebirthRequested()) {
                                     rebirths.incrementAndGet();
                                     publishBirth(); // as the agent: the gateway shows it OFFLINE while it talks
                                 }
                                 return receipt;
                             }))
-                    .send()
-                    // what no receipt covered goes out again at once, as the agent's outbox replays on reconnect
-                    .thenRun(() -> unconfirmed.values().forEach(this::send));
+                    .send();
         }
 
         private void publishBirth() {
@@ -537,16 +543,44 @@ class FleetScaleIT {
             }
             progressAt = now;
             resendWaitNanos = Math.min(resendWaitNanos * 2, RESEND_AFTER.toNanos() * 8);
-            resent.addAndGet(unconfirmed.size());
-            unconfirmed.values().forEach(this::send);
+            var oldest = unconfirmed.firstEntry();
+            if (oldest != null) {
+                probing = true;
+                resent.incrementAndGet();
+                send(oldest.getValue());
+            }
         }
 
         synchronized void confirm(long through) {
             if (through > frontier.get()) {
                 frontier.set(through);
                 unconfirmed.headMap(through, true).clear();
+                holeSentAt.keySet().removeIf(seq -> seq <= through);
                 progressAt = System.nanoTime();
                 resendWaitNanos = RESEND_AFTER.toNanos();
+                if (probing) {
+                    probing = false;
+                    resent.addAndGet(unconfirmed.size());
+                    unconfirmed.values().forEach(this::send);
+                }
+            }
+        }
+
+        synchronized void sendHoles(List<JournalReceipt.SeqRange> ranges) {
+            if (ranges.isEmpty()) {
+                return;
+            }
+            var now = System.nanoTime();
+            var top = ranges.get(ranges.size() - 1).from();
+            for (var entry : unconfirmed.headMap(top, false).entrySet()) {
+                var seq = entry.getKey();
+                var inRange = ranges.stream().anyMatch(r -> seq >= r.from() && seq <= r.through());
+                var last = holeSentAt.get(seq);
+                if (!inRange && (last == null || now - last >= RESEND_AFTER.toNanos() / 2)) {
+                    holeSentAt.put(seq, now);
+                    resent.incrementAndGet();
+                    send(entry.getValue());
+                }
             }
         }
     }

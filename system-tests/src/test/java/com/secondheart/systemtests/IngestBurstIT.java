@@ -10,7 +10,6 @@ import com.secondheart.agent.reporting.SequenceStore;
 import com.secondheart.agent.unit.SerialExecutor;
 import com.secondheart.launcher.ServiceProcess;
 import com.secondheart.protocol.ProtocolCodec;
-import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.device.ProgramMode;
 import com.secondheart.protocol.device.UnitStatus;
 import com.secondheart.testsupport.TestServers;
@@ -94,6 +93,8 @@ class IngestBurstIT {
     // what the scenario observed
     private static Map<String, List<Long>> journal;
     private static long settledMillis;
+    private static String telemetryDatabase;
+    private static Map<String, Long> telemetryOutcomes;
 
     /** One unit: the agent's reporting code over its own MQTT session. */
     private record SimulatedUnit(String unitId, Outbox outbox, EventReporter reporter, OutboxPublisher publisher,
@@ -136,8 +137,9 @@ class IngestBurstIT {
         for (var unit : units) {
             unit.executor().execute(() -> {
                 for (int n = 1; n <= EVENTS; n++) {
-                    unit.reporter().report(new EventData.SessionPhase(unit.unitId() + "-1-1",
-                            EventData.SessionPhase.Phase.HOLDING, n), Instant.now());
+                    // session lifecycles (started, eight phases, completed): telemetry records every session
+                    unit.reporter().report(GatewayUnderLoad.sessionLifecycleEvent(unit.unitId(), BOOT, n).data(),
+                            Instant.now());
                 }
             });
         }
@@ -151,23 +153,41 @@ class IngestBurstIT {
 
         gateway = startGateway("device-gateway-again");
         var back = System.nanoTime();
+        // telemetry starts with the gateway's return and takes what it wants from the push and the journal
+        var telemetryEnv = new HashMap<>(gatewayEnv);
+        telemetryEnv.keySet().removeIf(key -> key.startsWith("SH_GATEWAY_"));
+        telemetryEnv.put("SH_DB_NAME", telemetryDatabase = TestServers.freshDatabase("burst_telemetry"));
+        telemetryEnv.put("SH_GATEWAY_URL", gateway.baseUrl());
+        telemetryEnv.put("SH_FLEET_CATCH_UP_EVERY", "1s");
+        var telemetryJar = ROOT.resolve("telemetry-service").resolve("target/quarkus-app/quarkus-run.jar");
+        var telemetry = ServiceProcess.start("telemetry-service", telemetryJar, freePort(), telemetryEnv, LOGS,
+                SERVICE_JVM);
+        processes.add(telemetry);
+        telemetry.awaitReady(START_TIMEOUT);
         await("every event confirmed by a journal receipt").atMost(BUDGET).pollInterval(Duration.ofMillis(250))
                 .until(() -> units.stream().allMatch(unit -> unit.outbox().isEmpty()));
         var journalMillis = Math.max(1, Duration.ofNanos(System.nanoTime() - back).toMillis());
         settledMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         journal = GatewayUnderLoad.journalSeqsByUnit(gateway.baseUrl());
+        var sessions = (long) UNITS * (EVENTS / GatewayUnderLoad.EVENTS_PER_SESSION);
+        await("every session completed in telemetry").atMost(BUDGET).pollInterval(Duration.ofMillis(500))
+                .until(() -> telemetrySessions().getOrDefault("COMPLETED", 0L) >= sessions);
+        var telemetryMillis = Math.max(1, Duration.ofNanos(System.nanoTime() - back).toMillis());
+        telemetryOutcomes = telemetrySessions();
         var total = (long) UNITS * EVENTS;
         System.out.printf("IngestBurstIT: %d units x %d events = %d events; broker %s:%d dropped %s messages in this "
                         + "run ($SYS/broker/publish/messages/dropped went from %s to %s); during the outage every event "
                         + "was in an outbox and %d of them acknowledged by the broker (each unit's window) after %d ms; "
                         + "%d PUBACKs in all (re-sends included); gateway back: every "
                         + "event journaled and confirmed by receipt in %d ms (%.0f events/s), %d re-send rounds; "
-                        + "journal: %d rows, %d distinct events%n",
+                        + "journal: %d rows, %d distinct events; telemetry: %s sessions %d ms after the gateway's "
+                        + "return%n",
                 UNITS, EVENTS, total, TestServers.mqttHost(), TestServers.mqttPort(), droppedInRun(),
                 brokerDroppedAtStart.get(), brokerDropped.get(), acknowledgedDuringOutage, pubackMillis,
                 pubacks.get(), journalMillis,
                 total * 1000.0 / journalMillis, resends.get(), journal.values().stream().mapToInt(List::size).sum(),
-                journal.values().stream().mapToLong(seqs -> seqs.stream().distinct().count()).sum());
+                journal.values().stream().mapToLong(seqs -> seqs.stream().distinct().count()).sum(),
+                telemetryOutcomes, telemetryMillis);
     }
 
     @AfterAll
@@ -188,6 +208,23 @@ class IngestBurstIT {
             pool.shutdownNow();
         }
         TestServers.dropDatabaseQuietly(database);
+        if (telemetryDatabase != null) {
+            TestServers.dropDatabaseQuietly(telemetryDatabase);
+        }
+    }
+
+    /** Telemetry's sessions by outcome, read from its database. */
+    private static Map<String, Long> telemetrySessions() throws java.sql.SQLException {
+        try (var connection = java.sql.DriverManager.getConnection(TestServers.pgJdbcUrl(telemetryDatabase),
+                TestServers.pgUser(), TestServers.pgPassword());
+             var rows = connection.createStatement().executeQuery(
+                     "select outcome, count(*) from sessions group by outcome")) {
+            var outcomes = new java.util.TreeMap<String, Long>();
+            while (rows.next()) {
+                outcomes.put(rows.getString(1), rows.getLong(2));
+            }
+            return outcomes;
+        }
     }
 
     @Test
@@ -198,6 +235,12 @@ class IngestBurstIT {
             assertEquals(expected, journal.get(unit.unitId()).stream().sorted().toList(),
                     unit.unitId() + ": each event once");
         }
+    }
+
+    @Test
+    void telemetryRecordedEverySessionOfTheBurstAsCompletedAndNothingElse() {
+        assertEquals(Map.of("COMPLETED", (long) UNITS * (EVENTS / GatewayUnderLoad.EVENTS_PER_SESSION)),
+                telemetryOutcomes, "sessions by outcome in telemetry");
     }
 
     @Test
