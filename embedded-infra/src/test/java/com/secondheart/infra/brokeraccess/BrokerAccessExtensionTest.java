@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.secondheart.credentials.MachineSecretHash;
 import com.secondheart.credentials.PasswordHash;
+import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
 import com.secondheart.infra.EmbeddedMqttBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,6 +228,64 @@ class BrokerAccessExtensionTest {
         unit.disconnect();
     }
 
+    @Test
+    void theObserverJoiningTheGatewaysShareGroupIsDeniedAndCountedOnce() {
+        var sharedBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName());
+        var topicBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName());
+        var observer = connected("observer", "observer-" + UUID.randomUUID(), "observer-secret", new CopyOnWriteArrayList<>());
+
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(observer, "$share/device-gateway/sh/v1/units/+/events"));
+
+        // the SUBACK is sent after the interceptor that counts it: nothing to wait for
+        assertEquals(1, broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName()) - sharedBefore);
+        assertEquals(0, broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName()) - topicBefore);
+        observer.disconnect();
+    }
+
+    @Test
+    void aSubscriptionOutsideTheAccountsTopicsIsCountedAsTopicNotAllowedAndAGrantedOneNotAtAll() {
+        var sharedBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName());
+        var topicBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName());
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
+
+        // one SUBSCRIBE with three filters: each refused filter is counted on its own, the granted one not
+        var codes = subscribeAll(unit, "sh/v1/units/unit-b/commands", "sh/v1/units/unit-a/commands", "sh/v1/units/+/receipts");
+
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED, Mqtt5SubAckReasonCode.GRANTED_QOS_1,
+                Mqtt5SubAckReasonCode.NOT_AUTHORIZED), codes);
+        assertEquals(2, broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName()) - topicBefore);
+        assertEquals(0, broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName()) - sharedBefore);
+        unit.disconnect();
+    }
+
+    @Test
+    void aPublishOverTheMaximumPacketSizeIsCutOffWithPacketTooLargeAndCounted() throws Exception {
+        var metric = BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.PACKET_TOO_LARGE);
+        var before = broker.counter(metric);
+        // announced 1 MB, 16 times the largest packet the broker takes; streamed until the broker hangs up
+        Integer reason;
+        try (var raw = RawPublisher.connect(broker.host(), broker.port(), "unit-a", PASSWORD_A)) {
+            reason = raw.publishOversized("sh/v1/units/unit-a/events", 1024 * 1024);
+        }
+
+        assertEquals(0x95, reason, "the broker's DISCONNECT reason code");
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.counter(metric) == before + 1);
+    }
+
+    @Test
+    void aUnitPublishingOutsideItsTopicsIsCountedAsADeniedPublishAndADisconnect() {
+        var notAuthorized = BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.NOT_AUTHORIZED);
+        var deniedBefore = broker.counter(BrokerAccessExtension.PUBLISHES_DENIED_METRIC);
+        var disconnectedBefore = broker.counter(notAuthorized);
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
+
+        publishQuietly(unit, "sh/v1/units/unit-b/events", "forged");
+
+        // HiveMQ answers the QoS 1 publish with PUBACK 0x87 and then ends the connection with DISCONNECT 0x87
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.counter(notAuthorized) == disconnectedBefore + 1);
+        assertEquals(1, broker.counter(BrokerAccessExtension.PUBLISHES_DENIED_METRIC) - deniedBefore);
+    }
+
     private static Mqtt5BlockingClient connected(String username, String clientId, String password, List<String> inbox) {
         var client = client(clientId);
         client.toAsync().publishes(MqttGlobalPublishFilter.ALL,
@@ -273,6 +332,20 @@ class BrokerAccessExtensionTest {
     private static List<Mqtt5SubAckReasonCode> subscribe(Mqtt5BlockingClient client, String filter) {
         try {
             return client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().getReasonCodes();
+        } catch (Mqtt5SubAckException refused) {
+            return refused.getMqttMessage().getReasonCodes();
+        }
+    }
+
+    private static List<Mqtt5SubAckReasonCode> subscribeAll(Mqtt5BlockingClient client, String... filters) {
+        var subscriptions = java.util.Arrays.stream(filters)
+                .map(filter -> com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription.builder()
+                        .topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).build())
+                .toList();
+        var subscribe = com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe.builder()
+                .addSubscriptions(subscriptions).build();
+        try {
+            return client.subscribe(subscribe).getReasonCodes();
         } catch (Mqtt5SubAckException refused) {
             return refused.getMqttMessage().getReasonCodes();
         }
