@@ -243,6 +243,22 @@ class BrokerAccessExtensionTest {
     }
 
     @Test
+    void theRefusalCountersExistFromTheStartAndAreShownOverJmx() throws Exception {
+        // an alert on a rate needs the series before the first attack; operators read them with jconsole
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        for (var name : List.of(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName(),
+                BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName(),
+                BrokerAccessExtension.PUBLISHES_DENIED_METRIC,
+                BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.PACKET_TOO_LARGE),
+                BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.NOT_AUTHORIZED),
+                BrokerAccessExtension.Refusal.WRONG_CREDENTIALS.metricName())) {
+            var found = jmx.queryNames(new javax.management.ObjectName("metrics:name=" + name + ",*"), null);
+            assertEquals(1, found.size(), () -> name + " in JMX: " + found);
+            assertTrue(jmx.getAttribute(found.iterator().next(), "Count") instanceof Long);
+        }
+    }
+
+    @Test
     void aSubscriptionOutsideTheAccountsTopicsIsCountedAsTopicNotAllowedAndAGrantedOneNotAtAll() {
         var sharedBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName());
         var topicBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName());
