@@ -36,9 +36,10 @@ import java.util.logging.Logger;
  * PUBLISH, SUBSCRIBE and the Will against them, and denies whatever they do not allow.
  *
  * <p>Counted in HiveMQ's metric registry (JMX {@code metrics:name=...}): refused connects ({@link Refusal}), and what
- * HiveMQ refuses a connected client ({@link BrokerRefusals}): denied subscriptions ({@link SubscriptionDenial}),
- * denied publishes ({@value #PUBLISHES_DENIED_METRIC}) and the connections it ends, by reason code
- * ({@link #disconnectMetricName}, e.g. {@code ...disconnects.packet-too-large} for a packet over 64 KiB).
+ * HiveMQ refuses a connected client ({@link BrokerRefusals}): denied subscriptions ({@link SubscriptionDenial}) and
+ * the connections it ends, by reason code ({@link #disconnectMetricName}): {@code ...disconnects.packet-too-large} for
+ * a packet over 64 KiB, {@code ...disconnects.not-authorized} for a denied publish (HiveMQ ends the connection after
+ * one).
  *
  * <pre>{@code
  * EmbeddedMqttBroker.builder().extension(BrokerAccessExtension.of(settings)).start();
@@ -66,12 +67,6 @@ public final class BrokerAccessExtension {
 
     /** Counters: {@value #SUBSCRIPTIONS_DENIED_METRIC}.{@code <reason>}, one per topic filter HiveMQ answered 0x87. */
     public static final String SUBSCRIPTIONS_DENIED_METRIC = "second-heart.broker-access.subscriptions-denied";
-
-    /**
-     * Publishes HiveMQ answered "not authorized" in a PUBACK or PUBREC (MQTT 5, QoS 1 and 2); where HiveMQ ends the
-     * connection instead (MQTT 3, QoS 0), {@code ...disconnects.not-authorized} counts it.
-     */
-    public static final String PUBLISHES_DENIED_METRIC = "second-heart.broker-access.publishes-denied.topic-not-allowed";
 
     /** Counters: {@value #DISCONNECTS_METRIC}.{@code <reason code>}, one per connection the broker ended. */
     public static final String DISCONNECTS_METRIC = "second-heart.broker-access.disconnects";
@@ -139,7 +134,6 @@ public final class BrokerAccessExtension {
                         for (var denial : SubscriptionDenial.values()) {
                             metrics.counter(denial.metricName());
                         }
-                        metrics.counter(PUBLISHES_DENIED_METRIC);
                         for (var code : HOSTILE_DISCONNECTS) {
                             metrics.counter(disconnectMetricName(code));
                         }
@@ -152,8 +146,6 @@ public final class BrokerAccessExtension {
                                             .map(java.net.InetAddress::getHostAddress).orElse("unknown"));
                             client.addSubscribeInboundInterceptor(watch);
                             client.addSubackOutboundInterceptor(watch);
-                            client.addPubackOutboundInterceptor(watch);
-                            client.addPubrecOutboundInterceptor(watch);
                         });
                     }
 

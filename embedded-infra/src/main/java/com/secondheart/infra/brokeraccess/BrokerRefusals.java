@@ -5,12 +5,6 @@ import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSucce
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ServerInitiatedDisconnectInput;
-import com.hivemq.extension.sdk.api.interceptor.puback.PubackOutboundInterceptor;
-import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundInput;
-import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundOutput;
-import com.hivemq.extension.sdk.api.interceptor.pubrec.PubrecOutboundInterceptor;
-import com.hivemq.extension.sdk.api.interceptor.pubrec.parameter.PubrecOutboundInput;
-import com.hivemq.extension.sdk.api.interceptor.pubrec.parameter.PubrecOutboundOutput;
 import com.hivemq.extension.sdk.api.interceptor.suback.SubackOutboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.suback.parameter.SubackOutboundInput;
 import com.hivemq.extension.sdk.api.interceptor.suback.parameter.SubackOutboundOutput;
@@ -18,7 +12,6 @@ import com.hivemq.extension.sdk.api.interceptor.subscribe.SubscribeInboundInterc
 import com.hivemq.extension.sdk.api.interceptor.subscribe.parameter.SubscribeInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.subscribe.parameter.SubscribeInboundOutput;
 import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
-import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
 import com.hivemq.extension.sdk.api.packets.subscribe.Subscription;
 import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
@@ -35,10 +28,12 @@ import java.util.logging.Logger;
 
 /**
  * Counts what the broker itself refuses after a client got in, which HiveMQ decides on its own (the default
- * permissions the authenticator set, its maximum packet size): subscriptions answered "not authorized", publishes
- * answered "not authorized", and connections the broker ends, by reason code ({@link BrokerAccessExtension} names
- * the counters). It changes nothing it sees: it reads the SUBACKs, PUBACKs, PUBRECs and server-side disconnects
- * HiveMQ produces, so what is counted is what HiveMQ did, not a second opinion of ours.
+ * permissions the authenticator set, its maximum packet size): subscriptions answered "not authorized", and
+ * connections the broker ends, by reason code ({@link BrokerAccessExtension} names the counters), among them every
+ * denied publish (HiveMQ ends the connection with "not authorized" after it). It changes nothing it sees: it reads the
+ * SUBACKs and server-side disconnects HiveMQ produces, so what is counted is what HiveMQ did, not a second opinion of
+ * ours. No interceptor on PUBLISH or PUBACK: those are the hot path, and each interceptor costs a hop through the
+ * extension executor per packet.
  *
  * <p>Logs one WARN per attacker episode (what, from which address; {@link Episodes}), never one per packet.
  */
@@ -88,6 +83,7 @@ final class BrokerRefusals implements ClientLifecycleEventListener {
         var code = input.getReasonCode().orElse(DisconnectedReasonCode.UNSPECIFIED_ERROR);
         count.accept(BrokerAccessExtension.disconnectMetricName(code));
         if (!ORDINARY.contains(code) && episodes.starts("disconnect " + code + " " + address(input))) {
+            // a denied publish is this with NOT_AUTHORIZED; HiveMQ's reason string names the topic
             LOG.warning("Broker access: the broker disconnected " + input.getClientInformation().getClientId()
                     + " from " + address(input) + " with " + code + input.getReasonString().map(r -> " (" + r + ")").orElse("")
                     + "; further ones from this address are only counted (" + BrokerAccessExtension.disconnectMetricName(code)
@@ -114,9 +110,8 @@ final class BrokerRefusals implements ClientLifecycleEventListener {
         return input.getConnectionInformation().getInetAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown");
     }
 
-    /** One connection's SUBSCRIBEs (by packet id, until their SUBACK) and its refused SUBACKs, PUBACKs, PUBRECs. */
-    final class ClientWatch implements SubscribeInboundInterceptor, SubackOutboundInterceptor, PubackOutboundInterceptor,
-            PubrecOutboundInterceptor {
+    /** One connection's SUBSCRIBEs (by packet id, until their SUBACK) and the filters its SUBACKs refuse. */
+    final class ClientWatch implements SubscribeInboundInterceptor, SubackOutboundInterceptor {
 
         private final String clientId;
         private final String address;
@@ -150,28 +145,6 @@ final class BrokerRefusals implements ClientLifecycleEventListener {
                             + " (" + denial.reason() + "); further ones from this address are only counted ("
                             + denial.metricName() + ") until it stops for " + Episodes.DEFAULT_QUIET.toMinutes() + " min");
                 }
-            }
-        }
-
-        @Override
-        public void onOutboundPuback(PubackOutboundInput input, PubackOutboundOutput output) {
-            deniedPublish(input.getPubackPacket().getReasonCode());
-        }
-
-        @Override
-        public void onOutboundPubrec(PubrecOutboundInput input, PubrecOutboundOutput output) {
-            deniedPublish(input.getPubrecPacket().getReasonCode());
-        }
-
-        private void deniedPublish(AckReasonCode code) {
-            if (code != AckReasonCode.NOT_AUTHORIZED) {
-                return;
-            }
-            count.accept(BrokerAccessExtension.PUBLISHES_DENIED_METRIC);
-            if (episodes.starts("publish " + address)) {
-                LOG.warning("Broker access: " + clientId + " from " + address + " published outside its topics; further"
-                        + " ones from this address are only counted (" + BrokerAccessExtension.PUBLISHES_DENIED_METRIC
-                        + ") until it stops for " + Episodes.DEFAULT_QUIET.toMinutes() + " min");
             }
         }
     }
