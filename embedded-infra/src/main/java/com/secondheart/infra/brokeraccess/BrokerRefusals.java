@@ -18,7 +18,6 @@ import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
