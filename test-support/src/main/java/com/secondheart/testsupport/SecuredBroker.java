@@ -56,6 +56,7 @@ public final class SecuredBroker implements AutoCloseable {
     private final String adminPassword;
     private final EmbeddedServersProcess child;
     private final List<String> grantedRoles = new java.util.ArrayList<>();
+    private javax.management.remote.JMXConnector jmx;
 
     private SecuredBroker(Kind kind, String host, int port, Map<String, String> passwords, String adminUsername,
                           String adminPassword, EmbeddedServersProcess child) {
@@ -205,8 +206,48 @@ public final class SecuredBroker implements AutoCloseable {
         return group;
     }
 
+    /**
+     * A counter of the embedded HiveMQ's metric registry by name (the broker-access extension's, e.g.
+     * {@code BrokerAccessExtension.SubscriptionDenial#metricName()}), 0 while nothing was counted; read over JMX from
+     * the broker's JVM, attached to as jconsole would (docs/security.md, "Wrong passwords"). Empty on Mosquitto, which
+     * has no counter of ours.
+     */
+    public synchronized java.util.OptionalLong counter(String name) {
+        if (kind != Kind.EMBEDDED_HIVEMQ) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            if (jmx == null) {
+                var vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(child.process().pid()));
+                try {
+                    jmx = javax.management.remote.JMXConnectorFactory.connect(
+                            new javax.management.remote.JMXServiceURL(vm.startLocalManagementAgent()));
+                } finally {
+                    vm.detach();
+                }
+            }
+            var server = jmx.getMBeanServerConnection();
+            // Dropwizard's JMX reporter names it metrics:name=<name>,type=counters
+            var names = server.queryNames(new javax.management.ObjectName("metrics:name=" + name + ",*"), null);
+            if (names.isEmpty()) {
+                return java.util.OptionalLong.of(0);
+            }
+            return java.util.OptionalLong.of(((Number) server.getAttribute(names.iterator().next(), "Count")).longValue());
+        } catch (IOException | com.sun.tools.attach.AttachNotSupportedException | javax.management.JMException e) {
+            throw new IllegalStateException("cannot read the counter " + name + " of the embedded HiveMQ", e);
+        }
+    }
+
     @Override
     public synchronized void close() {
+        if (jmx != null) {
+            try {
+                jmx.close();
+            } catch (IOException ignored) {
+                // the broker's JVM may be gone already
+            }
+            jmx = null;
+        }
         if (child != null) {
             child.close();
         }

@@ -9,6 +9,7 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
@@ -34,6 +35,12 @@ import java.util.logging.Logger;
  * <p>Authorisation uses HiveMQ's default permissions, set by the authenticator at CONNECT: HiveMQ checks every
  * PUBLISH, SUBSCRIBE and the Will against them, and denies whatever they do not allow.
  *
+ * <p>Counted in HiveMQ's metric registry (JMX {@code metrics:name=...}): refused connects ({@link Refusal}), and what
+ * HiveMQ refuses a connected client ({@link BrokerRefusals}): denied subscriptions ({@link SubscriptionDenial}) and
+ * the connections it ends, by reason code ({@link #disconnectMetricName}): {@code ...disconnects.packet-too-large} for
+ * a packet over 64 KiB, {@code ...disconnects.not-authorized} for a denied publish (HiveMQ ends the connection after
+ * one).
+ *
  * <pre>{@code
  * EmbeddedMqttBroker.builder().extension(BrokerAccessExtension.of(settings)).start();
  * }</pre>
@@ -57,6 +64,43 @@ public final class BrokerAccessExtension {
             return REFUSED_METRIC + "." + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
+
+    /** Counters: {@value #SUBSCRIPTIONS_DENIED_METRIC}.{@code <reason>}, one per topic filter HiveMQ answered 0x87. */
+    public static final String SUBSCRIPTIONS_DENIED_METRIC = "second-heart.broker-access.subscriptions-denied";
+
+    /** Counters: {@value #DISCONNECTS_METRIC}.{@code <reason code>}, one per connection the broker ended. */
+    public static final String DISCONNECTS_METRIC = "second-heart.broker-access.disconnects";
+
+    /** Why a subscription was denied, as counted: from the filter and the account's rights ({@link BrokerRole}). */
+    public enum SubscriptionDenial {
+        /** {@code $share/<group>/...} with a group that is not the account's own (the observer and units own none). */
+        SHARED_GROUP_NOT_OWNED("a share group the account does not own"),
+        /** Any other: a topic filter, or a plain or shared use of it, outside the account's rights. */
+        TOPIC_NOT_ALLOWED("outside the account's topics");
+
+        private final String reason;
+
+        SubscriptionDenial(String reason) {
+            this.reason = reason;
+        }
+
+        public String metricName() {
+            return SUBSCRIPTIONS_DENIED_METRIC + "." + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
+    /** The counter of connections HiveMQ ended with {@code code}, e.g. {@code ...disconnects.packet-too-large}. */
+    public static String disconnectMetricName(DisconnectedReasonCode code) {
+        return DISCONNECTS_METRIC + "." + code.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** Made at start, so that they show as 0 before the first attack (an alert on a rate needs the series). */
+    private static final List<DisconnectedReasonCode> HOSTILE_DISCONNECTS = List.of(DisconnectedReasonCode.PACKET_TOO_LARGE,
+            DisconnectedReasonCode.NOT_AUTHORIZED, DisconnectedReasonCode.MALFORMED_PACKET, DisconnectedReasonCode.PROTOCOL_ERROR);
 
     public static EmbeddedExtension of(BrokerAccessSettings settings) {
         return of(settings.serviceAccounts(), settings.unitCredentials(), settings.connectLimits());
@@ -87,6 +131,22 @@ public final class BrokerAccessExtension {
                         }
                         authenticator.countWith(refusal -> counters.get(refusal).inc());
                         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+                        for (var denial : SubscriptionDenial.values()) {
+                            metrics.counter(denial.metricName());
+                        }
+                        for (var code : HOSTILE_DISCONNECTS) {
+                            metrics.counter(disconnectMetricName(code));
+                        }
+                        var refusals = new BrokerRefusals(name -> metrics.counter(name).inc(), authenticator::shareGroupsOf,
+                                new Episodes(Episodes.DEFAULT_QUIET, System::nanoTime));
+                        Services.eventRegistry().setClientLifecycleEventListener(providerInput -> refusals);
+                        Services.initializerRegistry().setClientInitializer((initializerInput, client) -> {
+                            var watch = refusals.watch(initializerInput.getClientInformation().getClientId(),
+                                    initializerInput.getConnectionInformation().getInetAddress()
+                                            .map(java.net.InetAddress::getHostAddress).orElse("unknown"));
+                            client.addSubscribeInboundInterceptor(watch);
+                            client.addSubackOutboundInterceptor(watch);
+                        });
                     }
 
                     @Override
@@ -202,6 +262,21 @@ public final class BrokerAccessExtension {
                 }
             }
             return owner;
+        }
+
+        /** The share groups the account of a connected client owns ({@link #ownerOf}; a unit owns none). */
+        java.util.Set<String> shareGroupsOf(String clientId) {
+            var owner = ownerOf(clientId);
+            if (owner == null) {
+                return java.util.Set.of();
+            }
+            var groups = new java.util.HashSet<String>();
+            for (var right : services.get(owner).role().rights(owner)) {
+                if (right.shareGroup() != null) {
+                    groups.add(right.shareGroup());
+                }
+            }
+            return groups;
         }
 
         private static void grant(SimpleAuthOutput output, BrokerRole role, String username) {

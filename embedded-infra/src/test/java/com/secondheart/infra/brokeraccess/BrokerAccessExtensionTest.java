@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.secondheart.credentials.MachineSecretHash;
 import com.secondheart.credentials.PasswordHash;
+import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
 import com.secondheart.infra.EmbeddedMqttBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,6 +228,86 @@ class BrokerAccessExtensionTest {
         unit.disconnect();
     }
 
+    @Test
+    void theObserverJoiningTheGatewaysShareGroupIsDeniedAndCountedOnce() {
+        var sharedBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName());
+        var topicBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName());
+        var observer = connected("observer", "observer-" + UUID.randomUUID(), "observer-secret", new CopyOnWriteArrayList<>());
+
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED), subscribe(observer, "$share/device-gateway/sh/v1/units/+/events"));
+
+        // the SUBACK is sent after the interceptor that counts it: nothing to wait for
+        assertEquals(1, broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName()) - sharedBefore);
+        assertEquals(0, broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName()) - topicBefore);
+        observer.disconnect();
+    }
+
+    @Test
+    void theRefusalCountersExistFromTheStartAndAreShownOverJmx() throws Exception {
+        // an alert on a rate needs the series before the first attack; operators read them with jconsole
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        for (var name : List.of(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName(),
+                BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName(),
+                BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.PACKET_TOO_LARGE),
+                BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.NOT_AUTHORIZED),
+                BrokerAccessExtension.Refusal.WRONG_CREDENTIALS.metricName())) {
+            var found = jmx.queryNames(new javax.management.ObjectName("metrics:name=" + name + ",*"), null);
+            assertEquals(1, found.size(), () -> name + " in JMX: " + found);
+            assertTrue(jmx.getAttribute(found.iterator().next(), "Count") instanceof Long);
+        }
+    }
+
+    @Test
+    void aSubscriptionOutsideTheAccountsTopicsIsCountedAsTopicNotAllowedAndAGrantedOneNotAtAll() {
+        var sharedBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName());
+        var topicBefore = broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName());
+        var unit = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
+
+        // one SUBSCRIBE with three filters: each refused filter is counted on its own, the granted one not
+        var codes = subscribeAll(unit, "sh/v1/units/unit-b/commands", "sh/v1/units/unit-a/commands", "sh/v1/units/+/receipts");
+
+        assertEquals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED, Mqtt5SubAckReasonCode.GRANTED_QOS_1,
+                Mqtt5SubAckReasonCode.NOT_AUTHORIZED), codes);
+        assertEquals(2, broker.counter(BrokerAccessExtension.SubscriptionDenial.TOPIC_NOT_ALLOWED.metricName()) - topicBefore);
+        assertEquals(0, broker.counter(BrokerAccessExtension.SubscriptionDenial.SHARED_GROUP_NOT_OWNED.metricName()) - sharedBefore);
+        unit.disconnect();
+    }
+
+    @Test
+    void aPublishOverTheMaximumPacketSizeIsCutOffWithPacketTooLargeAndCounted() throws Exception {
+        var metric = BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.PACKET_TOO_LARGE);
+        var before = broker.counter(metric);
+        // announced 1 MB, 16 times the largest packet the broker takes; streamed until the broker hangs up
+        Integer reason;
+        try (var raw = RawPublisher.connect(broker.host(), broker.port(), "unit-a", PASSWORD_A)) {
+            reason = raw.publishOversized("sh/v1/units/unit-a/events", 1024 * 1024);
+        }
+
+        assertEquals(0x95, reason, "the broker's DISCONNECT reason code");
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.counter(metric) == before + 1);
+    }
+
+    @Test
+    void aUnitPublishingOutsideItsTopicsIsDisconnectedAndCountedOncePerPublishWhateverItsQos() {
+        var notAuthorized = BrokerAccessExtension.disconnectMetricName(DisconnectedReasonCode.NOT_AUTHORIZED);
+        var before = broker.counter(notAuthorized);
+
+        for (var qos : List.of(MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE)) {
+            var unit = connected("unit-a", "unit-a", PASSWORD_A, new CopyOnWriteArrayList<>());
+            try {
+                unit.publishWith().topic("sh/v1/units/unit-b/events").qos(qos)
+                        .payload("forged".getBytes(StandardCharsets.UTF_8)).send();
+            } catch (RuntimeException refused) {
+                // QoS 1: PUBACK "not authorized", or the DISCONNECT that follows it
+            }
+            // HiveMQ ends the connection after a denied publish, QoS 0 (no PUBACK to refuse with) included
+            await().atMost(Duration.ofSeconds(10)).until(() -> !unit.getState().isConnected());
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.counter(notAuthorized) >= before + 2);
+        assertEquals(2, broker.counter(notAuthorized) - before);
+    }
+
     private static Mqtt5BlockingClient connected(String username, String clientId, String password, List<String> inbox) {
         var client = client(clientId);
         client.toAsync().publishes(MqttGlobalPublishFilter.ALL,
@@ -273,6 +354,20 @@ class BrokerAccessExtensionTest {
     private static List<Mqtt5SubAckReasonCode> subscribe(Mqtt5BlockingClient client, String filter) {
         try {
             return client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().getReasonCodes();
+        } catch (Mqtt5SubAckException refused) {
+            return refused.getMqttMessage().getReasonCodes();
+        }
+    }
+
+    private static List<Mqtt5SubAckReasonCode> subscribeAll(Mqtt5BlockingClient client, String... filters) {
+        var subscriptions = java.util.Arrays.stream(filters)
+                .map(filter -> com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription.builder()
+                        .topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).build())
+                .toList();
+        var subscribe = com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe.builder()
+                .addSubscriptions(subscriptions).build();
+        try {
+            return client.subscribe(subscribe).getReasonCodes();
         } catch (Mqtt5SubAckException refused) {
             return refused.getMqttMessage().getReasonCodes();
         }
