@@ -342,13 +342,28 @@ public final class OutboxPublisher {
                 return entry;
             }
         }
-        var limit = outbox.oldestSeq() + cwnd - 1;
+        var limit = windowBase() + cwnd - 1;
         var next = outbox.oldestAfter(sentThrough);
         while (next.isPresent() && journaled(next.get().seq())) {
             sentThrough = next.get().seq(); // in the journal already: nothing to send
             next = outbox.oldestAfter(sentThrough);
         }
         return next.filter(entry -> entry.seq() <= limit);
+    }
+
+    /**
+     * The oldest event the window counts from: the oldest waiting one, moved past the ranges the journal already
+     * holds. An oldest entry that is journaled above a hole the unit no longer holds (lost before receipts existed)
+     * must not close the window, or nothing new would go out until a birth moved the frontier.
+     */
+    private long windowBase() {
+        var base = outbox.oldestSeq();
+        for (var range : journaledAbove) {
+            if (base >= range.from() && base <= range.through()) {
+                base = range.through() + 1;
+            }
+        }
+        return base;
     }
 
     private void completed(long seq, long sentInRound, Outcome outcome, Throwable error) {

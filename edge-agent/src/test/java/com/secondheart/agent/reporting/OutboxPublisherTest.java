@@ -301,4 +301,30 @@ class OutboxPublisherTest {
         assertEquals(java.util.stream.LongStream.rangeClosed(1, 10).boxed().toList(), transport.published,
                 "each event sent once");
     }
+
+    @Test
+    void journaledEventsAboveAHoleTheUnitNoLongerHoldsDoNotCloseTheWindow() {
+        var transport = new FakeTransport();
+        var outbox = Outbox.open(dir.resolve("outbox"), true);
+        var publisher = new OutboxPublisher("unit-0001", outbox, transport, executor, scheduler, Duration.ofMillis(50),
+                new OutboxPublisher.Listener() { }, Duration.ofMinutes(5), 2);
+        var reporter = reporter(transport, outbox, publisher);
+        for (int cycle = 1; cycle <= 7; cycle++) {
+            var data = phase(cycle);
+            executor.execute(() -> reporter.report(data, Instant.now()));
+        }
+        await().until(() -> outbox.depth() == 7);
+        executor.execute(() -> outbox.remove(2)); // deleted on a PUBACK by an older agent, never journaled
+        transport.connected = true;
+        publisher.kick();
+        await().until(() -> transport.published.size() == 1);
+
+        // the journal holds 1, 3 and 4 (the older agent sent them): the frontier stays at 1 below the hole at 2
+        publisher.receipt(receipt(7, 1).withJournaledAbove(List.of(
+                new com.secondheart.protocol.device.JournalReceipt.SeqRange(3, 4))));
+
+        await().until(() -> transport.published.size() == 3);
+        assertEquals(List.of(1L, 5L, 6L), transport.published,
+                "3 and 4 are in the journal: the window of two counts from 5, not from the oldest entry");
+    }
 }
