@@ -199,6 +199,7 @@ class IngestBurstIT {
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
         }
+        clearRetained();
         if (sysWatcher != null) {
             sysWatcher.toBlocking().disconnect();
         }
@@ -331,6 +332,32 @@ class IngestBurstIT {
                     }).send();
         } catch (RuntimeException e) {
             brokerDropped.set("unknown (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The units' retained births and the gateway's retained fleet presence stay on the shared test broker after the
+     * run: a thousand of each, delivered to every later test's gateway and services on subscribe (the next tests'
+     * gateways then read 2,000 statuses they never asked for). An empty retained message clears each.
+     */
+    private static void clearRetained() {
+        if (sysWatcher == null || !sysWatcher.getState().isConnected()) {
+            return;
+        }
+        var publisher = sysWatcher.toAsync();
+        var sent = new ArrayList<java.util.concurrent.CompletableFuture<?>>();
+        for (var unit : units) {
+            for (var topic : List.of(com.secondheart.protocol.Topics.status(unit.unitId()),
+                    com.secondheart.protocol.Topics.fleetPresence("clinic-burst-" + RUN, unit.unitId()))) {
+                sent.add(publisher.publishWith().topic(topic).retain(true)
+                        .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE).payload(new byte[0]).send());
+            }
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.out.println("IngestBurstIT: not every retained message could be cleared: " + e);
         }
     }
 
