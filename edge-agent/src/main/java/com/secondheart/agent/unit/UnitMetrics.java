@@ -130,6 +130,11 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
         refused.increment();
     }
 
+    /** Outbox events numbered again above the gateway's floor (the unit lost its state). */
+    public void renumbered(int count) {
+        registry.counter("sh.agent.events.renumbered").increment(count);
+    }
+
     @Override
     public void quarantined(long seq) {
         quarantined.increment();
