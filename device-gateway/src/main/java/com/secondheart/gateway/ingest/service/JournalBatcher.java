@@ -359,11 +359,14 @@ public class JournalBatcher {
         for (var outcome : outcomes) {
             var pending = outcome.pending();
             acknowledge(pending);
+            if (outcome.conflict()) {
+                // kept aside in this commit (or an earlier one); the unit's next receipt tells it to number above
+                // (asked for before the unit is due, so that no round sends it a receipt without the floor)
+                receipts.seqFloorWanted(pending.event().unitId());
+            }
             receipts.settled(pending.event().unitId());
             if (outcome.conflict()) {
                 var event = pending.event();
-                // kept aside in this commit (or an earlier one); the unit's next receipt tells it to number above
-                receipts.seqFloorWanted(event.unitId());
                 if (keptNow.remove(event.eventId())) {
                     metrics.eventIdReused();
                     if (reusedLogged.size() > 10_000) {
