@@ -50,18 +50,20 @@ public final class EventReporter {
     /**
      * The number at or below which this unit's ids are taken in the gateway's journal by other events, if the receipt
      * shows that the unit lost its state (see {@link UnitNumbering}): its {@code seqFloor} (raised to the frontier, which
-     * the journal holds too), or, from a gateway that does not send it, a receipt of a boot above this unit's own: a
+     * and the journaled ranges above it, which the journal holds too), or, from a gateway that does not send it, a
+     * receipt of a boot above this unit's own: a
      * unit's boots only grow, so that frontier was numbered by an earlier life of the unit. Empty for an ordinary
      * receipt. Plain logic.
      */
     public static OptionalLong takenThrough(JournalReceipt receipt, long ownBootSeq) {
-        if (receipt.hasSeqFloor()) {
-            return OptionalLong.of(Math.max(receipt.seqFloor(), receipt.journaledThrough()));
+        if (!receipt.hasSeqFloor() && receipt.bootSeq() <= ownBootSeq) {
+            return OptionalLong.empty();
         }
-        if (receipt.bootSeq() > ownBootSeq) {
-            return OptionalLong.of(receipt.journaledThrough());
+        var taken = receipt.journaledThrough();
+        for (var range : receipt.rangesAbove()) {
+            taken = Math.max(taken, range.through()); // journaled too: ids of the earlier life as well
         }
-        return OptionalLong.empty();
+        return OptionalLong.of(receipt.hasSeqFloor() ? Math.max(receipt.seqFloor(), taken) : taken);
     }
 
     /**

@@ -88,6 +88,8 @@ class LostStateRenumberingTest {
                 "the frontier is journaled too");
         // a gateway that does not send the floor: a unit's boots only grow, so boot 3's frontier is an earlier life's
         assertEquals(OptionalLong.of(40), EventReporter.takenThrough(JournalReceipt.of(UNIT, 3, 40, AT), 1));
+        assertEquals(OptionalLong.of(52), EventReporter.takenThrough(JournalReceipt.of(UNIT, 3, 40, AT)
+                .withJournaledAbove(List.of(new JournalReceipt.SeqRange(45, 52))), 1), "the journaled ranges too");
     }
 
     @Test
