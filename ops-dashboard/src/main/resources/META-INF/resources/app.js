@@ -697,7 +697,9 @@
     INTERNAL_ERROR: "the unit's control software failed",
     EMERGENCY_STOP: "the emergency stop was pressed",
     // not a unit fault: the gateway's EVENTS_MISSING (GET /events/missing)
-    EVENTS_MISSING: "events from the unit never reached the platform; its sessions may be incomplete"
+    EVENTS_MISSING: "events from the unit never reached the platform; its sessions may be incomplete",
+    // not a unit fault: the gateway's UNIT_STATE_LOST (GET /events/conflicts)
+    UNIT_STATE_LOST: "the unit lost its stored data; events it numbered again are kept aside at the gateway"
   };
 
   // The heading of an alarm: its kind in plain words, and for faults and missing events the code's label.
@@ -705,6 +707,7 @@
     if (alarm.kind === "OFFLINE") return "Offline";
     var label = FAULT_LABELS[alarm.code] ? " (" + FAULT_LABELS[alarm.code] + ")" : "";
     if (alarm.kind === "EVENTS_MISSING") return "Events missing" + label;
+    if (alarm.kind === "UNIT_STATE_LOST") return "Unit state lost" + label;
     return "Fault " + (alarm.code || "") + label;
   }
 

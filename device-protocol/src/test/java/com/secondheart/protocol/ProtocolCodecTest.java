@@ -1,10 +1,10 @@
 package com.secondheart.protocol;
 
-import com.secondheart.protocol.device.JournalReceipt;
 import com.secondheart.protocol.device.CommandReply;
 import com.secondheart.protocol.device.CommandType;
 import com.secondheart.protocol.device.EventData;
 import com.secondheart.protocol.device.EventType;
+import com.secondheart.protocol.device.JournalReceipt;
 import com.secondheart.protocol.device.Leg;
 import com.secondheart.protocol.device.ProgramMode;
 import com.secondheart.protocol.device.UnitCommand;
@@ -260,6 +260,36 @@ class ProtocolCodecTest {
 
         assertFalse(codec.decodeReceipt(touching.getBytes(StandardCharsets.UTF_8)).isValid());
         assertFalse(codec.decodeReceipt(backwards.getBytes(StandardCharsets.UTF_8)).isValid());
+    }
+
+    @Test
+    void aReceiptWithoutASeqFloorHasNone() {
+        var receipt = codec.decodeReceipt(GoldenPayloads.bytes("receipt.json")).message();
+
+        assertFalse(receipt.hasSeqFloor());
+        assertFalse(new String(codec.encode(receipt), StandardCharsets.UTF_8).contains("seqFloor"),
+                "an ordinary receipt is written as before, so older agents read the same bytes");
+    }
+
+    @Test
+    void readsTheGoldenReceiptWithASeqFloorAndWritesItBackUnchanged() throws Exception {
+        var decoded = codec.decodeReceipt(GoldenPayloads.bytes("receipt-seq-floor.json"));
+
+        assertTrue(decoded.isValid(), () -> "rejected: " + decoded);
+        var receipt = decoded.message();
+        assertTrue(receipt.hasSeqFloor());
+        assertEquals(46L, receipt.seqFloor());
+        assertEquals(codec.mapper().readTree(GoldenPayloads.bytes("receipt-seq-floor.json")),
+                codec.mapper().readTree(codec.encode(receipt)));
+        assertEquals(receipt, JournalReceipt.of("unit-0001", 7, 46, receipt.time()).withSeqFloor(46));
+    }
+
+    @Test
+    void rejectsAReceiptWithASeqFloorBelowOne() {
+        var decoded = codec.decodeReceipt(("{\"v\":1,\"unitId\":\"unit-0001\",\"bootSeq\":7,\"journaledThrough\":4,"
+                + "\"time\":\"2026-11-24T09:05:00Z\",\"seqFloor\":0}").getBytes(StandardCharsets.UTF_8));
+
+        assertFalse(decoded.isValid());
     }
 
     @Test

@@ -103,6 +103,7 @@ public class GatewayMetrics {
         registry.counter(RECEIPTS_WITH_HOLES);
         registry.counter(DEVICE_TIME_OUTSIDE_WINDOW);
         registry.counter(EVENT_IDS_REUSED);
+        registry.counter(BOOT_REGRESSIONS);
         registry.counter(REGISTRY_LOOKUPS, "result", "hit");
         registry.counter(REGISTRY_LOOKUPS, "result", "miss");
         ingestLag = Timer.builder(INGEST_LAG)
@@ -164,8 +165,13 @@ public class GatewayMetrics {
     }
 
     public static final String EVENT_IDS_REUSED = "sh.gateway.event.ids.reused";
+    /** A birth below the boot of the unit's journal frontier: the unit lost its state (JournalReceipts). */
+    public static final String BOOT_REGRESSIONS = "sh.gateway.presence.boot.regressions";
 
-    /** An event arrived under an id the journal holds for a different event (see JournalBatcher.reused). */
+    /**
+     * An event arrived under an id the journal holds for a different event (see JournalBatcher.reused) and was kept in
+     * journal_conflicts; a re-send of an event kept before is not counted again.
+     */
     public void eventIdReused() {
         registry.counter(EVENT_IDS_REUSED).increment();
     }

@@ -241,6 +241,95 @@ class ReceiptsAndRefusalsTest {
         }
     }
 
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    /** The events kept aside for a unit, as "seq@boot", in order. */
+    private List<String> keptAside(String unitId) {
+        var kept = new java.util.ArrayList<String>();
+        pool.preparedQuery("SELECT seq, boot_seq FROM journal_conflicts WHERE unit_id = $1 ORDER BY seq, id")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(unitId)).await().atMost(PATIENCE)
+                .forEach(row -> kept.add(row.getLong(0) + "@" + row.getLong(1)));
+        return kept;
+    }
+
+    @Test
+    void aUnitThatLostItsWholeStateHasItsRenumberedEventsKeptCountedAlarmedAndIsToldToNumberAboveTheJournal() {
+        var unitId = FakeUnit.newUnitId("wiped");
+        Gateway.register(unitId, "clinic-wiped");
+        var metric = "sh_gateway_event_ids_reused_total";
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            for (long seq = 1; seq <= 5; seq++) {
+                unit.publish(Topics.EVENTS, phase(unitId, seq, 3));
+            }
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 5);
+            assertTrue(receipts(unit).stream().noneMatch(JournalReceipt::hasSeqFloor),
+                    "an ordinary unit is never told of a floor: " + receipts(unit));
+            var before = Gateway.metric(metric);
+
+            // the unit's disk was replaced: boot 1 numbers from 1 again, other events under journaled ids
+            var renumbered = new java.util.ArrayList<byte[]>();
+            for (long seq = 1; seq <= 3; seq++) {
+                renumbered.add(phase(unitId, seq, 1));
+                unit.publish(Topics.EVENTS, renumbered.get(renumbered.size() - 1));
+            }
+
+            await().atMost(PATIENCE).until(() -> keptAside(unitId).size() == 3);
+            assertEquals(List.of("1@1", "2@1", "3@1"), keptAside(unitId));
+            await().atMost(PATIENCE).until(() -> Gateway.metric(metric) >= before + 3);
+            assertEquals(before + 3, Gateway.metric(metric));
+            await().atMost(PATIENCE).until(() -> receipts(unit).stream().anyMatch(JournalReceipt::hasSeqFloor));
+            assertEquals(5L, receipts(unit).stream().filter(JournalReceipt::hasSeqFloor).findFirst().orElseThrow()
+                    .seqFloor(), "the highest number the journal holds for the unit");
+            assertEquals(List.of(3L, 3L, 3L, 3L, 3L),
+                    Gateway.journalOf(unitId).stream().map(e -> e.event().bootSeq()).toList(),
+                    "the journal keeps what it had");
+            // the dashboard's alarm feed reads UNIT_STATE_LOST here
+            given().get("/events/conflicts").then().statusCode(200)
+                    .body("find { it.unitId == '" + unitId + "' }.clinicId", equalTo("clinic-wiped"))
+                    .body("find { it.unitId == '" + unitId + "' }.events", equalTo(3))
+                    .body("find { it.unitId == '" + unitId + "' }.lastSeq", equalTo(3))
+                    .body("find { it.unitId == '" + unitId + "' }.journaledBootSeq", equalTo(3));
+
+            // the same kept event again (the unit re-sends its outbox file) is kept once and counted once
+            unit.publish(Topics.EVENTS, renumbered.get(0));
+            // an ordinary redelivery of a journaled event stays a silent duplicate
+            unit.publish(Topics.EVENTS, phase(unitId, 5, 3));
+            // renumbered above the floor, the unit's events are journaled as usual and confirmed (and, sent after
+            // them on the same connection, mark the re-send and the redelivery as handled)
+            unit.publish(Topics.EVENTS, phase(unitId, 6, 1));
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 6);
+            assertEquals(6, Gateway.journalOf(unitId).size());
+            assertEquals(3, keptAside(unitId).size());
+            assertEquals(before + 3, Gateway.metric(metric), "neither the re-send nor the redelivery is counted");
+        }
+    }
+
+    @Test
+    void aBirthBelowTheBootOfTheUnitsJournaledEventsIsCountedAndItsReceiptCarriesTheFloor() {
+        var unitId = FakeUnit.newUnitId("reborn");
+        Gateway.register(unitId, "clinic-wiped");
+        var metric = "sh_gateway_presence_boot_regressions_total";
+        var before = Gateway.metric(metric);
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            for (long seq = 1; seq <= 4; seq++) {
+                unit.publish(Topics.EVENTS, phase(unitId, seq, 5));
+            }
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 4);
+
+            // re-imaged: boot 1, nothing handed out yet; its birth comes before any event collides
+            unit.publish(Topics.STATUS, GoldenPayloads.text("status-birth.json").replace("unit-0001", unitId)
+                    .replace("\"bootSeq\":7", "\"bootSeq\":1")
+                    .replace("\"lastSeq\":40,\"unconfirmedFrom\":38", "\"lastSeq\":0,\"unconfirmedFrom\":1")
+                    .getBytes(StandardCharsets.UTF_8));
+
+            await().atMost(PATIENCE).until(() -> receipts(unit).stream().anyMatch(JournalReceipt::hasSeqFloor));
+            assertEquals(4L, receipts(unit).stream().filter(JournalReceipt::hasSeqFloor).findFirst().orElseThrow()
+                    .seqFloor());
+            await().atMost(PATIENCE).until(() -> Gateway.metric(metric) >= before + 1);
+        }
+    }
+
     @Test
     void anEventFromAUnitWhoseClockIsFarAheadIsJournaledAsSentAndCounted() {
         var unitId = FakeUnit.newUnitId("clock");

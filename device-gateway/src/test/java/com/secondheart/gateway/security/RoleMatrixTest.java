@@ -171,6 +171,7 @@ class RoleMatrixTest {
     void theFleetWideEventJournalIsClosedToClinicStaff() {
         walk(matrix(401, 403, 200, 403, 403, 200, 200), spec -> spec.get("/events?limit=1"));
         walk(matrix(401, 403, 200, 403, 403, 200, 200), spec -> spec.get("/events/missing"));
+        walk(matrix(401, 403, 200, 403, 403, 200, 200), spec -> spec.get("/events/conflicts"));
     }
 
     @Test

@@ -27,6 +27,14 @@ import java.util.List;
  * just those again at once instead of waiting for its timeout and re-sending everything unconfirmed, and skips the
  * ranges when it has to re-send. It never deletes an event on a range: only the frontier settles (TCP's selective
  * acknowledgement, used for re-sending only). An agent that does not know the field ignores it.
+ *
+ * <p>{@code seqFloor} (optional, absent as a rule) says the unit numbered events again under ids the journal already
+ * holds for other events: it lost its whole state (disk replaced, re-imaged) and started over from boot 1 and event 1.
+ * The gateway kept each such event aside (not journaled, not dropped) and sends the highest sequence number its
+ * journal holds for the unit. The unit numbers its next events above it, and every outbox entry numbered at or below
+ * it is numbered again above it instead of being settled by this receipt: its id may belong to another event, so the
+ * frontier says nothing about it. An agent that does not know the field ignores it (its events stay kept aside at the
+ * gateway, counted and alarmed, as before).
  */
 public record JournalReceipt(
         int v,
@@ -35,13 +43,20 @@ public record JournalReceipt(
         long journaledThrough,
         Instant time,
         Boolean rebirth,
-        List<SeqRange> journaledAbove) implements Validatable {
+        List<SeqRange> journaledAbove,
+        Long seqFloor) implements Validatable {
 
     /** At most this many ranges in {@code journaledAbove}: a receipt stays a small message. */
     public static final int MAX_RANGES = 32;
 
     /** Events {@code from..through} (both included) of the unit, all in the journal. */
     public record SeqRange(long from, long through) {
+    }
+
+    /** The receipt without {@code seqFloor}. */
+    public JournalReceipt(int v, String unitId, long bootSeq, long journaledThrough, Instant time, Boolean rebirth,
+            List<SeqRange> journaledAbove) {
+        this(v, unitId, bootSeq, journaledThrough, time, rebirth, journaledAbove, null);
     }
 
     public static JournalReceipt of(String unitId, long bootSeq, long journaledThrough, Instant time) {
@@ -56,7 +71,17 @@ public record JournalReceipt(
     /** This receipt with the journaled ranges above its frontier (none: the field is left out). */
     public JournalReceipt withJournaledAbove(List<SeqRange> ranges) {
         return new JournalReceipt(v, unitId, bootSeq, journaledThrough, time, rebirth,
-                ranges == null || ranges.isEmpty() ? null : List.copyOf(ranges));
+                ranges == null || ranges.isEmpty() ? null : List.copyOf(ranges), seqFloor);
+    }
+
+    /** This receipt, also telling the unit to number above {@code floor} (see the class comment). */
+    public JournalReceipt withSeqFloor(long floor) {
+        return new JournalReceipt(v, unitId, bootSeq, journaledThrough, time, rebirth, journaledAbove, floor);
+    }
+
+    /** True when the gateway tells the unit that ids up to {@link #seqFloor()} are taken by other events. */
+    public boolean hasSeqFloor() {
+        return seqFloor != null;
     }
 
     /** The journaled ranges above the frontier, empty when the receipt names none. */
@@ -83,6 +108,7 @@ public record JournalReceipt(
                 .present("time", time)
                 .rule(journaledAbove == null || rangesInOrderAbove(), "journaledAbove must be at most " + MAX_RANGES
                         + " ranges above journaledThrough, in increasing order, each leaving a hole below it")
+                .rule(seqFloor == null || seqFloor > 0, "field 'seqFloor' must be positive when present")
                 .list();
     }
 

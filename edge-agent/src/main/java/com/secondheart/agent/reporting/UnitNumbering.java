@@ -27,8 +27,15 @@ import java.nio.file.Path;
  * EVENTS_MISSING.</li>
  * </ol>
  * The boot counter ({@code boot-seq}) is recovered the same way; when it and its copy are lost on a unit with history,
- * the new boot is above every boot the outbox names and the block the event counter is in. Losing the whole unit
- * directory is a new unit to this code (nothing on the unit can tell): docs/reliability.md lists it.
+ * the new boot is above every boot the outbox names and the block the event counter is in.
+ *
+ * <p>Losing the whole unit directory (disk replaced, unit re-imaged) is a new unit to this code: nothing on the unit
+ * can tell, so it starts at boot 1 and event 1. The gateway can: an event under a journaled id with other content is
+ * kept aside ({@code journal_conflicts}, UNIT_STATE_LOST), and the unit's next journal receipt carries
+ * {@code seqFloor}, the journal's highest number for the unit (a gateway that does not send it still gives it away:
+ * a receipt of a boot above the unit's own). Then {@link EventReporter#renumberAbove} numbers on above it and numbers
+ * again what the outbox holds at or below it, instead of letting the receipt delete it, and {@link #raiseBootTo}
+ * makes the next start a boot above the one the gateway named (docs/reliability.md).
  */
 public final class UnitNumbering {
 
@@ -38,11 +45,13 @@ public final class UnitNumbering {
     public static final int BLOCK_BITS = 32;
 
     private final long bootSeq;
+    private final SequenceStore boots;
     private final SequenceStore eventSeq;
     private final boolean newBlock;
 
-    private UnitNumbering(long bootSeq, SequenceStore eventSeq, boolean newBlock) {
+    private UnitNumbering(long bootSeq, SequenceStore boots, SequenceStore eventSeq, boolean newBlock) {
         this.bootSeq = bootSeq;
+        this.boots = boots;
         this.eventSeq = eventSeq;
         this.newBlock = newBlock;
     }
@@ -80,7 +89,7 @@ public final class UnitNumbering {
         if (events.found() == SequenceStore.Found.NONE) {
             events.persistCurrent(); // a new unit: from now on the counter file exists, so its loss is noticed
         }
-        return new UnitNumbering(bootSeq, events, newBlock);
+        return new UnitNumbering(bootSeq, boots, events, newBlock);
     }
 
     public long bootSeq() {
@@ -89,6 +98,14 @@ public final class UnitNumbering {
 
     public SequenceStore eventSeq() {
         return eventSeq;
+    }
+
+    /**
+     * The gateway has seen boot {@code boot} of this unit's earlier life (the unit lost its state): the next start is
+     * numbered above it, so that its births and events are not taken for stale ones. This run keeps its boot.
+     */
+    public void raiseBootTo(long boot) {
+        boots.raiseTo(boot);
     }
 
     /** True when the event counter was lost and numbering started a new block. */

@@ -80,6 +80,7 @@ public final class Unit implements AutoCloseable {
     private final UnitMetrics metrics;
 
     private long bootSeq;
+    private UnitNumbering numbering;
     private SequenceStore eventSeq;
     private SerialExecutor executor;
     private Outbox outbox;
@@ -101,6 +102,8 @@ public final class Unit implements AutoCloseable {
 
     /** Only touched on the reporting executor. */
     private RunningSession running;
+    /** Only touched on the reporting executor: the gateway's word that this unit lost its state was logged. */
+    private boolean stateLossLogged;
     /** Set on the loop thread (under the loop's lock) so that a fault names the session it ended. */
     private volatile SessionInfo currentSession;
 
@@ -123,7 +126,7 @@ public final class Unit implements AutoCloseable {
             throw new UncheckedIOException("cannot create the unit directory " + dir, e);
         }
         var fsync = settings.fsync();
-        var numbering = UnitNumbering.open(unitId, dir, dir.resolve("outbox"), fsync);
+        numbering = UnitNumbering.open(unitId, dir, dir.resolve("outbox"), fsync);
         bootSeq = numbering.bootSeq();
         eventSeq = numbering.eventSeq();
         outbox = Outbox.open(dir.resolve("outbox"), fsync,
@@ -217,8 +220,26 @@ public final class Unit implements AutoCloseable {
             LOG.warnf("unit %s: ignored a journal receipt that is not valid for it: %s", unitId, decoded);
             return;
         }
-        publisher.receipt(decoded.message());
-        if (decoded.message().rebirthRequested()) {
+        var receipt = decoded.message();
+        var taken = EventReporter.takenThrough(receipt, bootSeq);
+        if (taken.isPresent()) {
+            // this unit lost its state: its ids up to there name other events in the journal. Numbered again before
+            // the receipt is applied (same executor, in order), so the receipt cannot delete what it does not cover
+            executor.execute(() -> {
+                var renumbered = reporter.renumberAbove(taken.getAsLong());
+                numbering.raiseBootTo(receipt.bootSeq());
+                metrics.renumbered(renumbered);
+                if (stateLossLogged && renumbered == 0) {
+                    return;
+                }
+                stateLossLogged = true;
+                LOG.warnf("unit %s: the gateway's journal holds other events under this unit's numbers up to %d (this "
+                        + "unit lost its state); numbering goes on above them, %d outbox events numbered again, and "
+                        + "the next start is a boot above %d", unitId, taken.getAsLong(), renumbered, receipt.bootSeq());
+            });
+        }
+        publisher.receipt(receipt);
+        if (receipt.rebirthRequested()) {
             // the gateway shows this unit OFFLINE while its events arrive: its birth was lost on the way
             LOG.infof("unit %s: the gateway asked for its birth again", unitId);
             link.rebirth();

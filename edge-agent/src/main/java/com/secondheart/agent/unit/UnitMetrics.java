@@ -30,6 +30,7 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
     private final Counter published;
     private final Counter refused;
     private final Counter quarantined;
+    private final Counter renumbered;
     private final Counter publishFailures;
     private final Counter written;
     private final Counter reconnects;
@@ -52,6 +53,7 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
                 .register(registry);
         publishFailures = registry.counter("sh.agent.events.publish.failures");
         written = registry.counter("sh.agent.events.written");
+        renumbered = registry.counter("sh.agent.events.renumbered");
         reconnects = registry.counter("sh.agent.mqtt.reconnects");
         telemetrySent = registry.counter("sh.agent.telemetry.published");
         telemetryDropped = registry.counter("sh.agent.telemetry.dropped");
@@ -128,6 +130,11 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
     @Override
     public void refused(long seq) {
         refused.increment();
+    }
+
+    /** Outbox events numbered again above the gateway's floor (the unit lost its state). */
+    public void renumbered(int count) {
+        renumbered.increment(count);
     }
 
     @Override

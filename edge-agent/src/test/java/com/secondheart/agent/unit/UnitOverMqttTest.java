@@ -175,6 +175,32 @@ class UnitOverMqttTest {
     }
 
     @Test
+    void aReceiptWithASeqFloorRaisesTheEventCounterAboveItAndMakesTheNextStartABootAboveTheGatewaysOne()
+            throws Exception {
+        var unit = unit(TestBroker.settings(TestBroker.host(), TestBroker.port()));
+        var subscriber = subscriber();
+        unit.start();
+        await().until(() -> statuses(subscriber).size() == 1);
+        assertEquals(0L, statuses(subscriber).get(0).lastSeq(), "a new unit, as a re-imaged one looks to itself");
+        var gatewaysBoot = unit.bootSeq() + 4;
+
+        // what the gateway sends a unit whose events it kept aside: its journal holds this unit's numbers up to 40,
+        // numbered in an earlier life up to boot 5
+        subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
+                .of(unitId, gatewaysBoot, 38, Instant.now()).withSeqFloor(40)));
+
+        var bootFile = unit.dataDir().resolve("boot-seq");
+        await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.readString(bootFile).trim()
+                .equals(Long.toString(gatewaysBoot)));
+        // its birth, asked for again, names its last number: the floor (the next event is 41)
+        subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
+                .withRebirth(unitId, unit.bootSeq(), 1, Instant.now())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses(subscriber).size() >= 2);
+        assertEquals(40L, statuses(subscriber).get(1).lastSeq());
+        assertEquals(41L, statuses(subscriber).get(1).unconfirmedFrom());
+    }
+
+    @Test
     void aStartSessionCommandRunsASessionWhoseEventsArriveInOrderAndDecode() throws Exception {
         var unit = unit(TestBroker.settings());
         unit.start();

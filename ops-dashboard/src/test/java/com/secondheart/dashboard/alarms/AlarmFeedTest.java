@@ -90,6 +90,27 @@ class AlarmFeedTest {
     }
 
     @Test
+    void aUnitThatLostItsStateIsOneAlarmForItsClinicWhoseDetailFollowsTheCountAndThatStaysUntilAcknowledged() {
+        var lost = new AlarmFeed.UnitStateLost("u4", "clinic-b", 3, 1, 3, 1, T0);
+
+        assertTrue(feed.onUnitStateLost(List.of(lost)));
+        assertFalse(feed.onUnitStateLost(List.of(lost)), "polled again, the same alarm");
+        var alarm = feed.list(ClinicScope.EVERY_CLINIC).get(0);
+        assertEquals(Alarm.UNIT_STATE_LOST, alarm.kind());
+        assertEquals(Alarm.ACTIVE, alarm.status());
+        assertEquals(T0, alarm.raisedAt());
+        assertTrue(alarm.detail().contains("numbered 3 events again") && alarm.detail().contains("numbers 1 to 3"),
+                alarm.detail());
+        assertEquals(List.of(), feed.list(ClinicScope.only(Set.of("clinic-a"))), "another clinic does not see it");
+
+        assertTrue(feed.onUnitStateLost(List.of(new AlarmFeed.UnitStateLost("u4", "clinic-b", 4, 1, 4, 1, T0))));
+        assertEquals(1, feed.list(ClinicScope.EVERY_CLINIC).size());
+        assertTrue(feed.list(ClinicScope.EVERY_CLINIC).get(0).detail().contains("numbered 4 events again"));
+        assertFalse(feed.onUnitStateLost(List.of()), "kept-aside events are not resolved by themselves");
+        assertEquals(Alarm.ACTIVE, feed.list(ClinicScope.EVERY_CLINIC).get(0).status());
+    }
+
+    @Test
     void aUnitNoLongerRegisteredRaisesNoEventsMissingAlarmBecauseItBelongsToNoClinic() {
         assertFalse(feed.onEventsMissing(List.of(new AlarmFeed.MissingEvents("u9", null, 1, 2, T0))));
         assertEquals(List.of(), feed.list(ClinicScope.EVERY_CLINIC));

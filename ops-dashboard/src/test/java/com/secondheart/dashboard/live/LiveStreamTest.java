@@ -205,6 +205,25 @@ class LiveStreamTest {
                 "(?s).*\"alarmId\":\"events-missing:unit-n1:41\"[^}]*\"status\":\"RESOLVED\".*"));
     }
 
+    @Test
+    void aUnitThatLostItsStateAtTheGatewayReachesTheAlarmFeedOfItsClinicInPlainWords() {
+        upstreams.gateway().json("/events/conflicts", """
+                [{"unitId":"unit-n2","clinicId":"clinic-north","events":3,"firstSeq":1,"lastSeq":3,"bootSeq":1,
+                  "journaledBootSeq":3,"since":"%s","lastAt":"%s"}]""".formatted(Instant.now().minusSeconds(30),
+                Instant.now().minusSeconds(20)));
+
+        var operations = read(TestTokens.operations(), null);
+        var harbour = read(TestTokens.clinicStaff("clinic-harbour"), null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(operations).matches(
+                "(?s).*\"alarmId\":\"unit-state-lost:unit-n2:1\",\"kind\":\"UNIT_STATE_LOST\",\"clinicId\":"
+                        + "\"clinic-north\",\"unitId\":\"unit-n2\",\"code\":\"UNIT_STATE_LOST\",\"detail\":"
+                        + "\"The unit lost its stored data.*numbered 3 events again.*"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> joined(harbour).contains("\"type\":\"overview\""));
+        assertTrue(!joined(harbour).contains("unit-state-lost:unit-n2"), joined(harbour));
+        upstreams.gateway().json("/events/conflicts", "[]");
+    }
+
     private List<String> read(String token, String clinicId) {
         var lines = new CopyOnWriteArrayList<String>();
         var uri = clinicId == null ? stream : URI.create(stream + "?clinicId=" + clinicId);

@@ -88,7 +88,7 @@ public class JournalBatcher {
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
     private final Map<String, CompletableFuture<Void>> lastOfUnit = new ConcurrentHashMap<>();
-    /** Units whose reused event ids were logged (once per unit). */
+    /** Units whose reused event ids were logged (once per unit and boot). */
     private final java.util.Set<String> reusedLogged = ConcurrentHashMap.newKeySet();
     private BlockingQueue<Pending> queue;
     private Thread committer;
@@ -257,13 +257,20 @@ public class JournalBatcher {
         lastOfUnit.remove(event.unitId(), pending.done());
     }
 
-    /** What one event became in the batch. */
-    private record Outcome(Pending pending, FleetEvent fleetEvent, boolean duplicate) {
+    /**
+     * What one event became in the batch: journaled now, a duplicate (a redelivery: dropped), or a conflict (its id is
+     * journaled for another event: kept aside in {@code journal_conflicts}; {@code journaled} is what the id holds).
+     */
+    private record Outcome(Pending pending, FleetEvent fleetEvent, boolean duplicate, UnitEvent journaled) {
+        boolean conflict() {
+            return journaled != null;
+        }
     }
 
     private void commit(List<Pending> batch) {
         // The same event twice in one batch (a unit re-sent it quickly): journaled once, both acknowledged.
         var rows = new ArrayList<JournalBatchRepository.Row9>(batch.size());
+        var rowOf = new HashMap<String, JournalBatchRepository.Row9>();
         var seen = new LinkedHashSet<String>();
         var payloads = new HashMap<String, String>();
         for (var pending : batch) {
@@ -274,6 +281,7 @@ public class JournalBatcher {
                 rows.add(new JournalBatchRepository.Row9(event.eventId(), event.unitId(), pending.unit().clinicId(),
                         event.seq(), event.bootSeq(), event.type().wireName(), event.deviceTime(),
                         pending.message().receivedAt(), payload));
+                rowOf.put(event.eventId(), rows.get(rows.size() - 1));
             }
         }
         var units = new LinkedHashMap<String, RegistryCache.CachedUnit>();
@@ -281,6 +289,8 @@ public class JournalBatcher {
         var changedPresence = new ArrayList<UnitPresence>();
         var deadButTalking = new java.util.HashSet<String>();
         var outcomes = new ArrayList<Outcome>(batch.size());
+        var journaledUnder = new HashMap<String, UnitEvent>();
+        var keptNow = new java.util.HashSet<String>();
         var started = System.nanoTime();
         pool.withTransaction(connection -> batches.lock(connection)
                         .chain(() -> batches.append(connection, rows))
@@ -292,7 +302,12 @@ public class JournalBatcher {
                                 }
                             }
                             return batches.existing(connection, duplicates).chain(existing -> batches
-                                    .lockPresence(connection, units.keySet())
+                                    .keepConflicts(connection, conflicts(rowOf, batch, existing, journaledUnder))
+                                    .chain(kept -> {
+                                        keptNow.clear();
+                                        keptNow.addAll(kept);
+                                        return batches.lockPresence(connection, units.keySet());
+                                    })
                                     .chain(presences -> {
                                         outcomes.clear();
                                         changedPresence.clear();
@@ -324,7 +339,8 @@ public class JournalBatcher {
                                             if (fresh) {
                                                 handedOn.put(event.eventId(), handOff);
                                             }
-                                            outcomes.add(new Outcome(pending, handOff, !fresh));
+                                            outcomes.add(new Outcome(pending, handOff, !fresh,
+                                                    fresh ? null : journaledUnder.get(event.eventId())));
                                         }
                                         return batches.writePresence(connection, presences.values());
                                     }));
@@ -343,28 +359,35 @@ public class JournalBatcher {
         for (var outcome : outcomes) {
             var pending = outcome.pending();
             acknowledge(pending);
+            if (outcome.conflict()) {
+                // kept aside in this commit (or an earlier one); the unit's next receipt tells it to number above
+                // (asked for before the unit is due, so that no round sends it a receipt without the floor)
+                receipts.seqFloorWanted(pending.event().unitId());
+            }
             receipts.settled(pending.event().unitId());
-            if (outcome.duplicate()) {
-                metrics.duplicate();
-                if (outcome.fleetEvent() != null && reused(outcome.fleetEvent().event(), pending.event())) {
+            if (outcome.conflict()) {
+                var event = pending.event();
+                if (keptNow.remove(event.eventId())) {
                     metrics.eventIdReused();
                     if (reusedLogged.size() > 10_000) {
                         reusedLogged.clear();
                     }
-                    if (reusedLogged.add(pending.event().unitId())) {
-                        LOG.errorf("EVENT_ID_REUSED: unit %s sent event %s (boot %d, %s at %s) under an id the journal "
-                                + "holds for another event (boot %d, %s at %s): its numbering went backwards (its "
-                                + "state was lost); the new event is not journaled", pending.event().unitId(),
-                                pending.event().eventId(), pending.event().bootSeq(),
-                                pending.event().type().wireName(), pending.event().deviceTime(),
-                                outcome.fleetEvent().event().bootSeq(), outcome.fleetEvent().event().type().wireName(),
-                                outcome.fleetEvent().event().deviceTime());
+                    if (reusedLogged.add(event.unitId() + ":" + event.bootSeq())) {
+                        LOG.errorf("UNIT_STATE_LOST (EVENT_ID_REUSED): unit %s sent event %s (boot %d, %s at %s) under "
+                                + "an id the journal holds for another event (boot %d, %s at %s): its numbering went "
+                                + "backwards (its state was lost). The event is kept in journal_conflicts, not "
+                                + "journaled; the unit is told to number above the journal's highest number",
+                                event.unitId(), event.eventId(), event.bootSeq(), event.type().wireName(),
+                                event.deviceTime(), outcome.journaled().bootSeq(),
+                                outcome.journaled().type().wireName(), outcome.journaled().deviceTime());
                     }
                 }
+            } else if (outcome.duplicate()) {
+                metrics.duplicate();
             } else {
                 metrics.ingestLag(Duration.between(pending.event().deviceTime(), pending.message().receivedAt()));
             }
-            if (outcome.fleetEvent() != null) {
+            if (outcome.fleetEvent() != null && !outcome.conflict()) {
                 publisher.event(outcome.fleetEvent());
             }
             pending.done().complete(null);
@@ -375,13 +398,43 @@ public class JournalBatcher {
     }
 
     /**
-     * A redelivery is the same event again (the unit re-sends its outbox file); another boot or type under the same id
-     * is a different event: the unit numbered again from a lower number (its counter and outbox were lost, and with
-     * them its boot counter). The device time is not compared: simulators that encode a re-send afresh change it.
+     * The events of the batch whose ids were journaled before for another event ({@link #reused}): to keep aside. Fills
+     * {@code journaledUnder} with what the journal holds under each such id. Only the duplicates are looked at (the
+     * insert's RETURNING told which rows were new), so an ordinary batch pays nothing for it.
      */
-    static boolean reused(com.secondheart.protocol.device.UnitEvent journaled,
-            com.secondheart.protocol.device.UnitEvent incoming) {
-        return journaled.bootSeq() != incoming.bootSeq() || journaled.type() != incoming.type();
+    private List<JournalBatchRepository.Conflict> conflicts(Map<String, JournalBatchRepository.Row9> rowOf,
+            List<Pending> batch, Map<String, com.secondheart.gateway.journal.repository.JournalRepository.Entry> existing,
+            Map<String, UnitEvent> journaledUnder) {
+        journaledUnder.clear();
+        if (existing.isEmpty()) {
+            return List.of();
+        }
+        var conflicts = new ArrayList<JournalBatchRepository.Conflict>();
+        for (var pending : batch) {
+            var event = pending.event();
+            var entry = existing.get(event.eventId());
+            if (entry == null || journaledUnder.containsKey(event.eventId())) {
+                continue;
+            }
+            var journaled = journal.toFleetEvent(entry);
+            if (journaled != null && reused(journaled.event(), event)) {
+                journaledUnder.put(event.eventId(), journaled.event());
+                conflicts.add(new JournalBatchRepository.Conflict(rowOf.get(event.eventId()),
+                        journaled.event().bootSeq(), journaled.event().type().wireName()));
+            }
+        }
+        return conflicts;
+    }
+
+    /**
+     * A redelivery is the same event again (the unit re-sends its outbox file); another boot, type or content under
+     * the same id is a different event: the unit numbered again from a lower number (its counter and outbox were lost,
+     * and with them its boot counter; a re-imaged unit restarted as often as before even has the same boot). The
+     * device time is not compared: simulators that encode a re-send afresh change it.
+     */
+    static boolean reused(UnitEvent journaled, UnitEvent incoming) {
+        return journaled.bootSeq() != incoming.bootSeq() || journaled.type() != incoming.type()
+                || !java.util.Objects.equals(journaled.data(), incoming.data());
     }
 
     private FleetEvent fleetEvent(Pending pending, Map<String, Long> positions,

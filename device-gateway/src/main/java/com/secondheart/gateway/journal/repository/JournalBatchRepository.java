@@ -13,8 +13,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The group-commit statements of the journal, on one connection inside the caller's transaction: many events from
@@ -101,6 +103,72 @@ public class JournalBatchRepository {
                                 row.getOffsetDateTime(3).toInstant(), row.getString(4)));
                     }
                     return entries;
+                });
+    }
+
+    /**
+     * An event kept aside: its id is journaled for another event (see {@code JournalBatcher.conflict}).
+     * {@code row} is the event as it would have been journaled; the journaled boot and type are what the id holds.
+     */
+    public record Conflict(Row9 row, long journaledBootSeq, String journaledType) {
+    }
+
+    /**
+     * Keeps events whose ids the journal holds for other events in {@code journal_conflicts}, inside the batch's
+     * transaction; the same event kept before (a re-send) is not kept twice. Returns the event ids kept now.
+     */
+    public Uni<Set<String>> keepConflicts(SqlConnection connection, List<Conflict> conflicts) {
+        if (conflicts.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        var n = conflicts.size();
+        var eventIds = new String[n];
+        var unitIds = new String[n];
+        var clinicIds = new String[n];
+        var seqs = new Long[n];
+        var boots = new Long[n];
+        var types = new String[n];
+        var journaledBoots = new Long[n];
+        var journaledTypes = new String[n];
+        var deviceTimes = new OffsetDateTime[n];
+        var receiveTimes = new OffsetDateTime[n];
+        var payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            var row = conflicts.get(i).row();
+            eventIds[i] = row.eventId();
+            unitIds[i] = row.unitId();
+            clinicIds[i] = row.clinicId();
+            seqs[i] = row.seq();
+            boots[i] = row.bootSeq();
+            types[i] = row.type();
+            journaledBoots[i] = conflicts.get(i).journaledBootSeq();
+            journaledTypes[i] = conflicts.get(i).journaledType();
+            deviceTimes[i] = utc(row.deviceTime());
+            receiveTimes[i] = utc(row.receiveTime());
+            payloads[i] = row.payload();
+        }
+        return connection.preparedQuery("""
+                        INSERT INTO journal_conflicts (event_id, unit_id, clinic_id, seq, boot_seq, type,
+                                                       journaled_boot_seq, journaled_type, device_time, received_at,
+                                                       payload, payload_md5)
+                        SELECT u.event_id, u.unit_id, u.clinic_id, u.seq, u.boot_seq, u.type, u.journaled_boot_seq,
+                               u.journaled_type, u.device_time, u.received_at, CAST(u.payload AS jsonb),
+                               md5(u.payload)
+                        FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::bigint[], $5::bigint[],
+                                    $6::varchar[], $7::bigint[], $8::varchar[], $9::timestamptz[],
+                                    $10::timestamptz[], $11::text[])
+                             AS u(event_id, unit_id, clinic_id, seq, boot_seq, type, journaled_boot_seq,
+                                  journaled_type, device_time, received_at, payload)
+                        ON CONFLICT (event_id, boot_seq, payload_md5) DO NOTHING
+                        RETURNING event_id""")
+                .execute(Tuple.from(new Object[] {eventIds, unitIds, clinicIds, seqs, boots, types, journaledBoots,
+                        journaledTypes, deviceTimes, receiveTimes, payloads}))
+                .map(result -> {
+                    var kept = new HashSet<String>();
+                    for (Row row : result) {
+                        kept.add(row.getString(0));
+                    }
+                    return kept;
                 });
     }
 

@@ -123,6 +123,22 @@ public class FrontierRepository {
                 });
     }
 
+    /** The highest sequence number the journal holds for each unit (0 for none); on the (unit_id, seq) index. */
+    public Uni<Map<String, Long>> highestJournaled(Collection<String> unitIds) {
+        return pool.preparedQuery("""
+                        SELECT u.unit_id, (SELECT max(e.seq) FROM unit_event e WHERE e.unit_id = u.unit_id)
+                        FROM unnest($1::varchar[]) AS u(unit_id)""")
+                .execute(Tuple.of(unitIds.toArray(String[]::new)))
+                .map(rows -> {
+                    var result = new HashMap<String, Long>();
+                    for (Row row : rows) {
+                        var max = row.getLong(1);
+                        result.put(row.getString(0), max == null ? 0L : max);
+                    }
+                    return result;
+                });
+    }
+
     public Uni<Void> remember(List<Refused> refused, OffsetDateTime now) {
         if (refused.isEmpty()) {
             return Uni.createFrom().voidItem();

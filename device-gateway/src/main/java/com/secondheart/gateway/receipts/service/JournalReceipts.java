@@ -37,6 +37,13 @@ import java.util.concurrent.TimeUnit;
  * computed from the journal after the commit, never from what this replica alone has seen: a second replica's
  * commits count as well, and what one replica's round misses the next round (of either) finds.
  *
+ * <p>A unit that lost its whole state (disk replaced, re-imaged) numbers from 1 again under ids its journal holds for
+ * older events. Its receipt then carries {@code seqFloor}, the highest sequence number the journal holds for it, so
+ * that it numbers above it and numbers again what it holds at or below it (its ids are taken; the frontier says nothing
+ * about them). Asked for after such an event was kept aside ({@link #seqFloorWanted}), and after a birth whose boot is
+ * below the boot of the unit's frontier ({@link #bootWentBack}): a unit's boots only grow, so it lost its boot
+ * counter, and its events will collide (counted in {@code sh_gateway_presence_boot_regressions_total}).
+ *
  * <p>A unit that does not read receipts (an older agent) is not affected: the broker has no subscriber for them.
  */
 @ApplicationScoped
@@ -62,6 +69,10 @@ public class JournalReceipts {
     /** Units to ask for their birth again with their next receipt, and when each was last asked (System.nanoTime). */
     private final Set<String> rebirths = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> rebirthAskedAt = new ConcurrentHashMap<>();
+    /** Units whose next receipt carries {@code seqFloor}. */
+    private final Set<String> floors = ConcurrentHashMap.newKeySet();
+    /** Units whose boot regression was logged (once per unit and boot). */
+    private final Set<String> regressionLogged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<FrontierRepository.Refused> refused = new ConcurrentLinkedQueue<>();
     private ScheduledExecutorService rounds;
 
@@ -125,6 +136,24 @@ public class JournalReceipts {
         due.put(unitId, Boolean.TRUE);
     }
 
+    /**
+     * An event of the unit was kept aside: its id is journaled for another event. Its next receipt carries
+     * {@code seqFloor}. Any thread, no I/O.
+     */
+    public void seqFloorWanted(String unitId) {
+        floors.add(unitId);
+        due.put(unitId, Boolean.TRUE);
+    }
+
+    /**
+     * True when a birth of boot {@code birthBootSeq} is below the boot of the unit's frontier (the boot that numbered
+     * its newest settled event): a unit's boots only grow, so it lost its boot counter with the rest of its state.
+     * Plain logic, no I/O.
+     */
+    static boolean bootWentBack(long birthBootSeq, Frontier stored) {
+        return stored.through() > 0 && birthBootSeq < stored.bootSeq();
+    }
+
     /** A birth: the unit's last sequence number and the oldest it still holds unconfirmed (both may be null). */
     public void birth(String unitId, long bootSeq, Long lastSeq, Long unconfirmedFrom) {
         if (lastSeq == null && unconfirmedFrom == null) {
@@ -163,6 +192,12 @@ public class JournalReceipts {
                 roundBirths.put(unit, birth);
             }
         }
+        var withFloor = new java.util.HashSet<String>();
+        for (var unit : units) {
+            if (floors.remove(unit)) {
+                withFloor.add(unit);
+            }
+        }
         var refusals = new ArrayList<FrontierRepository.Refused>();
         for (FrontierRepository.Refused r; (r = refused.poll()) != null; ) {
             refusals.add(r);
@@ -178,6 +213,10 @@ public class JournalReceipts {
             scans.forEach((unit, scan) -> {
                 var frontier = scan.stored();
                 var birth = roundBirths.get(unit);
+                if (birth != null && bootWentBack(birth.bootSeq(), frontier)) {
+                    bootRegression(unit, birth.bootSeq(), frontier);
+                    withFloor.add(unit);
+                }
                 if (birth != null && birth.unconfirmedFrom() != null) {
                     frontier = frontier.floor(birth.unconfirmedFrom(), birth.bootSeq());
                 }
@@ -191,10 +230,15 @@ public class JournalReceipts {
                 highest.put(unit, high);
             });
             var stored = frontiers.raise(raised, highest, now).await().atMost(timeout);
-            stored.forEach((unit, row) -> publish(unit, row.frontier(),
-                    ranges.getOrDefault(unit, List.of()), rebirths.remove(unit)));
+            var journaledHighest = withFloor.isEmpty() ? Map.<String, Long>of()
+                    : frontiers.highestJournaled(withFloor).await().atMost(timeout);
+            stored.forEach((unit, row) -> publish(unit, row.frontier(), ranges.getOrDefault(unit, List.of()),
+                    rebirths.remove(unit), withFloor.contains(unit)
+                            ? Long.valueOf(Math.max(row.highestSeq(), journaledHighest.getOrDefault(unit, 0L)))
+                            : null));
         } catch (RuntimeException e) {
             // Put everything back: nothing a unit is owed may be forgotten.
+            floors.addAll(withFloor);
             units.forEach(unit -> due.put(unit, Boolean.TRUE));
             roundBirths.forEach((unit, birth) -> births.merge(unit, birth, (a, b) -> a));
             refused.addAll(refusals);
@@ -202,7 +246,20 @@ public class JournalReceipts {
         }
     }
 
-    private void publish(String unitId, Frontier frontier, List<JournalReceipt.SeqRange> above, boolean rebirth) {
+    private void bootRegression(String unitId, long birthBootSeq, Frontier frontier) {
+        registry.counter(GatewayMetrics.BOOT_REGRESSIONS).increment();
+        if (regressionLogged.size() > 10_000) {
+            regressionLogged.clear();
+        }
+        if (regressionLogged.add(unitId + ":" + birthBootSeq)) {
+            LOG.warnf("Unit %s was born in boot %d, below boot %d that numbered its journaled event %d: it lost its "
+                    + "state; its receipt tells it to number above the journal's highest number", unitId,
+                    birthBootSeq, frontier.bootSeq(), frontier.through());
+        }
+    }
+
+    private void publish(String unitId, Frontier frontier, List<JournalReceipt.SeqRange> above, boolean rebirth,
+            Long seqFloor) {
         if (frontier.through() <= 0 || frontier.bootSeq() <= 0) {
             return; // nothing settled from the start yet (events 1.. not all in): no receipt to give
         }
@@ -212,6 +269,9 @@ public class JournalReceipts {
                 ? JournalReceipt.withRebirth(unitId, frontier.bootSeq(), frontier.through(), clock.instant())
                 : JournalReceipt.of(unitId, frontier.bootSeq(), frontier.through(), clock.instant()))
                 .withJournaledAbove(ranges);
+        if (seqFloor != null && seqFloor > 0) {
+            receipt = receipt.withSeqFloor(seqFloor);
+        }
         if (!ranges.isEmpty()) {
             registry.counter(GatewayMetrics.RECEIPTS_WITH_HOLES).increment();
         }

@@ -163,6 +163,50 @@ public class AlarmFeed {
         return changed;
     }
 
+    /**
+     * One unit's events kept aside at the gateway ({@code GET /events/conflicts}): {@code events} of them, numbered
+     * {@code firstSeq..lastSeq}, the newest in boot {@code bootSeq}, the first received at {@code since}.
+     */
+    public record UnitStateLost(String unitId, String clinicId, long events, long firstSeq, long lastSeq, long bootSeq,
+            Instant since) {
+    }
+
+    /**
+     * The gateway's UNIT_STATE_LOST now: one alarm per unit and boot of its newest kept event, raised when the first
+     * was received. Not resolved by itself: the events stay kept aside at the gateway, outside the unit's sessions,
+     * until someone looks at them; an operator acknowledges it. Its detail follows the count.
+     *
+     * @return whether the feed changed
+     */
+    public synchronized boolean onUnitStateLost(List<UnitStateLost> units) {
+        var changed = false;
+        for (var lost : units) {
+            if (lost.unitId() == null || lost.clinicId() == null) {
+                continue; // a unit no longer registered belongs to no clinic's feed
+            }
+            var id = "unit-state-lost:" + lost.unitId() + ":" + lost.bootSeq();
+            var detail = "The unit lost its stored data (disk replaced or re-imaged) and numbered "
+                    + (lost.events() == 1 ? "1 event" : lost.events() + " events") + " again under numbers the "
+                    + "platform already holds for earlier events (" + (lost.firstSeq() == lost.lastSeq()
+                    ? "number " + lost.firstSeq() : "numbers " + lost.firstSeq() + " to " + lost.lastSeq())
+                    + "). They are kept aside at the gateway, not in the unit's sessions; the unit was told to number "
+                    + "on above the platform's.";
+            var existing = alarms.get(id);
+            if (existing == null) {
+                alarms.put(id, new Alarm(id, Alarm.UNIT_STATE_LOST, lost.clinicId(), lost.unitId(),
+                        Alarm.UNIT_STATE_LOST, detail, lost.since() != null ? lost.since() : clock.instant(),
+                        Alarm.ACTIVE, null, null, null, null, null));
+                changed = true;
+            } else if (!existing.detail().equals(detail) && existing.open()) {
+                alarms.put(id, new Alarm(id, existing.kind(), existing.clinicId(), existing.unitId(), existing.code(),
+                        detail, existing.raisedAt(), existing.status(), existing.resolvedAt(),
+                        existing.acknowledgedBy(), existing.acknowledgedAt(), existing.note(), existing.commandId()));
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
     public synchronized Optional<Alarm> find(String alarmId) {
         return Optional.ofNullable(alarms.get(alarmId));
     }

@@ -81,6 +81,22 @@ public class JournalTail {
                 });
     }
 
+    /**
+     * Reads the gateway's UNIT_STATE_LOST ({@code GET /events/conflicts}) into the alarm feed. @return whether the feed
+     * changed; never fails (a gateway that cannot answer, or does not know the path yet, changes nothing)
+     */
+    public Uni<Boolean> unitStateLost() {
+        return journal.conflicts().ifNoItem().after(Duration.ofSeconds(10)).fail()
+                .map(conflicts -> alarms.onUnitStateLost(conflicts.stream()
+                        .map(c -> new AlarmFeed.UnitStateLost(c.unitId(), c.clinicId(), c.events(), c.firstSeq(),
+                                c.lastSeq(), c.bootSeq(), c.since()))
+                        .toList()))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("The gateway's kept-aside events cannot be read: %s", failure.getMessage());
+                    return false;
+                });
+    }
+
     private Uni<Changes> pages(int read, Changes changed) {
         return journal.page(after, PAGE).ifNoItem().after(Duration.ofSeconds(10)).fail().chain(body -> {
             warned = false;

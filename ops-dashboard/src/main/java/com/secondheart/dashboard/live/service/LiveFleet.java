@@ -407,7 +407,12 @@ public class LiveFleet {
                 emit(Picture.ALARMS);
             }
         });
-        return Uni.combine().all().unis(read, faults, missing).discardItems()
+        var stateLost = journal.unitStateLost().invoke(changed -> {
+            if (changed) {
+                emit(Picture.ALARMS);
+            }
+        });
+        return Uni.combine().all().unis(read, faults, missing, stateLost).discardItems()
                 .onFailure().invoke(failure -> LOG.debugf("Live refresh failed: %s", failure.getMessage()))
                 .onFailure().recoverWithNull();
     }

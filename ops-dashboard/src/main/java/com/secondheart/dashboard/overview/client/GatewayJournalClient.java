@@ -20,6 +20,17 @@ public interface GatewayJournalClient {
     @Path("missing")
     Uni<java.util.List<Missing>> missing();
 
+    /** The units with UNIT_STATE_LOST: events kept aside at the gateway ({@code GET /events/conflicts}). */
+    @GET
+    @Path("conflicts")
+    Uni<java.util.List<Conflicts>> conflicts();
+
+    /** One unit's events kept aside because their ids were journaled for other events. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record Conflicts(String unitId, String clinicId, long events, long firstSeq, long lastSeq, long bootSeq,
+            java.time.Instant since) {
+    }
+
     /** One unit's hole in the journal. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
     record Missing(String unitId, String clinicId, long journaledThrough, long highestSeq, java.time.Instant since) {
