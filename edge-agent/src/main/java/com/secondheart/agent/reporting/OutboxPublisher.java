@@ -272,15 +272,7 @@ public final class OutboxPublisher {
     }
 
     private boolean journaled(long seq) {
-        for (var range : journaledAbove) {
-            if (seq < range.from()) {
-                return false;
-            }
-            if (seq <= range.through()) {
-                return true;
-            }
-        }
-        return false;
+        return notJournaledFrom(seq) != seq;
     }
 
     private boolean hasUnconfirmed() {
@@ -342,28 +334,40 @@ public final class OutboxPublisher {
                 return entry;
             }
         }
-        var limit = windowBase() + cwnd - 1;
-        var next = outbox.oldestAfter(sentThrough);
-        while (next.isPresent() && journaled(next.get().seq())) {
-            sentThrough = next.get().seq(); // in the journal already: nothing to send
-            next = outbox.oldestAfter(sentThrough);
+        // The window counts from the oldest event not in the journal: an oldest entry journaled above a hole the unit
+        // no longer holds (lost before receipts existed) must not close it, or nothing new would go out until a birth
+        // moved the frontier.
+        var limit = notJournaledFrom(outbox.oldestSeq()) + cwnd - 1;
+        // What the journal holds is passed over by its numbers, without reading its files.
+        while (true) {
+            var waiting = outbox.waitingBetween(sentThrough + 1, Long.MAX_VALUE, 1);
+            if (waiting.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            var seq = waiting.get(0);
+            var sendable = notJournaledFrom(seq);
+            if (sendable == seq) {
+                if (seq > limit) {
+                    return java.util.Optional.empty();
+                }
+                var entry = outbox.waiting(seq); // empty only if the entry went meanwhile: look again
+                if (entry.isPresent()) {
+                    return entry;
+                }
+                continue;
+            }
+            sentThrough = sendable - 1; // in the journal already: nothing to send
         }
-        return next.filter(entry -> entry.seq() <= limit);
     }
 
-    /**
-     * The oldest event the window counts from: the oldest waiting one, moved past the ranges the journal already
-     * holds. An oldest entry that is journaled above a hole the unit no longer holds (lost before receipts existed)
-     * must not close the window, or nothing new would go out until a birth moved the frontier.
-     */
-    private long windowBase() {
-        var base = outbox.oldestSeq();
+    /** The first number at or after {@code seq} that no range of the newest receipt names. */
+    private long notJournaledFrom(long seq) {
         for (var range : journaledAbove) {
-            if (base >= range.from() && base <= range.through()) {
-                base = range.through() + 1;
+            if (seq >= range.from() && seq <= range.through()) {
+                seq = range.through() + 1;
             }
         }
-        return base;
+        return seq;
     }
 
     private void completed(long seq, long sentInRound, Outcome outcome, Throwable error) {
