@@ -8,11 +8,20 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * Applies fleet events exactly once: a {@code processed_event} row and the handler's effect share one transaction,
  * so a redelivered or replayed event finds its row and changes nothing.
+ *
+ * <p>Many events share a transaction where they can (a page of the journal, a batch of pushed events): one commit,
+ * one WAL flush, for all of them. Inside such a transaction events are applied unit by unit, each unit's in its
+ * order ({@link #LOCK_ORDER}), so that two transactions holding some of the same events (push and catch-up) take
+ * their row locks in the same order; the handler's summaries ({@link AtCommit}) come last, in key order, so their
+ * locks too are taken in one order by every transaction, and two transactions wait for each other instead of
+ * deadlocking.
  */
 @ApplicationScoped
 public class FleetEventApplier {
@@ -27,10 +36,22 @@ public class FleetEventApplier {
         this.handler = handler;
     }
 
+    /** Unit by unit, each unit's events in their order: the order every multi-event transaction applies them in. */
+    static final Comparator<FleetEvent> LOCK_ORDER = Comparator
+            .comparing((FleetEvent fleetEvent) -> fleetEvent.event().unitId())
+            .thenComparingLong(fleetEvent -> fleetEvent.event().bootSeq())
+            .thenComparingLong(fleetEvent -> fleetEvent.event().seq());
+
+    /** Whether the service keeps anything from the event: events it does not want need no transaction at all. */
+    public boolean wants(FleetEvent event) {
+        return handler.wants(event);
+    }
+
     /** Applies one pushed event; the outcome says whether it had an effect now. */
     @WithTransaction
     public Uni<Applied> apply(FleetEvent event) {
-        return applyInCurrentTransaction(event);
+        var atCommit = new AtCommit();
+        return applyInCurrentTransaction(event, atCommit).call(atCommit::run);
     }
 
     /**
@@ -39,12 +60,18 @@ public class FleetEventApplier {
      */
     @WithTransaction
     public Uni<Integer> applyJournalPage(String consumer, List<FleetEvent> events, long lastPosition) {
-        Uni<Integer> applied = Uni.createFrom().item(0);
-        for (var event : events) {
-            applied = applied.chain(count -> applyInCurrentTransaction(event)
-                    .map(outcome -> outcome == Applied.NOW ? count + 1 : count));
-        }
-        return applied.call(() -> cursors.advance(consumer, lastPosition));
+        return applyInLockOrder(events)
+                .map(Tally::now)
+                .call(() -> cursors.advance(consumer, lastPosition));
+    }
+
+    /**
+     * Applies a batch of pushed events in one transaction. If any of them fails, the whole batch rolls back: the
+     * caller then applies them one by one, so that one event the database refuses cannot hold back the others.
+     */
+    @WithTransaction
+    public Uni<Tally> applyBatch(List<FleetEvent> events) {
+        return applyInLockOrder(events);
     }
 
     /** The journal position after which this consumer has applied every event. */
@@ -53,13 +80,42 @@ public class FleetEventApplier {
         return cursors.position(consumer);
     }
 
-    private Uni<Applied> applyInCurrentTransaction(FleetEvent event) {
+    private Uni<Tally> applyInLockOrder(List<FleetEvent> events) {
+        var wanted = new ArrayList<FleetEvent>(events.size());
+        for (var event : events) {
+            if (handler.wants(event)) {
+                wanted.add(event);
+            }
+        }
+        wanted.sort(LOCK_ORDER);
+        var atCommit = new AtCommit();
+        Uni<Tally> tally = Uni.createFrom().item(Tally.NONE);
+        for (var event : wanted) {
+            tally = tally.chain(sofar -> applyInCurrentTransaction(event, atCommit).map(sofar::plus));
+        }
+        return tally.call(atCommit::run);
+    }
+
+    private Uni<Applied> applyInCurrentTransaction(FleetEvent event, AtCommit atCommit) {
         if (!handler.wants(event)) {
             return Uni.createFrom().item(Applied.NOT_WANTED);
         }
         return processed.markProcessed(event).chain(first -> first
-                ? handler.apply(event).replaceWith(Applied.NOW)
+                ? handler.apply(event, atCommit).replaceWith(Applied.NOW)
                 : Uni.createFrom().item(Applied.ALREADY));
+    }
+
+    /** How many events of a batch had an effect now and how many had been applied before. */
+    public record Tally(int now, int already) {
+        static final Tally NONE = new Tally(0, 0);
+
+        Tally plus(Applied outcome) {
+            return switch (outcome) {
+                case NOW -> new Tally(now + 1, already);
+                case ALREADY -> new Tally(now, already + 1);
+                case NOT_WANTED -> this;
+            };
+        }
     }
 
     public enum Applied {

@@ -13,6 +13,9 @@ public interface FleetEventHandler {
     /** Whether this service keeps anything from the event; events it does not want leave no trace. */
     boolean wants(FleetEvent event);
 
-    /** Applies the event inside the caller's transaction. */
-    Uni<Void> apply(FleetEvent event);
+    /**
+     * Applies the event inside the caller's transaction. Work that several events of one transaction would repeat
+     * (recomputing a summary) goes to {@code atCommit}, which runs it once, in key order, before the commit.
+     */
+    Uni<Void> apply(FleetEvent event, AtCommit atCommit);
 }

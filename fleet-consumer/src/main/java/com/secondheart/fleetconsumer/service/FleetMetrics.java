@@ -81,7 +81,11 @@ public class FleetMetrics {
     }
 
     public void duplicate(Source source) {
-        Counter.builder(prefix + "events.duplicate").tag("source", source.label()).register(registry).increment();
+        duplicates(source, 1);
+    }
+
+    public void duplicates(Source source, int count) {
+        Counter.builder(prefix + "events.duplicate").tag("source", source.label()).register(registry).increment(count);
     }
 
     public void journalReadFailed() {

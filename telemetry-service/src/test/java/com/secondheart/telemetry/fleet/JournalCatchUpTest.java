@@ -100,6 +100,49 @@ class JournalCatchUpTest {
         assertThat(FakeGatewayJournal.requestedAfter(), hasItem(0L));
     }
 
+    /**
+     * A burst across many units of one clinic arrives twice at once, pushed and in the journal: the pushed events are
+     * applied many to a transaction and a journal page holds many units too, so both take the clinic-day's rollup
+     * lock for several units. Before V8 one took a unit's lock and waited for the clinic's while the other held the
+     * clinic's and waited for that unit's: PostgreSQL ended one of them as a deadlock (a failed journal read).
+     */
+    @Test
+    void aBurstOfOneClinicsUnitsPushedAndJournaledAtOnceIsAppliedOnceWithoutADeadlock() {
+        var clinic = FleetEvents.forNewUnit().clinicId();
+        var units = new java.util.ArrayList<FleetEvents>();
+        var events = new java.util.ArrayList<FleetEvent>();
+        for (int i = 0; i < 60; i++) {
+            var unit = FleetEvents.forNewUnitAt(clinic);
+            var session = unit.newSessionId();
+            units.add(unit);
+            events.add(unit.started(session, NINE.plusSeconds(i)));
+            events.add(unit.completed(session, NINE.plusSeconds(1200 + i)));
+        }
+        var failedReadsBefore = Meters.count(meters, "sh.telemetry.journal.reads.failed");
+        long last = 0;
+        try (var broker = FleetBroker.connect()) {
+            for (var event : events) {
+                last = journal(event);
+                broker.publish(event);
+            }
+        }
+
+        var lastPosition = last;
+        await().atMost(PATIENCE).until(() -> Database.journalCursor() >= lastPosition);
+        await().atMost(PATIENCE).untilAsserted(() -> given().queryParam("clinicId", clinic).when()
+                .get("/sessions/counts").then()
+                .statusCode(200)
+                .body("", hasSize(units.size()))
+                .body("completed", org.hamcrest.Matchers.everyItem(equalTo(1)))
+                .body("running", org.hamcrest.Matchers.everyItem(equalTo(0))));
+        assertEquals(units.size(), Database.queryLong("select coalesce(sum(completed), 0) from clinic_daily"
+                + " where clinic_id = '" + clinic + "'"), "the clinic's daily rollup counts every session once");
+        assertEquals(units.size(), Database.queryLong("select coalesce(sum(completed), 0) from session_daily"
+                + " where clinic_id = '" + clinic + "'"), "the units' daily rollups count every session once");
+        assertEquals(failedReadsBefore, Meters.count(meters, "sh.telemetry.journal.reads.failed"),
+                "a journal round failed (a deadlock between the pushed batch and the journal page?)");
+    }
+
     @Test
     void theJournalIsReadWithThisServicesOwnServiceToken() throws Exception {
         await().atMost(PATIENCE).until(() -> !FakeGatewayJournal.authorizations().isEmpty());

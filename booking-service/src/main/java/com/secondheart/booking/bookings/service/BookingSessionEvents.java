@@ -2,6 +2,7 @@ package com.secondheart.booking.bookings.service;
 
 import com.secondheart.booking.bookings.repository.BookingRepository;
 import com.secondheart.booking.messaging.service.MessagePlanner;
+import com.secondheart.fleetconsumer.service.AtCommit;
 import com.secondheart.fleetconsumer.service.FleetEventHandler;
 import com.secondheart.fleetconsumer.service.FleetMetrics;
 import com.secondheart.protocol.device.EventData;
@@ -51,7 +52,7 @@ public class BookingSessionEvents implements FleetEventHandler {
     }
 
     @Override
-    public Uni<Void> apply(FleetEvent event) {
+    public Uni<Void> apply(FleetEvent event, AtCommit atCommit) {
         var time = event.event().deviceTime();
         var data = event.event().data();
         var unitId = event.event().unitId();

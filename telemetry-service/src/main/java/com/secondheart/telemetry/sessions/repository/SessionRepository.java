@@ -110,7 +110,8 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
             returning clinic_id, unit_id, local_day, local_day
             """;
 
-    private static final String REFRESH = "select cast(refresh_session_daily(:clinicId, :unitId, :day) as text)";
+    private static final String REFRESH_UNIT = "select cast(refresh_unit_daily(:clinicId, :unitId, :day) as text)";
+    private static final String REFRESH_CLINIC = "select cast(refresh_clinic_daily(:clinicId, :day) as text)";
 
     private static final String COUNTS = """
             select new com.secondheart.telemetry.sessions.repository.UnitSessionCounts(
@@ -215,11 +216,23 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 .map(rows -> rows.stream().map(SessionRepository::touched).toList());
     }
 
-    /** Recomputes the rollup rows of a clinic's unit on a local day from its sessions (in the current transaction). */
-    public Uni<Void> refreshDaily(String clinicId, String unitId, LocalDate day) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(REFRESH, String.class)
+    /**
+     * Recomputes the rollup rows of a clinic's unit on a local day from its sessions (in the current transaction).
+     * Takes the clinic-day's lock, then the unit-day's; the clinic's own row needs {@link #refreshClinicDaily} after.
+     */
+    public Uni<Void> refreshUnitDaily(String clinicId, String unitId, LocalDate day) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(REFRESH_UNIT, String.class)
                         .setParameter("clinicId", clinicId)
                         .setParameter("unitId", unitId)
+                        .setParameter("day", day)
+                        .getSingleResult())
+                .replaceWithVoid();
+    }
+
+    /** Recomputes a clinic's row of a local day from its units' rows (in the current transaction). */
+    public Uni<Void> refreshClinicDaily(String clinicId, LocalDate day) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(REFRESH_CLINIC, String.class)
+                        .setParameter("clinicId", clinicId)
                         .setParameter("day", day)
                         .getSingleResult())
                 .replaceWithVoid();

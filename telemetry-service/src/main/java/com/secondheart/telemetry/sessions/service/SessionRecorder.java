@@ -6,6 +6,7 @@ import com.secondheart.protocol.device.EventData.SessionCompleted;
 import com.secondheart.protocol.device.EventData.SessionStarted;
 import com.secondheart.protocol.device.EventData.ZoneStat;
 import com.secondheart.protocol.fleet.FleetEvent;
+import com.secondheart.fleetconsumer.service.AtCommit;
 import com.secondheart.fleetconsumer.service.FleetEventHandler;
 import com.secondheart.fleetconsumer.service.FleetMetrics;
 import com.secondheart.telemetry.sessions.repository.SessionOutcome;
@@ -21,7 +22,8 @@ import java.util.List;
 /**
  * Keeps one record per session from its events, in any order: a start fills in the program, an end sets the
  * outcome and results, and an end that arrives first still makes a correct record that the start completes later.
- * Every change also recomputes the session's rows of the daily rollup ({@link DailyRollup}) in the same transaction.
+ * Every change also recomputes the session's rows of the daily rollup ({@link DailyRollup}) in the same transaction,
+ * once per transaction and unit-day, at its end.
  * A start from a unit with a higher boot sequence closes what the unit still had running (UNIT_RESTARTED).
  * A unit only starts and ends its own sessions: an event naming another unit's session changes nothing and is
  * counted as {@code sh_telemetry_events_ignored_total{reason="foreign_session"}} (session ids are predictable).
@@ -50,7 +52,7 @@ public class SessionRecorder implements FleetEventHandler {
     }
 
     @Override
-    public Uni<Void> apply(FleetEvent fleetEvent) {
+    public Uni<Void> apply(FleetEvent fleetEvent, AtCommit atCommit) {
         var event = fleetEvent.event();
         var data = event.data();
         if (data instanceof SessionStarted started) {
@@ -63,16 +65,17 @@ public class SessionRecorder implements FleetEventHandler {
                         if (touched == null) {
                             return foreign(fleetEvent, started.sessionId());
                         }
-                        return rollups.refresh(touched).chain(() -> closeRestarted(start));
+                        rollups.refreshAtCommit(touched, atCommit);
+                        return closeRestarted(start, atCommit);
                     });
         }
         if (data instanceof SessionCompleted completed) {
-            return end(fleetEvent, new End(completed.sessionId(), event.unitId(), fleetEvent.clinicId(),
+            return end(fleetEvent, atCommit, new End(completed.sessionId(), event.unitId(), fleetEvent.clinicId(),
                     SessionOutcome.COMPLETED, null, null, completed.runSeconds(), completed.cycles(),
                     zonesJson(completed.zones()), event.deviceTime(), fleetEvent.receiveTime(), event.eventId()));
         }
         if (data instanceof SessionAborted aborted) {
-            return end(fleetEvent, new End(aborted.sessionId(), event.unitId(), fleetEvent.clinicId(),
+            return end(fleetEvent, atCommit, new End(aborted.sessionId(), event.unitId(), fleetEvent.clinicId(),
                     SessionOutcome.ABORTED, aborted.reason(), aborted.faultCode(), aborted.runSeconds(),
                     aborted.cycles(), zonesJson(aborted.zones()), event.deviceTime(), fleetEvent.receiveTime(),
                     event.eventId()));
@@ -80,11 +83,14 @@ public class SessionRecorder implements FleetEventHandler {
         return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> closeRestarted(Start start) {
+    private Uni<Void> closeRestarted(Start start, AtCommit atCommit) {
         return sessions.closeRestarted(start)
-                    .invoke(closed -> closed.forEach(touched -> LOG.infof(
-                            "a session of unit %s still running from an earlier boot is closed as UNIT_RESTARTED", touched.unitId())))
-                    .chain(rollups::refreshAll);
+                .invoke(closed -> closed.forEach(touched -> {
+                    LOG.infof("a session of unit %s still running from an earlier boot is closed as UNIT_RESTARTED",
+                            touched.unitId());
+                    rollups.refreshAtCommit(touched, atCommit);
+                }))
+                .replaceWithVoid();
     }
 
     /** Another unit's session: the event changes nothing and is counted ({@code foreign_session}). */
@@ -94,7 +100,7 @@ public class SessionRecorder implements FleetEventHandler {
         return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> end(FleetEvent fleetEvent, End end) {
+    private Uni<Void> end(FleetEvent fleetEvent, AtCommit atCommit, End end) {
         return sessions.recordEnd(end).chain(touched -> {
             if (touched == null) {
                 return sessions.unitOf(end.sessionId()).chain(owner -> {
@@ -106,7 +112,8 @@ public class SessionRecorder implements FleetEventHandler {
                     return Uni.createFrom().voidItem();
                 });
             }
-            return rollups.refresh(touched);
+            rollups.refreshAtCommit(touched, atCommit);
+            return Uni.createFrom().voidItem();
         });
     }
 

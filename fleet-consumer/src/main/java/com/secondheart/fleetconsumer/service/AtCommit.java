@@ -1,0 +1,34 @@
+package com.secondheart.fleetconsumer.service;
+
+import io.smallrye.mutiny.Uni;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Work a handler puts off to the end of the transaction its events are applied in: done once per key however many
+ * events of the transaction asked for it, and in key order. A summary that many events of one transaction change
+ * (telemetry's daily rollup of a unit-day) is then recomputed once instead of once per event; and since every
+ * transaction takes the locks of such work last and in the same order, two transactions never wait for each other
+ * the wrong way round. Not thread-safe: one per transaction, which runs on one context.
+ */
+public final class AtCommit {
+
+    private final Map<String, Supplier<Uni<Void>>> work = new TreeMap<>();
+
+    /** Asks for {@code task} at the end of the transaction, unless work under the same key is already asked for. */
+    public void once(String key, Supplier<Uni<Void>> task) {
+        work.putIfAbsent(key, task);
+    }
+
+    /** Runs what was asked for, in key order, inside the caller's transaction; empties the list. */
+    public Uni<Void> run() {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (var task : work.values()) {
+            chain = chain.onItem().transformToUni(ignored -> task.get());
+        }
+        work.clear();
+        return chain;
+    }
+}
