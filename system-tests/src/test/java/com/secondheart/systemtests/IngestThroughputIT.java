@@ -59,6 +59,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li><b>Whole path at a steady rate</b> ({@code sh.throughput.paced-rate} events/s): latency from the unit's publish
  *       to the fleet push that follows the journal commit, and to the journal receipt (batched every 200 ms).</li>
  * </ol>
+ * The packaged telemetry-service runs beside the gateway in phases 2 and 3 and takes what it wants (a session's start
+ * and end, two of every ten events) from the push and the journal: phase 2 prints how long after the journal it had
+ * applied them all, phase 3 the latency from a unit's publish to telemetry's commit of the event (its
+ * {@code processed_event.processed_at}, the same machine's clock).
  * Afterwards every event of every unit must be in the journal exactly once: lost and doubled are 0. Nothing here
  * asserts a speed (docs/conventions.md): the figures are printed on one line, which {@code bench/ingest.sh} collects
  * into its table. CI runs it small (10 units x 80 events per phase, fewer than a default broker queue holds, then a
@@ -96,6 +100,7 @@ class IngestThroughputIT {
     private static ExecutorService pool;
     private static String database;
     private static ServiceProcess gateway;
+    private static String telemetryDatabase;
     private static Mqtt5AsyncClient sink;
     private static Mqtt5AsyncClient wiretap;
 
@@ -136,6 +141,9 @@ class IngestThroughputIT {
             pool.shutdownNow();
         }
         TestServers.dropDatabaseQuietly(database);
+        if (telemetryDatabase != null) {
+            TestServers.dropDatabaseQuietly(telemetryDatabase);
+        }
     }
 
     @Test
@@ -161,6 +169,15 @@ class IngestThroughputIT {
         assertEquals((long) UNITS * (totalPerUnit - WARMUP - 2L * EVENTS), latencies.length);
         assertTrue(Arrays.stream(latencies).allMatch(latency -> latency > 0), "a receipt after every publish");
         assertTrue(((long[]) figures.get("pushLatencies")).length > 0, "fleet pushes were seen");
+    }
+
+    @Test
+    void telemetryAppliedEverySessionStartAndEndOnceAndMeasuredEachPacedOne() throws Exception {
+        assertEquals(wantedByTelemetry(totalPerUnit) * UNITS, telemetryProcessed().size(),
+                "telemetry's processed events: every start and end of every unit, once");
+        var latencies = (long[]) figures.get("telemetryLatencies");
+        assertEquals((wantedByTelemetry(totalPerUnit) - wantedByTelemetry(WARMUP + 2 * EVENTS)) * UNITS,
+                latencies.length, "a telemetry latency for every paced start and end");
     }
 
     // --- phase 1: the broker alone -------------------------------------------------------------------------------
@@ -228,6 +245,15 @@ class IngestThroughputIT {
         gateway = ServiceProcess.start("device-gateway", jar, freePort(), env, LOGS, jvm);
         processes.add(gateway);
         gateway.awaitReady(START_TIMEOUT);
+        var telemetryEnv = GatewayUnderLoad.gatewayEnv(telemetryDatabase = TestServers.freshDatabase("throughput_telemetry"),
+                TestServers.mqttHost(), TestServers.mqttPort());
+        telemetryEnv.put("SH_GATEWAY_URL", gateway.baseUrl());
+        telemetryEnv.put("SH_FLEET_CATCH_UP_EVERY", "1s");
+        var telemetry = ServiceProcess.start("telemetry-service",
+                ROOT.resolve("telemetry-service").resolve("target/quarkus-app/quarkus-run.jar"), freePort(),
+                telemetryEnv, LOGS, List.of("-Xmx256m", "-XX:+UseParallelGC"));
+        processes.add(telemetry);
+        telemetry.awaitReady(START_TIMEOUT);
 
         var unitIds = new ArrayList<String>();
         for (int i = 0; i < UNITS; i++) {
@@ -271,6 +297,11 @@ class IngestThroughputIT {
         awaitFrontier(WARMUP + EVENTS, BUDGET);
         var journalMillis = elapsedMillis(started);
         var used = cpu.until(CpuSample.now(gateway));
+        var wanted = wantedByTelemetry(WARMUP + EVENTS) * (long) UNITS;
+        await("telemetry applied every start and end of the phase").atMost(BUDGET).pollInterval(Duration.ofMillis(20))
+                .until(() -> telemetryProcessed().size() >= wanted);
+        figures.put("telemetryBehindJournal", elapsedMillis(started) - journalMillis);
+        figures.put("telemetryRate", rate(total, elapsedMillis(started)));
         figures.put("pathPubackRate", rate(total, pubackMillis));
         figures.put("pathJournalRate", rate(total, journalMillis));
         figures.put("gatewayCpu", used.processPerThousand(total));
@@ -340,6 +371,40 @@ class IngestThroughputIT {
         figures.put("pacedGatewayCpu", used.processPerThousand((long) UNITS * perUnit));
         figures.put("receiptLatencies", receiptLatencies);
         figures.put("pushLatencies", pushLatencies.stream().mapToLong(Long::longValue).toArray());
+        var wanted = wantedByTelemetry(totalPerUnit) * (long) UNITS;
+        await("telemetry applied every paced start and end").atMost(Duration.ofSeconds(30))
+                .until(() -> telemetryProcessed().size() >= wanted);
+        var processed = telemetryProcessed();
+        var telemetryLatencies = new ArrayList<Long>();
+        for (var generator : generators) {
+            for (long seq = WARMUP + 2L * EVENTS + 1; seq <= totalPerUnit; seq++) {
+                var at = processed.get(com.secondheart.protocol.Ids.eventId(generator.unitId, seq));
+                if (at != null) {
+                    telemetryLatencies.add(at - generator.publishedWallMicros.get((int) seq) * 1000);
+                }
+            }
+        }
+        figures.put("telemetryLatencies", telemetryLatencies.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** How many of a unit's events 1..seq telemetry keeps: each session's start and end. */
+    private static long wantedByTelemetry(long seq) {
+        var perSession = GatewayUnderLoad.EVENTS_PER_SESSION;
+        return seq / perSession * 2 + (seq % perSession >= 1 ? 1 : 0);
+    }
+
+    /** Telemetry's applied events: event id to the commit's time in nanoseconds since the epoch. */
+    private static Map<String, Long> telemetryProcessed() throws java.sql.SQLException {
+        try (var connection = java.sql.DriverManager.getConnection(TestServers.pgJdbcUrl(telemetryDatabase),
+                TestServers.pgUser(), TestServers.pgPassword());
+             var rows = connection.createStatement().executeQuery(
+                     "select event_id, (extract(epoch from processed_at) * 1000000)::bigint from processed_event")) {
+            var processed = new HashMap<String, Long>();
+            while (rows.next()) {
+                processed.put(rows.getString(1), rows.getLong(2) * 1000);
+            }
+            return processed;
+        }
     }
 
     /** Waits until receipts cover seq 1..target of every unit; on timeout says how far they got. */
@@ -369,6 +434,8 @@ class IngestThroughputIT {
         final AtomicLong frontier = new AtomicLong();
         /** Publish time (System.nanoTime) by seq; receipt time by seq. */
         final AtomicLongArray publishedAt;
+        /** Publish time in microseconds since the epoch, to compare with telemetry's commit time. */
+        final AtomicLongArray publishedWallMicros;
         final AtomicLongArray confirmedAt;
         /** Highest seq published so far; when the frontier last moved or a re-send went out; the re-send wait. */
         final AtomicLong highest = new AtomicLong();
@@ -379,6 +446,7 @@ class IngestThroughputIT {
             this.unitId = unitId;
             this.client = client;
             this.publishedAt = new AtomicLongArray(capacity + 1);
+            this.publishedWallMicros = new AtomicLongArray(capacity + 1);
             this.confirmedAt = new AtomicLongArray(capacity + 1);
         }
 
@@ -412,7 +480,10 @@ class IngestThroughputIT {
 
         void publish(long seq) {
             var payload = CODEC.encode(event(seq));
-            publishedAt.compareAndSet((int) seq, 0, System.nanoTime());
+            if (publishedAt.compareAndSet((int) seq, 0, System.nanoTime())) {
+                var now = Instant.now();
+                publishedWallMicros.set((int) seq, now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+            }
             highest.accumulateAndGet(seq, Math::max);
             send(payload, true);
         }
@@ -539,15 +610,19 @@ class IngestThroughputIT {
         var expected = (long) UNITS * totalPerUnit;
         var receipt = (long[]) figures.get("receiptLatencies");
         var push = (long[]) figures.get("pushLatencies");
+        var telemetry = (long[]) figures.get("telemetryLatencies");
         Arrays.sort(receipt);
         Arrays.sort(push);
+        Arrays.sort(telemetry);
         System.out.println(String.format(Locale.ROOT, "IngestThroughputIT: broker %s:%d; %d units x %d events (after %d each to warm up); "
                         + "broker alone %.0f PUBACKs/s (machine CPU %.0f ms per 1,000 events; its plain subscriber got %d of them); whole path %.0f "
                         + "PUBACKs/s, %.0f durable events/s (journaled and receipted, %.2f of the broker alone; %d "
                         + "events re-sent for want of a receipt), "
                         + "gateway CPU %.0f ms per 1,000 events (machine %.0f ms); steady %d events/s asked, %.0f "
                         + "reached, %d events: publish to fleet push p50 %.0f ms p99 %.0f ms max %.0f ms, publish to "
-                        + "journal receipt p50 %.0f ms p99 %.0f ms, gateway CPU %.0f ms per 1,000 events; journal %d "
+                        + "journal receipt p50 %.0f ms p99 %.0f ms, to telemetry's commit p50 %.0f ms p99 %.0f ms max %.0f ms, "
+                        + "gateway CPU %.0f ms per 1,000 events; telemetry: every start and end of the fast phase "
+                        + "applied %d ms after the journal (%.0f events/s of the phase); journal %d "
                         + "rows, %d distinct, expected %d: lost %d, doubled %d; %d re-sent in all",
                 TestServers.mqttHost(), TestServers.mqttPort(), UNITS, EVENTS, WARMUP,
                 figures.get("brokerAloneRate"), figures.get("brokerAloneMachineCpu"), figures.get("sinkReceived"),
@@ -558,7 +633,9 @@ class IngestThroughputIT {
                 figures.get("gatewayCpu"), figures.get("machineCpu"), PACED_RATE, figures.get("pacedRateReached"),
                 figures.get("pacedEvents"), millis(percentile(push, 50)), millis(percentile(push, 99)),
                 millis(push.length == 0 ? 0 : push[push.length - 1]), millis(percentile(receipt, 50)),
-                millis(percentile(receipt, 99)), figures.get("pacedGatewayCpu"), rows, distinct, expected,
+                millis(percentile(receipt, 99)), millis(percentile(telemetry, 50)), millis(percentile(telemetry, 99)),
+                millis(telemetry.length == 0 ? 0 : telemetry[telemetry.length - 1]), figures.get("pacedGatewayCpu"),
+                figures.get("telemetryBehindJournal"), figures.get("telemetryRate"), rows, distinct, expected,
                 expected - distinct, rows - distinct, resent.get()));
     }
 

@@ -39,9 +39,9 @@ public class FleetEventListener {
             return Uni.createFrom().voidItem();
         }
         var event = decoded.message();
-        if (!applier.wants(event)) {
-            return Uni.createFrom().voidItem();
+        if (applier.wants(event)) {
+            batcher.offer(event);
         }
-        return batcher.offer(event);
+        return Uni.createFrom().voidItem();
     }
 }

@@ -88,12 +88,18 @@ public class FleetEventApplier {
             }
         }
         wanted.sort(LOCK_ORDER);
-        var atCommit = new AtCommit();
-        Uni<Tally> tally = Uni.createFrom().item(Tally.NONE);
-        for (var event : wanted) {
-            tally = tally.chain(sofar -> applyInCurrentTransaction(event, atCommit).map(sofar::plus));
-        }
-        return tally.call(atCommit::run);
+        // One statement records them all; the same event twice in the list (a quick redelivery) is applied once.
+        return processed.markProcessed(wanted).chain(fresh -> {
+            var atCommit = new AtCommit();
+            var already = wanted.size() - fresh.size();
+            Uni<Tally> tally = Uni.createFrom().item(new Tally(0, already));
+            for (var event : wanted) {
+                if (fresh.remove(event.event().eventId())) {
+                    tally = tally.chain(sofar -> handler.apply(event, atCommit).replaceWith(sofar.plus(Applied.NOW)));
+                }
+            }
+            return tally.call(atCommit::run);
+        });
     }
 
     private Uni<Applied> applyInCurrentTransaction(FleetEvent event, AtCommit atCommit) {

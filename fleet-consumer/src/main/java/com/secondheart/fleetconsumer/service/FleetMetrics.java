@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code sh_<service>_events_ignored_total{reason}}: events read but deliberately without effect (a unit
  *   naming another unit's session or booking);</li>
  *   <li>{@code sh_<service>_journal_reads_failed_total}: journal reads that failed (gateway down, timeout);</li>
+ *   <li>{@code sh_<service>_push_shed_total}: pushed events left to the journal catch-up because the service was
+ *   already that far behind (a burst); not lost, the catch-up applies them;</li>
  *   <li>{@code sh_<service>_journal_cursor}: the journal position up to which every event is applied.</li>
  * </ul>
  * An unreadable message is logged once per reason and source, so that a flood of them cannot flood the log.
@@ -86,6 +88,12 @@ public class FleetMetrics {
 
     public void duplicates(Source source, int count) {
         Counter.builder(prefix + "events.duplicate").tag("source", source.label()).register(registry).increment(count);
+    }
+
+    public void pushShed() {
+        Counter.builder(prefix + "push.shed")
+                .description("Pushed fleet events left to the journal catch-up because too many were waiting")
+                .register(registry).increment();
     }
 
     public void journalReadFailed() {

@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,9 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * latency), hundreds per commit in a burst.
  *
  * <p>Nothing is lost by answering the stream before the commit: the connector acknowledges on receipt anyway, and
- * what a crash takes from memory the journal catch-up brings in. The queue is bounded: above {@link #MAX_WAITING}
- * events the stream waits until the event it handed over is applied, so a burst waits on the broker, not in memory.
- * A batch that fails rolls back as a whole and its events are applied one by one, as before.
+ * what a crash takes from memory the journal catch-up brings in. The queue is bounded: with {@link #MAX_WAITING}
+ * events waiting, a newly pushed one is left to the journal catch-up and counted
+ * ({@code sh_<service>_push_shed_total}). Holding the stream back instead was worse: the MQTT connector's buffer
+ * overflowed, it dropped its connection and reconnected every two seconds through a burst (its clean session losing
+ * what the broker held for it each time), so push brought nothing until the burst was over. A batch that fails
+ * rolls back as a whole and its events are applied one by one, as before.
  */
 @ApplicationScoped
 public class PushedEventBatcher {
@@ -33,13 +35,10 @@ public class PushedEventBatcher {
 
     /** Events in one transaction at most: a batch holds its units' locks until it commits. */
     static final int MAX_BATCH = 250;
-    /** Events waiting at most before the stream is held back. */
+    /** Events waiting at most; more are left to the journal catch-up. */
     static final int MAX_WAITING = 4_000;
 
-    private record Pending(FleetEvent event, CompletableFuture<Void> applied) {
-    }
-
-    private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<FleetEvent> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final FleetEventApplier applier;
@@ -53,38 +52,36 @@ public class PushedEventBatcher {
     }
 
     /**
-     * Queues a wanted event for the next transaction. The item arrives at once while the queue has room, else when
-     * this event has been applied (or given up to the catch-up); it never fails.
+     * Queues a wanted event for the next transaction, or, with the queue full, leaves it to the journal catch-up.
+     * Never waits and never fails.
      */
-    public Uni<Void> offer(FleetEvent event) {
-        var pending = new Pending(event, new CompletableFuture<>());
-        waiting.add(pending);
-        var queued = waitingCount.incrementAndGet();
-        drain();
-        if (queued < MAX_WAITING) {
-            return Uni.createFrom().voidItem();
+    public void offer(FleetEvent event) {
+        if (waitingCount.incrementAndGet() > MAX_WAITING) {
+            waitingCount.decrementAndGet();
+            metrics.pushShed();
+            return;
         }
-        return Uni.createFrom().completionStage(pending.applied());
+        waiting.add(event);
+        drain();
     }
 
     private void drain() {
         if (!draining.compareAndSet(false, true)) {
             return;
         }
-        var batch = new ArrayList<Pending>(Math.min(MAX_BATCH, waitingCount.get()));
-        Pending next;
-        while (batch.size() < MAX_BATCH && (next = waiting.poll()) != null) {
-            batch.add(next);
+        var events = new ArrayList<FleetEvent>(Math.max(1, Math.min(MAX_BATCH, waitingCount.get())));
+        FleetEvent next;
+        while (events.size() < MAX_BATCH && (next = waiting.poll()) != null) {
+            events.add(next);
         }
-        waitingCount.addAndGet(-batch.size());
-        if (batch.isEmpty()) {
+        waitingCount.addAndGet(-events.size());
+        if (events.isEmpty()) {
             draining.set(false);
             if (!waiting.isEmpty()) { // queued between the poll and the release
                 drain();
             }
             return;
         }
-        var events = batch.stream().map(Pending::event).toList();
         freshContext.run(() -> applier.applyBatch(events))
                 .map(tally -> {
                     metrics.applied(Source.PUSH, tally.now());
@@ -95,7 +92,7 @@ public class PushedEventBatcher {
                     LOG.debugf("a batch of %d pushed events failed (%s); applying them one by one", events.size(), failure);
                     return oneByOne(events);
                 })
-                .subscribe().with(done -> finish(batch), failure -> finish(batch));
+                .subscribe().with(done -> finish(), failure -> finish());
     }
 
     private Uni<Boolean> oneByOne(List<FleetEvent> events) {
@@ -117,8 +114,7 @@ public class PushedEventBatcher {
         return chain;
     }
 
-    private void finish(List<Pending> batch) {
-        batch.forEach(pending -> pending.applied().complete(null));
+    private void finish() {
         draining.set(false);
         if (!waiting.isEmpty()) {
             drain();
