@@ -308,7 +308,7 @@ public class StatusBatcher {
         }
     }
 
-    /** One status on the unit's locked row, as {@code PresenceService.applyStatus} applies it on its own. */
+    /** One status on the unit's locked row: last seen, then the birth or death rule. */
     private static PresenceRules.Outcome apply(PresenceEntity row, Pending pending) {
         var status = pending.status();
         var receivedAt = pending.message().receivedAt();
