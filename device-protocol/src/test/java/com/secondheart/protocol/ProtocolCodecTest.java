@@ -279,9 +279,26 @@ class ProtocolCodecTest {
         var receipt = decoded.message();
         assertTrue(receipt.hasSeqFloor());
         assertEquals(46L, receipt.seqFloor());
+        assertEquals(9L, receipt.bootToGoAbove(), "the highest boot the gateway saw, above the frontier's");
         assertEquals(codec.mapper().readTree(GoldenPayloads.bytes("receipt-seq-floor.json")),
                 codec.mapper().readTree(codec.encode(receipt)));
-        assertEquals(receipt, JournalReceipt.of("unit-0001", 7, 46, receipt.time()).withSeqFloor(46));
+        assertEquals(receipt, JournalReceipt.of("unit-0001", 7, 46, receipt.time()).withSeqFloor(46).withBootFloor(9));
+    }
+
+    @Test
+    void aReceiptWithoutABootFloorSendsAUnitThatLostItsStateAboveTheFrontiersBoot() {
+        var receipt = JournalReceipt.of("unit-0001", 7, 46, java.time.Instant.now()).withSeqFloor(46);
+
+        assertEquals(7L, receipt.bootToGoAbove());
+        assertFalse(new String(codec.encode(receipt), StandardCharsets.UTF_8).contains("bootFloor"));
+    }
+
+    @Test
+    void rejectsAReceiptWithABootFloorBelowOne() {
+        var decoded = codec.decodeReceipt(("{\"v\":1,\"unitId\":\"unit-0001\",\"bootSeq\":7,\"journaledThrough\":4,"
+                + "\"time\":\"2026-11-24T09:05:00Z\",\"seqFloor\":4,\"bootFloor\":0}").getBytes(StandardCharsets.UTF_8));
+
+        assertFalse(decoded.isValid());
     }
 
     @Test

@@ -331,6 +331,59 @@ class ReceiptsAndRefusalsTest {
     }
 
     @Test
+    void aUnitThatLostItsStateIsToldTheHighestBootItsPresenceHoldsAndIsShownOnlineOnceBornAboveItWhileStaleWillsStayIgnored() {
+        var unitId = FakeUnit.newUnitId("reborn");
+        Gateway.register(unitId, "clinic-wiped");
+        try (var unit = FakeUnit.connect(unitId).listen(Topics.receipts(unitId))) {
+            // its earlier life: events 1..4 numbered in boot 5, then two restarts without events (boot 7), then gone
+            for (long seq = 1; seq <= 4; seq++) {
+                unit.publish(Topics.EVENTS, phase(unitId, seq, 5));
+            }
+            await().atMost(PATIENCE).until(() -> highestReceipt(unit) == 4);
+            unit.publish(Topics.STATUS, status(unitId, "ONLINE", 7, 3, "\"lastSeq\":4,\"unconfirmedFrom\":5,"));
+            await().atMost(PATIENCE).until(() -> "ONLINE".equals(Gateway.state(unitId)));
+            unit.publish(Topics.STATUS, status(unitId, "OFFLINE", 7, 3, ""));
+            await().atMost(PATIENCE).until(() -> "OFFLINE".equals(Gateway.state(unitId)));
+
+            // re-imaged: boot 1 again. Its birth is below the presence row's boot 7, so it is taken for a stale one;
+            // the receipt tells the unit the boot to go above: 7, not only the frontier's 5
+            unit.publish(Topics.STATUS, status(unitId, "ONLINE", 1, 1, "\"lastSeq\":0,\"unconfirmedFrom\":1,"));
+            await().atMost(PATIENCE).until(() -> receipts(unit).stream().anyMatch(JournalReceipt::hasSeqFloor));
+            var floor = receipts(unit).stream().filter(JournalReceipt::hasSeqFloor).findFirst().orElseThrow();
+            assertEquals(4L, floor.seqFloor());
+            assertEquals(5L, floor.bootSeq(), "the frontier's boot, which settles the unit's outbox");
+            assertEquals(7L, floor.bootFloor());
+            assertEquals(7L, floor.bootToGoAbove());
+            assertEquals("OFFLINE", Gateway.state(unitId));
+
+            // what the agent does with it (edge-agent Unit.moveAboveLostBoots): it reconnects as boot 8
+            unit.publish(Topics.STATUS, status(unitId, "ONLINE", 8, 2, "\"lastSeq\":4,\"unconfirmedFrom\":5,"));
+            await().atMost(PATIENCE).until(() -> "ONLINE".equals(Gateway.state(unitId)));
+
+            // neither a Will of the connection it left nor a late Will or birth of its earlier life takes that back
+            var staleBefore = Gateway.metric("sh_gateway_presence_stale_status_total");
+            unit.publish(Topics.STATUS, status(unitId, "OFFLINE", 1, 1, ""));
+            unit.publish(Topics.STATUS, status(unitId, "OFFLINE", 7, 3, ""));
+            unit.publish(Topics.STATUS, status(unitId, "ONLINE", 7, 3, "\"lastSeq\":4,\"unconfirmedFrom\":5,"));
+            await().atMost(PATIENCE).until(() -> Gateway.metric("sh_gateway_presence_stale_status_total")
+                    >= staleBefore + 3);
+            assertEquals("ONLINE", Gateway.state(unitId));
+            // and its current connection's Will does
+            unit.publish(Topics.STATUS, status(unitId, "OFFLINE", 8, 2, ""));
+            await().atMost(PATIENCE).until(() -> "OFFLINE".equals(Gateway.state(unitId)));
+        }
+    }
+
+    /** A birth (with {@code outbox}, the lastSeq/unconfirmedFrom fields and a comma, or nothing) or a Will. */
+    private static byte[] status(String unitId, String state, long boot, long connection, String outbox) {
+        var birth = state.equals("ONLINE")
+                ? "\"model\":\"SH-Boot-5\",\"zonesPerLeg\":5,\"programs\":[\"GRADIENT_SEQUENTIAL\"]," + outbox : "";
+        return ("{\"v\":1,\"unitId\":\"" + unitId + "\",\"state\":\"" + state + "\",\"bootSeq\":" + boot
+                + ",\"firmware\":\"1.4.0\"," + birth + "\"deviceTime\":\"" + Instant.now() + "\",\"connection\":"
+                + connection + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void anEventFromAUnitWhoseClockIsFarAheadIsJournaledAsSentAndCounted() {
         var unitId = FakeUnit.newUnitId("clock");
         Gateway.register(unitId, "clinic-rcpt");

@@ -87,6 +87,24 @@ class PresenceTest {
     }
 
     @Test
+    void anEventOfANewBootBeforeItsBirthLetsTheWillOfThatBootsFirstConnectionTakeTheUnitOffline() {
+        var unitId = FakeUnit.newUnitId("pr");
+        Gateway.register(unitId, FakeUnit.newUnitId("clinic"));
+
+        try (var unit = FakeUnit.connect(unitId)) {
+            unit.publishGolden(Topics.STATUS, "status-birth.json"); // boot 7, connection 3
+            await().atMost(PATIENCE).until(() -> "ONLINE".equals(Gateway.state(unitId)));
+            // boot 8's event overtakes its birth (another replica, or a birth lost on the way)
+            unit.publishGolden(Topics.EVENTS, "event-session-started.json", "\"bootSeq\":7", "\"bootSeq\":8");
+            await().atMost(PATIENCE).until(() -> "IN_SESSION".equals(Gateway.state(unitId)));
+
+            unit.publishGolden(Topics.STATUS, "status-death-of-connection.json", "\"bootSeq\":7,\"firmware\":\"1.4.0\",\"deviceTime\":\"2026-11-24T08:59:58Z\",\"connection\":3",
+                    "\"bootSeq\":8,\"firmware\":\"1.4.0\",\"deviceTime\":\"2026-11-24T08:59:58Z\",\"connection\":1");
+            await().atMost(PATIENCE).until(() -> "OFFLINE".equals(Gateway.state(unitId)));
+        }
+    }
+
+    @Test
     void aUnitShownOfflineWhoseEventsKeepArrivingIsAskedForItsBirthInItsNextReceipt() {
         var unitId = FakeUnit.newUnitId("pr");
         Gateway.register(unitId, FakeUnit.newUnitId("clinic"));

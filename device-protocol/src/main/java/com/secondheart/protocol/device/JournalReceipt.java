@@ -35,6 +35,12 @@ import java.util.List;
  * it is numbered again above it instead of being settled by this receipt: its id may belong to another event, so the
  * frontier says nothing about it. An agent that does not know the field ignores it (its events stay kept aside at the
  * gateway, counted and alarmed, as before).
+ *
+ * <p>{@code bootFloor} (optional, only with {@code seqFloor}) is the highest boot the gateway has seen of the unit (in
+ * its presence or its journal). A unit that lost its state is at a lower boot, so the gateway takes its births, Wills
+ * and events for stale ones of an older boot and shows it as it was. The unit moves to a boot above it at once (it
+ * reconnects with a birth and a Will of that boot), so it is shown ONLINE again and a Will of its earlier life can no
+ * longer override it. Absent: the unit goes above {@code bootSeq}.
  */
 public record JournalReceipt(
         int v,
@@ -44,7 +50,8 @@ public record JournalReceipt(
         Instant time,
         Boolean rebirth,
         List<SeqRange> journaledAbove,
-        Long seqFloor) implements Validatable {
+        Long seqFloor,
+        Long bootFloor) implements Validatable {
 
     /** At most this many ranges in {@code journaledAbove}: a receipt stays a small message. */
     public static final int MAX_RANGES = 32;
@@ -56,7 +63,7 @@ public record JournalReceipt(
     /** The receipt without {@code seqFloor}. */
     public JournalReceipt(int v, String unitId, long bootSeq, long journaledThrough, Instant time, Boolean rebirth,
             List<SeqRange> journaledAbove) {
-        this(v, unitId, bootSeq, journaledThrough, time, rebirth, journaledAbove, null);
+        this(v, unitId, bootSeq, journaledThrough, time, rebirth, journaledAbove, null, null);
     }
 
     public static JournalReceipt of(String unitId, long bootSeq, long journaledThrough, Instant time) {
@@ -71,12 +78,25 @@ public record JournalReceipt(
     /** This receipt with the journaled ranges above its frontier (none: the field is left out). */
     public JournalReceipt withJournaledAbove(List<SeqRange> ranges) {
         return new JournalReceipt(v, unitId, bootSeq, journaledThrough, time, rebirth,
-                ranges == null || ranges.isEmpty() ? null : List.copyOf(ranges), seqFloor);
+                ranges == null || ranges.isEmpty() ? null : List.copyOf(ranges), seqFloor, bootFloor);
     }
 
     /** This receipt, also telling the unit to number above {@code floor} (see the class comment). */
     public JournalReceipt withSeqFloor(long floor) {
-        return new JournalReceipt(v, unitId, bootSeq, journaledThrough, time, rebirth, journaledAbove, floor);
+        return new JournalReceipt(v, unitId, bootSeq, journaledThrough, time, rebirth, journaledAbove, floor, bootFloor);
+    }
+
+    /** This receipt, also telling the unit to number its boots above {@code boot} (see the class comment). */
+    public JournalReceipt withBootFloor(long boot) {
+        return new JournalReceipt(v, unitId, bootSeq, journaledThrough, time, rebirth, journaledAbove, seqFloor, boot);
+    }
+
+    /**
+     * The boot a unit that lost its state must go above: {@code bootFloor}, or {@code bootSeq} from a gateway that
+     * does not send it.
+     */
+    public long bootToGoAbove() {
+        return bootFloor == null ? bootSeq : Math.max(bootSeq, bootFloor);
     }
 
     /** True when the gateway tells the unit that ids up to {@link #seqFloor()} are taken by other events. */
@@ -109,6 +129,7 @@ public record JournalReceipt(
                 .rule(journaledAbove == null || rangesInOrderAbove(), "journaledAbove must be at most " + MAX_RANGES
                         + " ranges above journaledThrough, in increasing order, each leaving a hole below it")
                 .rule(seqFloor == null || seqFloor > 0, "field 'seqFloor' must be positive when present")
+                .rule(bootFloor == null || bootFloor > 0, "field 'bootFloor' must be positive when present")
                 .list();
     }
 

@@ -45,7 +45,8 @@ public final class CommandHandler {
     }
 
     private final String unitId;
-    private final long bootSeq;
+    /** Raised once when the unit learns it lost its state (Unit.onReceipt), so session ids stay unique. */
+    private volatile long bootSeq;
     private final UnitControl control;
     private final RecentCommands recent;
     private final ProgramDefaultsStore defaults;
@@ -122,6 +123,11 @@ public final class CommandHandler {
         var sessionId = control.runningSessionId();
         control.emergencyStop();
         return CommandReply.accepted(command.commandId(), unitId, sessionId.orElse(null), wallClock.instant());
+    }
+
+    /** Sessions started from now on are of boot {@code boot} (the unit moved to a new boot while running). */
+    public void continueInBoot(long boot) {
+        this.bootSeq = boot;
     }
 
     /** The session id a start would get next: {@code <unitId>-<bootSeq>-<n>}, n counting sessions of this boot. */

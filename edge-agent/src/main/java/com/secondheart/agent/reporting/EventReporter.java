@@ -24,7 +24,8 @@ public final class EventReporter {
     private static final Logger LOG = Logger.getLogger(EventReporter.class);
 
     private final String unitId;
-    private final long bootSeq;
+    /** Only touched on the unit's reporting executor; raised once when the unit learns it lost its state. */
+    private long bootSeq;
     private final SequenceStore eventSeq;
     private final Outbox outbox;
     private final OutboxPublisher publisher;
@@ -45,6 +46,15 @@ public final class EventReporter {
         this.publisher = publisher;
         this.codec = codec;
         eventSeq.raiseTo(outbox.highestSeq());
+    }
+
+    /**
+     * Events reported from now on are of boot {@code boot}: the unit learnt that it lost its state and moved above the
+     * boots the gateway has seen of it (Unit.onReceipt), so that the gateway's presence takes its events for current
+     * ones. Entries already in the outbox keep the boot they were numbered in. Call on the reporting executor.
+     */
+    public void continueInBoot(long boot) {
+        this.bootSeq = boot;
     }
 
     /**

@@ -72,6 +72,8 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
     /** The number of the connection being made or up: its Will and its birth carry it. */
     private final AtomicLong armed = new AtomicLong(1);
     private volatile boolean closed;
+    /** {@link #reconnect()} asked for a new connection: the DISCONNECT it sent is followed at once by a connect. */
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
 
     /**
      * For a unit that does not number its connections (the gateway then judges its deaths by boot alone).
@@ -132,6 +134,10 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
                         var reconnector = (com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientReconnector) context.getReconnector();
                         reconnector.connect(reconnector.getConnect().extend()
                                 .willPublish(will(armed.incrementAndGet())).build());
+                        if (reconnecting.getAndSet(false)) {
+                            // our own DISCONNECT: the automatic reconnect leaves those alone, so come back at once
+                            reconnector.reconnect(true).delay(0, TimeUnit.MILLISECONDS);
+                        }
                     }
                     onDisconnected(context.getCause());
                 })
@@ -279,6 +285,26 @@ public final class MqttUnitLink implements OutboxPublisher.Transport {
             return;
         }
         publishBirth();
+    }
+
+    /**
+     * Replaces the connection by a new one whose Will and birth are built anew (the unit moved to another boot: MQTT
+     * cannot change the Will of a connection that is up). A normal DISCONNECT, so the broker discards the old
+     * connection's Will instead of publishing a death of the boot the unit left; the persistent session keeps the
+     * subscriptions and queued commands. Nothing while the link is down: the next connection is armed anew anyway.
+     */
+    public void reconnect() {
+        if (closed || !isConnected()) {
+            return;
+        }
+        reconnecting.set(true);
+        client.disconnect().whenComplete((ok, error) -> {
+            if (error != null) {
+                reconnecting.set(false);
+                LOG.debugf("unit %s: the DISCONNECT before a new connection failed (%s); the automatic reconnect "
+                        + "follows", unitId, error.getMessage());
+            }
+        });
     }
 
     /** The birth of the current connection, retained, at QoS 1. */

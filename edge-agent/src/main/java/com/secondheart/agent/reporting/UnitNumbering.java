@@ -34,8 +34,9 @@ import java.nio.file.Path;
  * kept aside ({@code journal_conflicts}, UNIT_STATE_LOST), and the unit's next journal receipt carries
  * {@code seqFloor}, the journal's highest number for the unit (a gateway that does not send it still gives it away:
  * a receipt of a boot above the unit's own). Then {@link EventReporter#renumberAbove} numbers on above it and numbers
- * again what the outbox holds at or below it, instead of letting the receipt delete it, and {@link #raiseBootTo}
- * makes the next start a boot above the one the gateway named (docs/reliability.md).
+ * again what the outbox holds at or below it, instead of letting the receipt delete it, and {@link #moveAbove} moves
+ * the running unit to a boot above the highest one the gateway has seen of it (the receipt's {@code bootFloor}), so
+ * that its births, Wills and events are no longer taken for stale ones there (docs/reliability.md).
  */
 public final class UnitNumbering {
 
@@ -44,7 +45,7 @@ public final class UnitNumbering {
     /** Bits of the event number below the boot in a numbering block. */
     public static final int BLOCK_BITS = 32;
 
-    private final long bootSeq;
+    private long bootSeq;
     private final SequenceStore boots;
     private final SequenceStore eventSeq;
     private final boolean newBlock;
@@ -106,6 +107,19 @@ public final class UnitNumbering {
      */
     public void raiseBootTo(long boot) {
         boots.raiseTo(boot);
+    }
+
+    /**
+     * Moves this run to a new boot above {@code boot} (persisted before it is returned): the unit learnt that the gateway
+     * has seen boots of its earlier life up to {@code boot}, so its current boot is taken there for a stale one. Only
+     * when this run's boot is not already above it; returns the boot this run is in afterwards.
+     */
+    public long moveAbove(long boot) {
+        boots.raiseTo(boot);
+        if (bootSeq <= boot) {
+            bootSeq = boots.next();
+        }
+        return bootSeq;
     }
 
     /** True when the event counter was lost and numbering started a new block. */

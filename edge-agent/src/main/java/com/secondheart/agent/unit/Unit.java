@@ -79,7 +79,8 @@ public final class Unit implements AutoCloseable {
     private final String unitId;
     private final UnitMetrics metrics;
 
-    private long bootSeq;
+    /** This run's boot; raised once while running when the gateway says the unit lost its state. */
+    private volatile long bootSeq;
     private UnitNumbering numbering;
     private SequenceStore eventSeq;
     private SerialExecutor executor;
@@ -104,6 +105,8 @@ public final class Unit implements AutoCloseable {
     private RunningSession running;
     /** Only touched on the reporting executor: the gateway's word that this unit lost its state was logged. */
     private boolean stateLossLogged;
+    /** Only touched on the reporting executor: this run already moved to a boot above the gateway's. */
+    private boolean movedPastLostState;
     /** Set on the loop thread (under the loop's lock) so that a fault names the session it ended. */
     private volatile SessionInfo currentSession;
 
@@ -227,7 +230,8 @@ public final class Unit implements AutoCloseable {
             // the receipt is applied (same executor, in order), so the receipt cannot delete what it does not cover
             executor.execute(() -> {
                 var renumbered = reporter.renumberAbove(taken.getAsLong());
-                numbering.raiseBootTo(receipt.bootSeq());
+                numbering.raiseBootTo(receipt.bootToGoAbove());
+                moveAboveLostBoots(receipt.bootToGoAbove());
                 metrics.renumbered(renumbered);
                 if (stateLossLogged && renumbered == 0) {
                     return;
@@ -235,7 +239,8 @@ public final class Unit implements AutoCloseable {
                 stateLossLogged = true;
                 LOG.warnf("unit %s: the gateway's journal holds other events under this unit's numbers up to %d (this "
                         + "unit lost its state); numbering goes on above them, %d outbox events numbered again, and "
-                        + "the next start is a boot above %d", unitId, taken.getAsLong(), renumbered, receipt.bootSeq());
+                        + "the next start is a boot above %d", unitId, taken.getAsLong(), renumbered,
+                        receipt.bootToGoAbove());
             });
         }
         publisher.receipt(receipt);
@@ -244,6 +249,30 @@ public final class Unit implements AutoCloseable {
             LOG.infof("unit %s: the gateway asked for its birth again", unitId);
             link.rebirth();
         }
+    }
+
+    /**
+     * The gateway has seen boots of this unit's earlier life up to {@code gatewaysBoot}: while this run's boot is not
+     * above it, the gateway takes its births, Wills and events for stale ones of an older boot and shows the unit
+     * OFFLINE (or as it was) until the next start. So this run moves to a boot above it now: later events and sessions
+     * carry it, and the link reconnects so that its birth and its Will carry it too (a Will cannot change on a
+     * connection that is up). Once per run: the boots the gateway names after this are this life's own. On the
+     * reporting executor. A session that is running goes on: the sequencer does not depend on the link.
+     */
+    private void moveAboveLostBoots(long gatewaysBoot) {
+        if (movedPastLostState || gatewaysBoot < bootSeq) {
+            return;
+        }
+        movedPastLostState = true;
+        var from = bootSeq;
+        bootSeq = numbering.moveAbove(gatewaysBoot);
+        reporter.continueInBoot(bootSeq);
+        commands.continueInBoot(bootSeq);
+        metrics.movedToNewBoot();
+        LOG.warnf("unit %s: the gateway has seen boots of this unit up to %d (it lost its state); boot %d goes on as "
+                + "boot %d and reconnects, so that its birth and Will are not taken for stale ones", unitId,
+                gatewaysBoot, from, bootSeq);
+        link.reconnect();
     }
 
     private void onCommand(MqttUnitLink.InboundCommand inbound) {

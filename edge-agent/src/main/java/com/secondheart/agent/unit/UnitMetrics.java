@@ -31,6 +31,7 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
     private final Counter refused;
     private final Counter quarantined;
     private final Counter renumbered;
+    private final Counter bootsMoved;
     private final Counter publishFailures;
     private final Counter written;
     private final Counter reconnects;
@@ -54,6 +55,9 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
         publishFailures = registry.counter("sh.agent.events.publish.failures");
         written = registry.counter("sh.agent.events.written");
         renumbered = registry.counter("sh.agent.events.renumbered");
+        bootsMoved = Counter.builder("sh.agent.boots.moved")
+                .description("runs that moved to a boot above the gateway's while running: the unit lost its state")
+                .register(registry);
         reconnects = registry.counter("sh.agent.mqtt.reconnects");
         telemetrySent = registry.counter("sh.agent.telemetry.published");
         telemetryDropped = registry.counter("sh.agent.telemetry.dropped");
@@ -135,6 +139,11 @@ public final class UnitMetrics implements OutboxPublisher.Listener, CommandHandl
     /** Outbox events numbered again above the gateway's floor (the unit lost its state). */
     public void renumbered(int count) {
         renumbered.increment(count);
+    }
+
+    /** This run moved to a boot above the gateway's (Unit.moveAboveLostBoots). */
+    public void movedToNewBoot() {
+        bootsMoved.increment();
     }
 
     @Override

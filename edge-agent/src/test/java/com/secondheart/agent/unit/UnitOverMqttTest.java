@@ -175,29 +175,80 @@ class UnitOverMqttTest {
     }
 
     @Test
-    void aReceiptWithASeqFloorRaisesTheEventCounterAboveItAndMakesTheNextStartABootAboveTheGatewaysOne()
+    void aReceiptWithASeqFloorRaisesTheEventCounterAboveItAndMovesTheRunningUnitToABootAboveTheGatewaysOne()
             throws Exception {
+        var proxy = proxy().start();
+        var unit = unit(TestBroker.settings("127.0.0.1", proxy.port()));
+        var subscriber = subscriber();
+        unit.start();
+        await().until(() -> statuses(subscriber).size() == 1);
+        var first = statuses(subscriber).get(0);
+        assertEquals(0L, first.lastSeq(), "a new unit, as a re-imaged one looks to itself");
+        var ownBoot = unit.bootSeq();
+        var frontiersBoot = ownBoot + 4;
+        var gatewaysBoot = ownBoot + 6;
+
+        // what the gateway sends a unit whose events it kept aside: its journal holds this unit's numbers up to 40,
+        // the newest of them numbered in boot 5 of an earlier life, and its presence row is at boot 7 (the earlier life
+        // restarted twice without events): below boot 7 this unit's births and Wills are stale ones to the gateway
+        subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
+                .of(unitId, frontiersBoot, 38, Instant.now()).withSeqFloor(40).withBootFloor(gatewaysBoot)));
+
+        // without restarting, it reconnects as a boot above the gateway's, and its birth names the floor as its last
+        // number (the next event is 41)
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses(subscriber).size() >= 2);
+        var reborn = statuses(subscriber).get(1);
+        assertEquals(UnitStatus.Presence.ONLINE, reborn.state(), "no death of the boot it left: " + statuses(subscriber));
+        assertEquals(gatewaysBoot + 1, reborn.bootSeq());
+        assertEquals(gatewaysBoot + 1, unit.bootSeq());
+        assertEquals(40L, reborn.lastSeq());
+        assertEquals(41L, reborn.unconfirmedFrom());
+        assertEquals(Long.toString(gatewaysBoot + 1),
+                java.nio.file.Files.readString(unit.dataDir().resolve("boot-seq")).trim(), "the boot is kept on disk");
+
+        // its sessions and events are of the new boot
+        await().until(unit::ready);
+        subscriber.publish(Topics.commands(unitId), startCommand("cmd-after-loss", 5));
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(subscriber).stream()
+                .anyMatch(event -> event.type() == EventType.SESSION_STARTED));
+        var started = events(subscriber).stream().filter(event -> event.type() == EventType.SESSION_STARTED)
+                .findFirst().orElseThrow();
+        assertEquals(41L, started.seq());
+        assertEquals(gatewaysBoot + 1, started.bootSeq());
+        assertEquals(unitId + "-" + (gatewaysBoot + 1) + "-1", ((EventData.SessionStarted) started.data()).sessionId());
+
+        // and so is its Will: when the network dies, the gateway learns it of the boot it shows
+        proxy.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses(subscriber).stream()
+                .anyMatch(status -> status.state() == UnitStatus.Presence.OFFLINE));
+        var death = statuses(subscriber).stream().filter(status -> status.state() == UnitStatus.Presence.OFFLINE)
+                .findFirst().orElseThrow();
+        assertEquals(gatewaysBoot + 1, death.bootSeq());
+        assertEquals(reborn.connection(), death.connection());
+    }
+
+    @Test
+    void aSecondReceiptWithASeqFloorDoesNotMoveTheUnitToAnotherBoot() {
         var unit = unit(TestBroker.settings(TestBroker.host(), TestBroker.port()));
         var subscriber = subscriber();
         unit.start();
         await().until(() -> statuses(subscriber).size() == 1);
-        assertEquals(0L, statuses(subscriber).get(0).lastSeq(), "a new unit, as a re-imaged one looks to itself");
-        var gatewaysBoot = unit.bootSeq() + 4;
-
-        // what the gateway sends a unit whose events it kept aside: its journal holds this unit's numbers up to 40,
-        // numbered in an earlier life up to boot 5
+        var gatewaysBoot = unit.bootSeq() + 2;
         subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
                 .of(unitId, gatewaysBoot, 38, Instant.now()).withSeqFloor(40)));
-
-        var bootFile = unit.dataDir().resolve("boot-seq");
-        await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.readString(bootFile).trim()
-                .equals(Long.toString(gatewaysBoot)));
-        // its birth, asked for again, names its last number: the floor (the next event is 41)
-        subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
-                .withRebirth(unitId, unit.bootSeq(), 1, Instant.now())));
         await().atMost(Duration.ofSeconds(20)).until(() -> statuses(subscriber).size() >= 2);
-        assertEquals(40L, statuses(subscriber).get(1).lastSeq());
-        assertEquals(41L, statuses(subscriber).get(1).unconfirmedFrom());
+        assertEquals(gatewaysBoot + 1, unit.bootSeq(), "without bootFloor: above the receipt's boot");
+
+        // a floor the gateway computed after the new birth names the unit's new boot: that is this life's own
+        subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
+                .of(unitId, gatewaysBoot, 38, Instant.now()).withSeqFloor(40).withBootFloor(gatewaysBoot + 1)));
+        subscriber.publish(Topics.receipts(unitId), codec.encode(com.secondheart.protocol.device.JournalReceipt
+                .withRebirth(unitId, gatewaysBoot, 38, Instant.now())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses(subscriber).size() >= 3);
+        assertEquals(gatewaysBoot + 1, unit.bootSeq());
+        assertEquals(gatewaysBoot + 1, statuses(subscriber).get(2).bootSeq());
+        assertEquals(statuses(subscriber).get(1).connection(), statuses(subscriber).get(2).connection(),
+                "the same connection, born again: no second move");
     }
 
     @Test

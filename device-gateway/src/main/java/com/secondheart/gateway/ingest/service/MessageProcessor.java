@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
  *
  * <ul>
  *   <li>Events: decoded and admitted here, then handed to the journal's group commit ({@link JournalBatcher}), which
- *       acknowledges them after their batch commits; the lane goes on at once. A status or reply message waits
- *       until the unit's earlier events are committed, so a unit's messages still take effect in order.</li>
+ *       acknowledges them after their batch commits; the lane goes on at once. Status messages (births, Wills)
+ *       likewise go to their own group commit ({@link StatusBatcher}). A status or reply message waits until the
+ *       unit's earlier events are committed, so they take effect after them.</li>
  *   <li>Accepted: acknowledged after the commit, then the after-commit work (hand-off) runs.</li>
  *   <li>Rejected for its content or origin: counted, logged once per (unit, reason), acknowledged so that the broker
  *       does not deliver it again.</li>

@@ -1,51 +1,35 @@
 package com.secondheart.gateway.ingest.service;
 
-import com.secondheart.gateway.registry.service.UnitAdmission;
-import com.secondheart.gateway.command.service.CommandService;
-import com.secondheart.gateway.presence.service.PresenceService;
-import com.secondheart.gateway.receipts.service.JournalReceipts;
-import com.secondheart.gateway.registry.repository.UnitRepository;
 import com.secondheart.gateway.registry.service.RegistryCache;
+import com.secondheart.gateway.registry.service.UnitAdmission;
 import com.secondheart.gateway.support.DatabaseCalls;
 import com.secondheart.protocol.Decoded;
 import com.secondheart.protocol.ProtocolCodec;
 import com.secondheart.protocol.device.UnitStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 /**
- * Births and deaths: presence in one transaction; after it, the presence hand-off and the commands kept waiting.
- * Status messages are rare, so the registry row is read fresh (a birth may update the unit's firmware).
+ * Births and deaths, on the ingest lane: decode, check the topic and the registry (through {@link RegistryCache}, as
+ * events do), then hand the status to the presence group commit ({@link StatusBatcher}), which applies it, acknowledges
+ * it after the commit and publishes the presence; the lane goes on at once. After a broker restart every unit is born
+ * again within seconds, so a transaction per status made presence lag (issue 13).
  */
 @ApplicationScoped
 public class StatusIngestService {
 
     private final DatabaseCalls database;
 
-    private static final Logger LOG = Logger.getLogger(StatusIngestService.class);
-
-    private final UnitRepository units;
-
-    private final PresenceService presence;
-
-    private final CommandService commands;
-
     private final RegistryCache registry;
 
-    private final JournalReceipts receipts;
+    private final StatusBatcher batcher;
 
     private final ProtocolCodec codec = ProtocolCodec.shared();
 
-    StatusIngestService(DatabaseCalls database, UnitRepository units, PresenceService presence, CommandService commands,
-            RegistryCache registry, JournalReceipts receipts) {
+    StatusIngestService(DatabaseCalls database, RegistryCache registry, StatusBatcher batcher) {
         this.database = database;
-        this.units = units;
-        this.presence = presence;
-        this.commands = commands;
         this.registry = registry;
-        this.receipts = receipts;
+        this.batcher = batcher;
     }
 
     public Disposition handle(InboundMessage message) {
@@ -57,36 +41,15 @@ public class StatusIngestService {
         if (!status.unitId().equals(message.unitId())) {
             return Disposition.topicMismatch("the status", status.unitId(), message.unitId());
         }
-        var applied = database.await("status", () -> Panache.withTransaction(() -> units.findById(status.unitId()).chain(unit -> {
-            var refused = UnitAdmission.check(unit, status.unitId());
-            return refused != null
-                    ? Uni.createFrom().item((Object) Disposition.refused(refused))
-                    : presence.applyStatus(unit.identity(), status, message.receivedAt()).map(result -> {
-                        if (result.firmwareChanged()) {
-                            unit.firmware = status.firmware(); // the managed row: written at commit
-                        }
-                        return (Object) result;
-                    });
-        })));
-        if (applied instanceof Disposition.Rejected rejected) {
-            return rejected;
+        var unit = registry.cached(status.unitId());
+        if (unit == null) {
+            unit = database.await("status.registry", () -> Panache.withSession(() -> registry.find(status.unitId())));
         }
-        var result = (PresenceService.StatusApplied) applied;
-        if (status.state() == UnitStatus.Presence.ONLINE) {
-            receipts.birth(status.unitId(), status.bootSeq(), status.lastSeq(), status.unconfirmedFrom());
+        var refused = UnitAdmission.check(unit, status.unitId());
+        if (refused != null) {
+            return Disposition.refused(refused);
         }
-        if (result.firmwareChanged()) {
-            // committed: the registry cache must not hand out the old firmware in presence snapshots
-            registry.invalidate(status.unitId());
-        }
-        return Disposition.accepted(() -> {
-            presence.publish(result.changed());
-            if (result.cameOnline()) {
-                var sent = database.await("status.commands", () -> commands.dispatchPending(status.unitId()));
-                if (sent > 0) {
-                    LOG.infof("Sent %d waiting command(s) to unit %s after its birth", sent, status.unitId());
-                }
-            }
-        });
+        batcher.submit(status, unit, message);
+        return Disposition.deferred();
     }
 }

@@ -219,7 +219,10 @@ public class JournalBatchRepository {
         }
         return connection.preparedQuery("""
                         UPDATE unit_presence p SET state = u.state, boot_seq = u.boot_seq,
-                               last_event_seq = u.last_event_seq, last_seen = u.last_seen, state_since = u.state_since
+                               last_event_seq = u.last_event_seq, last_seen = u.last_seen, state_since = u.state_since,
+                               -- an event of a new boot (its birth not in yet): that boot numbers its connections
+                               -- from 1 again, so the old boot's number must not judge them (PresenceRules.event)
+                               connection_seq = CASE WHEN u.boot_seq > p.boot_seq THEN NULL ELSE p.connection_seq END
                         FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::bigint[], $5::timestamptz[],
                                     $6::timestamptz[]) AS u(unit_id, state, boot_seq, last_event_seq, last_seen,
                                                             state_since)

@@ -88,6 +88,11 @@ public final class PresenceRules {
             return Outcome.UNCHANGED;
         }
         var bootChanged = event.bootSeq() > presence.bootSeq;
+        if (bootChanged) {
+            // a new boot numbers its connections from 1 again: the old boot's number would make its birth and Will
+            // of connection 1 look like those of an older connection (stale), and its death would never be applied
+            presence.connectionSeq = null;
+        }
         presence.bootSeq = event.bootSeq();
         var target = targetOf(event.type(), presence.state);
         var stateChanged = target != presence.state;

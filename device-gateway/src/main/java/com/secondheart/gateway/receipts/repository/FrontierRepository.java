@@ -123,17 +123,32 @@ public class FrontierRepository {
                 });
     }
 
-    /** The highest sequence number the journal holds for each unit (0 for none); on the (unit_id, seq) index. */
-    public Uni<Map<String, Long>> highestJournaled(Collection<String> unitIds) {
+    /**
+     * What the gateway has seen of a unit that lost its state: {@code seq}, the highest sequence number the journal
+     * holds for it (0 for none), and {@code boot}, the highest boot its presence row or its journal names (0 for
+     * none), which its new life must go above to be shown again.
+     */
+    public record Taken(long seq, long boot) {
+    }
+
+    /**
+     * {@link Taken} for each unit. The highest number is on the (unit_id, seq) index; the highest boot reads all of the
+     * unit's journal rows, which is fine: it is asked only for the rare unit that lost its state.
+     */
+    public Uni<Map<String, Taken>> taken(Collection<String> unitIds) {
         return pool.preparedQuery("""
-                        SELECT u.unit_id, (SELECT max(e.seq) FROM unit_event e WHERE e.unit_id = u.unit_id)
+                        SELECT u.unit_id,
+                               (SELECT max(e.seq) FROM unit_event e WHERE e.unit_id = u.unit_id),
+                               greatest((SELECT max(e.boot_seq) FROM unit_event e WHERE e.unit_id = u.unit_id),
+                                        (SELECT p.boot_seq FROM unit_presence p WHERE p.unit_id = u.unit_id))
                         FROM unnest($1::varchar[]) AS u(unit_id)""")
                 .execute(Tuple.of(unitIds.toArray(String[]::new)))
                 .map(rows -> {
-                    var result = new HashMap<String, Long>();
+                    var result = new HashMap<String, Taken>();
                     for (Row row : rows) {
-                        var max = row.getLong(1);
-                        result.put(row.getString(0), max == null ? 0L : max);
+                        var seq = row.getLong(1);
+                        var boot = row.getLong(2);
+                        result.put(row.getString(0), new Taken(seq == null ? 0L : seq, boot == null ? 0L : boot));
                     }
                     return result;
                 });

@@ -42,7 +42,10 @@ import java.util.concurrent.TimeUnit;
  * that it numbers above it and numbers again what it holds at or below it (its ids are taken; the frontier says nothing
  * about them). Asked for after such an event was kept aside ({@link #seqFloorWanted}), and after a birth whose boot is
  * below the boot of the unit's frontier ({@link #bootWentBack}): a unit's boots only grow, so it lost its boot
- * counter, and its events will collide (counted in {@code sh_gateway_presence_boot_regressions_total}).
+ * counter, and its events will collide (counted in {@code sh_gateway_presence_boot_regressions_total}). The same
+ * receipt carries {@code bootFloor}, the highest boot its presence row or journal names: until the unit is at a boot
+ * above it, {@code PresenceRules} take its births, Wills and events for stale ones of an older boot, so the agent moves
+ * to a boot above it at once and reconnects with a birth of that boot (docs/reliability.md).
  *
  * <p>A unit that does not read receipts (an older agent) is not affected: the broker has no subscriber for them.
  */
@@ -230,12 +233,14 @@ public class JournalReceipts {
                 highest.put(unit, high);
             });
             var stored = frontiers.raise(raised, highest, now).await().atMost(timeout);
-            var journaledHighest = withFloor.isEmpty() ? Map.<String, Long>of()
-                    : frontiers.highestJournaled(withFloor).await().atMost(timeout);
-            stored.forEach((unit, row) -> publish(unit, row.frontier(), ranges.getOrDefault(unit, List.of()),
-                    rebirths.remove(unit), withFloor.contains(unit)
-                            ? Long.valueOf(Math.max(row.highestSeq(), journaledHighest.getOrDefault(unit, 0L)))
-                            : null));
+            var taken = withFloor.isEmpty() ? Map.<String, FrontierRepository.Taken>of()
+                    : frontiers.taken(withFloor).await().atMost(timeout);
+            stored.forEach((unit, row) -> {
+                var floor = withFloor.contains(unit) ? taken.getOrDefault(unit, new FrontierRepository.Taken(0, 0)) : null;
+                publish(unit, row.frontier(), ranges.getOrDefault(unit, List.of()), rebirths.remove(unit),
+                        floor == null ? null : Long.valueOf(Math.max(row.highestSeq(), floor.seq())),
+                        floor == null ? 0L : floor.boot());
+            });
         } catch (RuntimeException e) {
             // Put everything back: nothing a unit is owed may be forgotten.
             floors.addAll(withFloor);
@@ -259,7 +264,7 @@ public class JournalReceipts {
     }
 
     private void publish(String unitId, Frontier frontier, List<JournalReceipt.SeqRange> above, boolean rebirth,
-            Long seqFloor) {
+            Long seqFloor, long bootFloor) {
         if (frontier.through() <= 0 || frontier.bootSeq() <= 0) {
             return; // nothing settled from the start yet (events 1.. not all in): no receipt to give
         }
@@ -271,6 +276,10 @@ public class JournalReceipts {
                 .withJournaledAbove(ranges);
         if (seqFloor != null && seqFloor > 0) {
             receipt = receipt.withSeqFloor(seqFloor);
+            if (bootFloor > 0) {
+                // the boot its presence and journal hold: below it the unit's births and Wills count as stale
+                receipt = receipt.withBootFloor(bootFloor);
+            }
         }
         if (!ranges.isEmpty()) {
             registry.counter(GatewayMetrics.RECEIPTS_WITH_HOLES).increment();

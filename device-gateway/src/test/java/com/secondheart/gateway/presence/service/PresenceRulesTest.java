@@ -94,6 +94,16 @@ class PresenceRulesTest {
     }
 
     @Test
+    void anEventOfANewBootBeforeItsBirthStartsItsConnectionsOverSoItsWillOfConnectionOneStillCounts() {
+        var presence = offline();
+        PresenceRules.birth(presence, 8, 5L, T0);
+        assertEquals(CHANGED, PresenceRules.event(presence, started(60, 9), T0.plusSeconds(1)));
+        assertEquals(UNCHANGED, PresenceRules.birth(presence, 9, 1L, T0.plusSeconds(2)));
+        assertEquals(CHANGED, PresenceRules.death(presence, 9, 1L, T0.plusSeconds(3)));
+        assertEquals(UnitState.OFFLINE, presence.state);
+    }
+
+    @Test
     void aReplayedOlderEventCannotRollTheStateBack() {
         var presence = offline();
         PresenceRules.birth(presence, 7, T0);
