@@ -82,6 +82,12 @@ class ChaosIT {
     private static final int SESSION_MINUTES = 5;
     /** A unit gets its next start-session command this long after the previous one. */
     private static final Duration COMMAND_EVERY = Duration.ofSeconds(8);
+    /**
+     * A unit whose check-in failed is booked again this soon rather than after the full 8 s, so that the units are not
+     * left idle long after a fault (each try is a new booking: a refused one stays BOOKED, as at a desk that books
+     * the client again).
+     */
+    private static final Duration RETRY_AFTER_REFUSAL = Duration.ofSeconds(4);
     private static final int COMMAND_EXPIRY_SECONDS = 20;
     private static final Pattern OUTBOX_ENTRY = Pattern.compile("\\d{19}\\.json");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -266,9 +272,11 @@ class ChaosIT {
         specs.put("telemetry", new ServiceSpec("telemetry", "telemetry-service", freePortUnchecked(), telemetry));
         var booking = new HashMap<>(common);
         booking.put("SH_DB_NAME", "chaos_booking");
-        // check-ins start sessions through replica A (one URL, as in a deployment behind one address); the journal
-        // catch-up reads there too
-        booking.put("SH_GATEWAY_URL", "http://127.0.0.1:" + specs.get("gateway-a").port());
+        // check-ins start sessions through replica B (booking takes one URL, as in a deployment behind one address;
+        // its journal catch-up reads there too): telemetry reads from A, so a kill of A leaves the desk working, and
+        // the link cut puts B's commands behind a broken MQTT connection. Through A (first runs), booking's circuit
+        // breaker answered 503 for 80 s of a 180-s fault phase, A being down for two faults in a row.
+        booking.put("SH_GATEWAY_URL", "http://127.0.0.1:" + specs.get("gateway-b").port());
         booking.put("SH_TELEMETRY_URL", "http://127.0.0.1:" + specs.get("telemetry").port());
         booking.put("SH_FLEET_CATCH_UP_EVERY", "1s");
         booking.put("SH_MQTT_CLIENT_ID", "booking-chaos-" + run);
@@ -430,10 +438,12 @@ class ChaosIT {
                         continue;
                     }
                     desks.execute(() -> {
+                        var checkedIn = false;
                         try {
-                            bookAndCheckIn(unitId);
+                            checkedIn = bookAndCheckIn(unitId);
                         } finally {
-                            lastCommandAt.put(unitId, System.nanoTime());
+                            var wait = checkedIn ? Duration.ZERO : COMMAND_EVERY.minus(RETRY_AFTER_REFUSAL);
+                            lastCommandAt.put(unitId, System.nanoTime() - wait.toNanos());
                             inFlight.remove(unitId);
                         }
                     });
@@ -454,7 +464,8 @@ class ChaosIT {
         });
     }
 
-    private void bookAndCheckIn(String unitId) {
+    /** Whether the check-in went through (the unit took the start, or has it and has not answered yet). */
+    private boolean bookAndCheckIn(String unitId) {
         try {
             var booking = desk.post(url("booking", "/bookings"), Map.of("clinicId", clinicOf.get(unitId),
                     "serviceId", serviceId(), "clientId", clientOf.get(unitId), "resourceId", "boots-" + unitId,
@@ -464,7 +475,7 @@ class ChaosIT {
                 if (booking.status() < 500 && refusedLogged.compareAndSet(false, true)) {
                     System.out.printf("CHAOS a booking was refused (%d): %s%n", booking.status(), booking.body());
                 }
-                return;
+                return false;
             }
             var bookingId = booking.body().path("bookingId").asText();
             bookingIds.add(bookingId);
@@ -475,14 +486,17 @@ class ChaosIT {
                 if (!commandId.isEmpty() && !"null".equals(commandId)) {
                     commandIds.add(commandId);
                 }
-            } else {
-                count("check-in refused " + checkIn.status());
+                return true;
             }
+            count("check-in refused " + checkIn.status());
+            return false;
         } catch (IOException | RuntimeException e) {
             // booking-service (or the gateway behind it) is down right now: the next turn books again
             count("no answer");
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -746,8 +760,12 @@ class ChaosIT {
                     var end = endOf.get(session);
                     var expected = end == null ? "IN_SESSION" : "COMPLETED";
                     var expectedVersion = checkInWrote + 1 + (end == null ? 0 : 1);
+                    // One less when booking applied the end before the start while the check-in had already recorded
+                    // the session id: the end completed the booking and the late start found nothing to change (run
+                    // -2451214117208763210 had one such booking: version 2 with check-in, start and end journaled).
+                    var lateStart = end != null && checkInWrote == 1 && version == expectedVersion - 1;
                     if (!session.equals(rows.getString(2) + " " + rows.getString(4)) || !expected.equals(status)
-                            || !java.util.Objects.equals(end, outcome) || version != expectedVersion) {
+                            || !java.util.Objects.equals(end, outcome) || version != expectedVersion && !lateStart) {
                         problems.add(bookingId + ": session " + session + " ended " + end + ", booking holds session "
                                 + rows.getString(4) + " " + status + " " + outcome + " version " + version
                                 + " (expected " + expectedVersion + ")");
@@ -755,12 +773,12 @@ class ChaosIT {
                 }
             }
         }
-        System.out.printf("CHAOS bookings by status: %s%n", byStatus);
         assertEquals(processed.size(), new HashSet<>(processed).size(), "an event applied twice by booking");
         assertEquals(wanted, new HashSet<>(processed), "booking's applied events vs the journal's session events it wants");
         assertEquals(List.of(), problems.subList(0, Math.min(10, problems.size())),
                 problems.size() + " bookings do not match their sessions' events");
         assertTrue(byStatus.getOrDefault("COMPLETED", 0) > 0, "no booking completed: the check-ins started nothing");
+        System.out.printf("CHAOS bookings by status: %s%n", byStatus);
     }
 
     private static boolean isUuid(String value) {
