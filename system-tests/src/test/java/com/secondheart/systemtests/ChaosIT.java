@@ -89,6 +89,8 @@ class ChaosIT {
      */
     private static final Duration RETRY_AFTER_REFUSAL = Duration.ofSeconds(4);
     private static final int COMMAND_EXPIRY_SECONDS = 20;
+    /** How long before its start booking-service lets this test check a booking in (SH_BOOKING_CHECK_IN_EARLY). */
+    private static final Duration CHECK_IN_EARLY = Duration.ofDays(10);
     private static final Pattern OUTBOX_ENTRY = Pattern.compile("\\d{19}\\.json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -280,9 +282,10 @@ class ChaosIT {
         booking.put("SH_TELEMETRY_URL", "http://127.0.0.1:" + specs.get("telemetry").port());
         booking.put("SH_FLEET_CATCH_UP_EVERY", "1s");
         booking.put("SH_MQTT_CLIENT_ID", "booking-chaos-" + run);
-        // the test books days ahead (so that no booking's start passes, or turns into a no-show, during a run) and
-        // checks them in now, as booking's own tests do
-        booking.put("SH_BOOKING_CHECK_IN_EARLY", "48h");
+        // the test books hours and days ahead (so that no booking's start passes, or turns into a no-show, during a
+        // run) and checks them in now, as booking's own tests do; 10 days hold the ~450 bookings a unit may get in a
+        // 30-minute bench/chaos.sh run (one 5-minute slot each)
+        booking.put("SH_BOOKING_CHECK_IN_EARLY", CHECK_IN_EARLY.toHours() + "h");
         // as the direct commands of earlier runs: a start that waits for an unreachable unit ends soon, and every
         // command is final well inside the settling time
         booking.put("SH_BOOKING_START_COMMAND_EXPIRY", COMMAND_EXPIRY_SECONDS + "s");
@@ -346,7 +349,7 @@ class ChaosIT {
             nextSlot.put(unitId, new AtomicInteger());
         }
         // Slots from 6 hours ahead: past booking's 4-hour horizon in which a unit seen offline or faulted (every
-        // unit, after an agent kill) is not booked, and inside the 48 hours in which check-in is open.
+        // unit, after an agent kill) is not booked, and inside the time in which check-in is open.
         firstSlot = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(6));
     }
 
@@ -354,7 +357,7 @@ class ChaosIT {
     private Instant nextSlotOf(String unitId) {
         while (true) {
             var slot = firstSlot.plus(Duration.ofMinutes((long) SESSION_MINUTES * nextSlot.get(unitId).getAndIncrement()));
-            if (slot.isAfter(Instant.now().plus(Duration.ofHours(47)))) {
+            if (slot.isAfter(Instant.now().plus(CHECK_IN_EARLY).minus(Duration.ofHours(1)))) {
                 throw new IllegalStateException("unit " + unitId + " has used every slot check-in is open for");
             }
             var minuteOfDay = slot.atOffset(ZoneOffset.UTC).getHour() * 60 + slot.atOffset(ZoneOffset.UTC).getMinute();
