@@ -520,8 +520,8 @@ class ChaosIT {
     private List<Fault> schedule(Random random) {
         // CI's default leaves out the lone gateway kill (the double fault kills the same replica, and
         // TwoGatewayReplicasIT kills one mid-stream) and the telemetry kill (its restart took 83 s of the 350 s a CI
-        // run took, too close to the 6-minute budget). It keeps the booking kill: booking-service restarted in 8-21 s
-        // and runs of this set took 183-276 s on the shared machine (docs/reliability.md, "Runs"); booking shares
+        // run took, too close to the 6-minute budget). It keeps the booking kill: booking-service restarted in 8-25 s
+        // and runs of this set took 183-303 s on the shared machine (docs/reliability.md, "Runs"); booking shares
         // telemetry's fleet-consumer intake, so its kill covers that code too. -Dsh.chaos.faults=all and
         // bench/chaos.sh run every fault.
         var only = System.getProperty("sh.chaos.faults", CI_FAULTS);
