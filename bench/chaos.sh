@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The chaos test for as long as you like (30 minutes and 100 units by default): system-tests' ChaosIT with its own
-# PostgreSQL and broker, two gateway replicas, telemetry-service and one edge-agent JVM running every unit, while a
-# seeded schedule injects a fault every 20-60 s (SIGKILL of a gateway, telemetry, the agent, the broker with a
-# backlog; PostgreSQL stopped immediately or frozen; the gateway-broker link cut; two at once). Then it checks that
-# every event is in the journal exactly once, telemetry applied every session event once with matching outcomes and
-# every command is final, and prints the verdict and the table of faults with their recovery times.
+# PostgreSQL and broker, two gateway replicas, telemetry-service, booking-service (every session is a real booking
+# checked in) and one edge-agent JVM running every unit, while a seeded schedule injects a fault every 20-60 s
+# (SIGKILL of a gateway, telemetry, booking, the agent, the broker with a backlog; PostgreSQL stopped immediately or
+# frozen; the gateway-broker link cut; two at once). Then it checks that every event is in the journal exactly once,
+# telemetry and booking applied every session event once with matching outcomes and bookings, and every command is
+# final, and prints the verdict and the table of faults with their recovery times.
 # CI runs the same test with 20 units and one pass over the faults (about 5 minutes).
 #
 # Usage: bench/chaos.sh [minutes] [units] [broker]      broker: mosquitto (default when installed) or hivemq

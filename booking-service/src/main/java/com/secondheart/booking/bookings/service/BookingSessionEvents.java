@@ -56,15 +56,20 @@ public class BookingSessionEvents implements FleetEventHandler {
         var time = event.event().deviceTime();
         var data = event.event().data();
         var unitId = event.event().unitId();
+        // each path locks its session first (BookingRepository.lockSession): a start and an end applied at once
+        // must not both miss the other
         if (data instanceof EventData.SessionStarted started) {
-            return started(bookingId(started.bookingId()), unitId, started.sessionId(), time);
+            return bookings.lockSession(started.sessionId(), unitId)
+                    .chain(() -> started(bookingId(started.bookingId()), unitId, started.sessionId(), time));
         }
         if (data instanceof EventData.SessionCompleted completed) {
-            return ended(completed.sessionId(), unitId, "COMPLETED", null, time);
+            return bookings.lockSession(completed.sessionId(), unitId)
+                    .chain(() -> ended(completed.sessionId(), unitId, "COMPLETED", null, time));
         }
         if (data instanceof EventData.SessionAborted aborted) {
-            return ended(aborted.sessionId(), unitId, "ABORTED",
-                    aborted.faultCode() == null ? aborted.reason().name() : aborted.reason().name() + " " + aborted.faultCode(), time);
+            return bookings.lockSession(aborted.sessionId(), unitId)
+                    .chain(() -> ended(aborted.sessionId(), unitId, "ABORTED", aborted.faultCode() == null
+                            ? aborted.reason().name() : aborted.reason().name() + " " + aborted.faultCode(), time));
         }
         return Uni.createFrom().voidItem();
     }
