@@ -46,19 +46,22 @@ public class MessageProcessor {
 
     private final JournalBatcher batcher;
 
+    private final StatusBatcher statuses;
+
     private final GatewayMetrics metrics;
 
     private final GatewayConfig config;
 
     MessageProcessor(EventIngestService events, StatusIngestService status, ReplyIngestService replies,
             TelemetryIngestService telemetry, RejectionRecorder rejections, JournalBatcher batcher,
-            GatewayMetrics metrics, GatewayConfig config) {
+            StatusBatcher statuses, GatewayMetrics metrics, GatewayConfig config) {
         this.events = events;
         this.status = status;
         this.replies = replies;
         this.telemetry = telemetry;
         this.rejections = rejections;
         this.batcher = batcher;
+        this.statuses = statuses;
         this.metrics = metrics;
         this.config = config;
     }
@@ -117,7 +120,10 @@ public class MessageProcessor {
                     + " bytes, more than the limit of " + ProtocolCodec.MAX_PAYLOAD_BYTES);
         }
         return switch (message.kind()) {
-            case Topics.EVENTS -> events.handle(message);
+            case Topics.EVENTS -> {
+                statuses.awaitUnit(message.unitId()); // after the births and Wills the unit sent before it
+                yield events.handle(message);
+            }
             case Topics.STATUS -> {
                 batcher.awaitUnit(message.unitId()); // after the events the unit sent before it
                 yield status.handle(message);

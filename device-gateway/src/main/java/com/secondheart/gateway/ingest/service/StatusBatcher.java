@@ -35,6 +35,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +54,10 @@ import java.util.concurrent.TimeUnit;
  * waiting sent them (off the committer thread).
  *
  * <p>Order: one committer, batches in submission order, messages in a batch in submission order, and all messages of
- * a unit come from one lane, so a unit's statuses are applied in the order it sent them. A status still waits on its
- * lane for the unit's earlier events ({@link JournalBatcher#awaitUnit}); a later event does not wait for the status:
- * its commit may come first, which {@link PresenceRules} already copes with (replicas split a unit's messages too).
+ * a unit come from one lane, so a unit's statuses are applied in the order it sent them. A status waits on its lane
+ * for the unit's earlier events ({@link JournalBatcher#awaitUnit}), and an event for the unit's earlier statuses
+ * ({@link #awaitUnit}): a unit's birth and the session event it sends next take effect, and are published, in that
+ * order (PresenceTest saw the event's IN_SESSION published before the birth's ONLINE when it did not wait).
  *
  * <p>Failures: as the journal's. A batch the database refuses for its content is applied one by one so that only the
  * refused message is rejected; any other failure is retried with a growing pause, nothing acknowledged.
@@ -62,6 +66,9 @@ import java.util.concurrent.TimeUnit;
 public class StatusBatcher {
 
     private static final Logger LOG = Logger.getLogger(StatusBatcher.class);
+
+    /** The newest status of each unit not yet settled: what the unit's next event waits for. */
+    private final Map<String, CompletableFuture<Void>> lastOfUnit = new ConcurrentHashMap<>();
 
     private final Pool pool;
 
@@ -113,7 +120,8 @@ public class StatusBatcher {
     }
 
     /** One admitted status waiting for its commit. */
-    record Pending(UnitStatus status, RegistryCache.CachedUnit unit, InboundMessage message) {
+    record Pending(UnitStatus status, RegistryCache.CachedUnit unit, InboundMessage message,
+                   CompletableFuture<Void> done) {
         boolean birth() {
             return status.state() == UnitStatus.Presence.ONLINE;
         }
@@ -159,15 +167,47 @@ public class StatusBatcher {
      * Lane thread.
      */
     public void submit(UnitStatus status, RegistryCache.CachedUnit unit, InboundMessage message) {
+        var pending = new Pending(status, unit, message, new CompletableFuture<>());
         var timeout = config.ingest().dbTimeout();
         try {
-            if (!queue.offer(new Pending(status, unit, message), timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            lastOfUnit.put(status.unitId(), pending.done());
+            if (!queue.offer(pending, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                settled(pending);
                 database.timedOut("status.queue", timeout);
                 throw new DatabaseCalls.DatabaseTimeout("status.queue", timeout);
             }
         } catch (InterruptedException e) {
+            settled(pending);
             Thread.currentThread().interrupt(); // not acknowledged: redelivered after a reconnect
         }
+    }
+
+    /**
+     * Waits until every status of the unit queued so far is applied (or refused), so that an event from the same lane
+     * takes effect after the births and Wills the unit sent before it. Lane thread.
+     */
+    public void awaitUnit(String unitId) {
+        var last = lastOfUnit.get(unitId);
+        if (last == null) {
+            return;
+        }
+        var timeout = config.ingest().dbTimeout();
+        try {
+            last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // settled either way
+        } catch (java.util.concurrent.TimeoutException e) {
+            // presence is stuck (database hung): fail this message, unacknowledged, and let the lane try again
+            database.timedOut("status.await", timeout);
+            throw new DatabaseCalls.DatabaseTimeout("status.await", timeout);
+        }
+    }
+
+    private void settled(Pending pending) {
+        pending.done().complete(null);
+        lastOfUnit.remove(pending.status().unitId(), pending.done());
     }
 
     /** Status messages admitted and not yet committed, queued or in the batch being committed (or retried). */
@@ -187,6 +227,7 @@ public class StatusBatcher {
             queue.drainTo(batch, max - 1);
             committing = batch.size();
             commitWithRetry(batch);
+            batch.forEach(this::settled); // applied, refused, or the gateway is stopping (then never acknowledged)
             committing = 0;
         }
     }
