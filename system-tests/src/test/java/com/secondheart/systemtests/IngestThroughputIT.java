@@ -101,6 +101,7 @@ class IngestThroughputIT {
     private static String database;
     private static ServiceProcess gateway;
     private static String telemetryDatabase;
+    private static ServiceProcess telemetry;
     private static Mqtt5AsyncClient sink;
     private static Mqtt5AsyncClient wiretap;
 
@@ -120,6 +121,7 @@ class IngestThroughputIT {
         journal = GatewayUnderLoad.journalSeqsByUnit(gateway.baseUrl());
         printFigures();
         printGatewayMetrics();
+        printTelemetryMetrics();
     }
 
     @AfterAll
@@ -249,7 +251,7 @@ class IngestThroughputIT {
                 TestServers.mqttHost(), TestServers.mqttPort());
         telemetryEnv.put("SH_GATEWAY_URL", gateway.baseUrl());
         telemetryEnv.put("SH_FLEET_CATCH_UP_EVERY", "1s");
-        var telemetry = ServiceProcess.start("telemetry-service",
+        telemetry = ServiceProcess.start("telemetry-service",
                 ROOT.resolve("telemetry-service").resolve("target/quarkus-app/quarkus-run.jar"), freePort(),
                 telemetryEnv, LOGS, List.of("-Xmx256m", "-XX:+UseParallelGC"));
         processes.add(telemetry);
@@ -637,6 +639,22 @@ class IngestThroughputIT {
                 millis(telemetry.length == 0 ? 0 : telemetry[telemetry.length - 1]), figures.get("pacedGatewayCpu"),
                 figures.get("telemetryBehindJournal"), figures.get("telemetryRate"), rows, distinct, expected,
                 expected - distinct, rows - distinct, resent.get()));
+    }
+
+    /** Telemetry's own view: events applied by push and by the journal catch-up, duplicates, pushes shed. */
+    private static void printTelemetryMetrics() {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(telemetry.baseUrl() + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            response.body().lines()
+                    .filter(line -> line.startsWith("sh_telemetry_events_") || line.startsWith("sh_telemetry_push_"))
+                    .forEach(line -> System.out.println("IngestThroughputIT telemetry: " + line));
+        } catch (IOException e) {
+            System.out.println("IngestThroughputIT telemetry: metrics not readable (" + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The gateway's own view of the run: batch sizes, commit times, duplicates, skipped pushes. */
