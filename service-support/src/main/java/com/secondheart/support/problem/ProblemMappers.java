@@ -91,6 +91,15 @@ public class ProblemMappers {
                     "A value in the request cannot be stored or searched for: it is out of range, too long, or contains"
                             + " a character that is not allowed (such as a NUL)."));
         }
+        if (unreachable(e)) {
+            // the database restarting, a connection cut: the request may well succeed in a moment (ChaosIT saw 500s)
+            LOG.warnf("request failed because a dependency cannot be reached: %s", clip(String.valueOf(rootMessage(e))));
+            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "5")
+                    .entity(Problem.of(503, "Service unavailable",
+                            "The service cannot reach its database or another service right now. Try again in a few"
+                                    + " seconds."))
+                    .build();
+        }
         var reference = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected failure, reference %s", reference);
         return respond(Problem.of(500, "Internal error",
@@ -121,6 +130,40 @@ public class ProblemMappers {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the failure is a connection that could not be made or was lost (refused, reset, closed; SQLSTATE class
+     * 08, or 57P01-57P03: the server shutting down or starting), anywhere in the cause chain. Class names are matched
+     * for the Vert.x and Hibernate Reactive ones so that this library depends on neither.
+     */
+    static boolean unreachable(Throwable e) {
+        var state = sqlState(e);
+        if (state != null && (state.startsWith("08") || state.startsWith("57P0"))) {
+            return true;
+        }
+        var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Throwable, Boolean>());
+        for (var t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.SocketException
+                    || t instanceof java.nio.channels.ClosedChannelException
+                    || t.getClass().getSimpleName().equals("ClosedConnectionException")) {
+                return true;
+            }
+            var message = String.valueOf(t.getMessage());
+            if (message.contains("the underlying connection may have been lost")
+                    || message.contains("Connection is not active now")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        var root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static Response respond(Problem problem) {

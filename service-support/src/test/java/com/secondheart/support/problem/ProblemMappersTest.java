@@ -39,6 +39,21 @@ class ProblemMappersTest {
     }
 
     @Test
+    void aDatabaseOrServiceThatCannotBeReachedIsAServiceUnavailableWithARetryAfter() {
+        var refused = new CompletionException(new RuntimeException("wrapped",
+                new java.net.ConnectException("Connection refused: /127.0.0.1:5432")));
+        var response = new ProblemMappers().unexpected(refused);
+        assertEquals(503, response.getStatus());
+        assertEquals("5", response.getHeaderString("Retry-After"));
+        assertEquals(503, new ProblemMappers().unexpected(new java.net.SocketException("Connection reset")).getStatus());
+        assertEquals(503, new ProblemMappers().unexpected(new IllegalStateException(
+                "Failed to read any response from the server, the underlying connection may have been lost unexpectedly."))
+                .getStatus());
+        assertEquals(503, new ProblemMappers().unexpected(new PgLikeException("57P01")).getStatus());
+        assertEquals(503, new ProblemMappers().unexpected(new PgLikeException("08006")).getStatus());
+    }
+
+    @Test
     void anythingElseStaysAServerError() {
         assertNull(ProblemMappers.sqlState(new IllegalStateException("bug")));
         assertEquals(500, new ProblemMappers().unexpected(new IllegalStateException("bug")).getStatus());
