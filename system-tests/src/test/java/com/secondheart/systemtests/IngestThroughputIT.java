@@ -641,14 +641,15 @@ class IngestThroughputIT {
                 expected - distinct, rows - distinct, resent.get()));
     }
 
-    /** Telemetry's own view: events applied by push and by the journal catch-up, duplicates, pushes shed. */
+    /** Telemetry's own view: events applied by push and by catch-up, duplicates, pushes shed, lag, batches. */
     private static void printTelemetryMetrics() {
         try {
             var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(telemetry.baseUrl() + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             response.body().lines()
-                    .filter(line -> line.startsWith("sh_telemetry_events_") || line.startsWith("sh_telemetry_push_"))
+                    .filter(line -> line.startsWith("sh_telemetry_events_") || line.startsWith("sh_telemetry_push_")
+                            || line.startsWith("sh_telemetry_apply_batch_"))
                     .forEach(line -> System.out.println("IngestThroughputIT telemetry: " + line));
         } catch (IOException e) {
             System.out.println("IngestThroughputIT telemetry: metrics not readable (" + e + ")");

@@ -27,6 +27,15 @@ public interface FleetConsumerConfig {
         @WithDefault("500")
         int batchSize();
 
+        /**
+         * How old (since the gateway received it) a journal entry must be before the catch-up takes it. Younger
+         * events belong to the push path: a catch-up that took them too would insert the same processed-event rows
+         * as a push transaction still running and wait for its commit (seconds of lock waits at 1,000 events/s in
+         * IngestThroughputIT). Pushed events older than this are left to the catch-up in turn.
+         */
+        @WithDefault("3s")
+        Duration settle();
+
         /** Longest wait for one journal page before the read is given up until the next round. */
         @WithDefault("10s")
         Duration timeout();

@@ -56,12 +56,11 @@ public class FleetEventApplier {
 
     /**
      * Applies one page of the gateway's journal, in order, and moves the cursor to {@code lastPosition} in the same
-     * transaction. Returns how many events had an effect now (the rest were already applied or not wanted).
+     * transaction. The tally says which events had an effect now (the rest were already applied or not wanted).
      */
     @WithTransaction
-    public Uni<Integer> applyJournalPage(String consumer, List<FleetEvent> events, long lastPosition) {
+    public Uni<Tally> applyJournalPage(String consumer, List<FleetEvent> events, long lastPosition) {
         return applyInLockOrder(events)
-                .map(Tally::now)
                 .call(() -> cursors.advance(consumer, lastPosition));
     }
 
@@ -91,14 +90,16 @@ public class FleetEventApplier {
         // One statement records them all; the same event twice in the list (a quick redelivery) is applied once.
         return processed.markProcessed(wanted).chain(fresh -> {
             var atCommit = new AtCommit();
-            var already = wanted.size() - fresh.size();
-            Uni<Tally> tally = Uni.createFrom().item(new Tally(0, already));
+            var appliedNow = new ArrayList<FleetEvent>(fresh.size());
             for (var event : wanted) {
                 if (fresh.remove(event.event().eventId())) {
-                    tally = tally.chain(sofar -> handler.apply(event, atCommit).replaceWith(sofar.plus(Applied.NOW)));
+                    appliedNow.add(event);
                 }
             }
-            return tally.call(atCommit::run);
+            var already = wanted.size() - appliedNow.size();
+            return handler.applyAll(appliedNow, atCommit)
+                    .call(atCommit::run)
+                    .replaceWith(() -> new Tally(appliedNow.size(), already, appliedNow));
         });
     }
 
@@ -111,17 +112,8 @@ public class FleetEventApplier {
                 : Uni.createFrom().item(Applied.ALREADY));
     }
 
-    /** How many events of a batch had an effect now and how many had been applied before. */
-    public record Tally(int now, int already) {
-        static final Tally NONE = new Tally(0, 0);
-
-        Tally plus(Applied outcome) {
-            return switch (outcome) {
-                case NOW -> new Tally(now + 1, already);
-                case ALREADY -> new Tally(now, already + 1);
-                case NOT_WANTED -> this;
-            };
-        }
+    /** How many events of a batch had an effect now (and which) and how many had been applied before. */
+    public record Tally(int now, int already, List<FleetEvent> appliedNow) {
     }
 
     public enum Applied {

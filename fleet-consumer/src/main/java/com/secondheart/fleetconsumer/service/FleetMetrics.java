@@ -1,12 +1,18 @@
 package com.secondheart.fleetconsumer.service;
 
 import com.secondheart.protocol.RejectReason;
+import com.secondheart.protocol.fleet.FleetEvent;
 import com.secondheart.fleetconsumer.config.FleetConsumerConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   naming another unit's session or booking);</li>
  *   <li>{@code sh_<service>_journal_reads_failed_total}: journal reads that failed (gateway down, timeout);</li>
  *   <li>{@code sh_<service>_push_shed_total}: pushed events left to the journal catch-up because the service was
- *   already that far behind (a burst); not lost, the catch-up applies them;</li>
- *   <li>{@code sh_<service>_journal_cursor}: the journal position up to which every event is applied.</li>
+ *   already that far behind (a burst: too many waiting, or waiting past {@code sh.fleet.catch-up.settle}); not lost,
+ *   the catch-up applies them;</li>
+ *   <li>{@code sh_<service>_journal_cursor}: the journal position up to which every event is applied;</li>
+ *   <li>{@code sh_<service>_events_apply_lag_seconds{source}}: from the gateway's receipt of an event to the commit
+ *   that applied it here (p50, p95, p99 and max): how far behind the fleet this service's view is;</li>
+ *   <li>{@code sh_<service>_apply_batch_events{source}} and {@code sh_<service>_apply_batch_seconds{source}}: events
+ *   per transaction and how long each transaction took, to tell a slow database from a long queue.</li>
  * </ul>
  * An unreadable message is logged once per reason and source, so that a flood of them cannot flood the log.
  */
@@ -90,9 +101,43 @@ public class FleetMetrics {
         Counter.builder(prefix + "events.duplicate").tag("source", source.label()).register(registry).increment(count);
     }
 
+    /**
+     * A transaction of {@code source} took {@code batchSize} events and applied {@code appliedNow} of them (the rest
+     * were applied before or not wanted) in {@code took}, committing at {@code committedAt}: its size and duration,
+     * and the lag of each event it applied.
+     */
+    public void committed(Source source, int batchSize, List<FleetEvent> appliedNow, Duration took, Instant committedAt) {
+        DistributionSummary.builder(prefix + "apply.batch.events")
+                .description("Fleet events per transaction")
+                .tag("source", source.label())
+                .publishPercentiles(0.5, 0.99)
+                .register(registry).record(batchSize);
+        Timer.builder(prefix + "apply.batch.seconds")
+                .description("How long a transaction applying fleet events took")
+                .tag("source", source.label())
+                .publishPercentiles(0.5, 0.99)
+                .register(registry).record(took);
+        if (appliedNow.isEmpty()) {
+            return;
+        }
+        var lag = Timer.builder(prefix + "events.apply.lag")
+                .description("From the gateway's receipt of a fleet event to the commit that applied it here")
+                .tag("source", source.label())
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry);
+        for (var event : appliedNow) {
+            if (event.receiveTime() != null) {
+                // another host's clock may run a little ahead: a negative lag counts as none
+                var between = Duration.between(event.receiveTime(), committedAt);
+                lag.record(between.isNegative() ? Duration.ZERO : between);
+            }
+        }
+    }
+
     public void pushShed() {
         Counter.builder(prefix + "push.shed")
-                .description("Pushed fleet events left to the journal catch-up because too many were waiting")
+                .description("Pushed fleet events left to the journal catch-up: too many were waiting, or one had waited "
+                        + "past the catch-up's settle time")
                 .register(registry).increment();
     }
 

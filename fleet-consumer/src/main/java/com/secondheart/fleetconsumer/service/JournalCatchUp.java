@@ -13,9 +13,15 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
+
 /**
  * Completes what push missed: reads the gateway's event journal after this service's cursor, at start and every
- * {@code sh.fleet.catch-up.every}, and applies each page with the cursor move in one transaction. A gateway that
+ * {@code sh.fleet.catch-up.every}, and applies each page with the cursor move in one transaction. It takes only
+ * entries the gateway received at least {@code sh.fleet.catch-up.settle} ago and that the push path does not hold
+ * ({@link PushedEventBatcher#holds}): those are push's, and the two never work on the same event at the same moment
+ * (one would wait for the other's commit). A gateway that
  * cannot be reached is logged once per outage and tried again on the next round.
  */
 @ApplicationScoped
@@ -30,18 +36,22 @@ public class JournalCatchUp {
     private final GatewayJournalClient journal;
     private final FleetEventApplier applier;
     private final FleetMetrics metrics;
+    private final PushedEventBatcher push;
     private final FreshContext freshContext;
     private final FleetConsumerConfig config;
+    private final Clock clock;
     private volatile boolean unreachable;
     private volatile boolean stopping;
 
     public JournalCatchUp(@RestClient GatewayJournalClient journal, FleetEventApplier applier, FleetMetrics metrics,
-                          FreshContext freshContext, FleetConsumerConfig config) {
+                          PushedEventBatcher push, FreshContext freshContext, FleetConsumerConfig config, Clock clock) {
         this.journal = journal;
         this.applier = applier;
         this.metrics = metrics;
+        this.push = push;
         this.freshContext = freshContext;
         this.config = config;
+        this.clock = clock;
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
@@ -82,20 +92,25 @@ public class JournalCatchUp {
         var batchSize = config.catchUp().batchSize();
         return journal.eventsAfter(after, batchSize)
                 .ifNoItem().after(config.catchUp().timeout()).fail()
-                .map(body -> JournalPage.read(body, codec, after))
+                .map(body -> JournalPage.read(body, codec, after, clock.instant().minus(config.catchUp().settle()),
+                        push::holds))
                 .chain(page -> {
                     if (page.entries() == 0) {
                         return Uni.createFrom().item(appliedSoFar);
                     }
                     page.refused().forEach(refused -> metrics.rejected(Source.JOURNAL, refused.reason(), refused.detail()));
-                    return freshContext.run(() -> applier.applyJournalPage(consumer(), page.events(), page.lastPosition()))
-                            .invoke(applied -> {
-                                metrics.applied(Source.JOURNAL, applied);
+                    var began = System.nanoTime();
+                    return freshContext.<FleetEventApplier.Tally>run(() -> applier.applyJournalPage(consumer(), page.events(), page.lastPosition()))
+                            .invoke(tally -> {
+                                metrics.applied(Source.JOURNAL, tally.now());
+                                metrics.committed(Source.JOURNAL, page.events().size(), tally.appliedNow(),
+                                        Duration.ofNanos(System.nanoTime() - began), clock.instant());
                                 metrics.cursorAt(page.lastPosition());
                             })
+                            .map(FleetEventApplier.Tally::now)
                             .chain(applied -> {
                                 var total = appliedSoFar + applied;
-                                var more = page.entries() >= batchSize && page.lastPosition() > after
+                                var more = !page.stoppedEarly() && page.entries() >= batchSize && page.lastPosition() > after
                                         && pagesRead + 1 < MAX_PAGES_PER_ROUND;
                                 return more ? readFrom(page.lastPosition(), total, pagesRead + 1) : Uni.createFrom().item(total);
                             });

@@ -1,14 +1,19 @@
 package com.secondheart.fleetconsumer.service;
 
 import com.secondheart.protocol.fleet.FleetEvent;
+import com.secondheart.fleetconsumer.config.FleetConsumerConfig;
 import com.secondheart.fleetconsumer.service.FleetEventApplier.Applied;
 import com.secondheart.fleetconsumer.service.FleetMetrics.Source;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * overflowed, it dropped its connection and reconnected every two seconds through a burst (its clean session losing
  * what the broker held for it each time), so push brought nothing until the burst was over. A batch that fails
  * rolls back as a whole and its events are applied one by one, as before.
+ *
+ * <p>An event that has waited here longer than {@code sh.fleet.catch-up.settle} is the catch-up's by then
+ * ({@link JournalCatchUp} takes the entries the gateway received longer ago than that): it is left to it and counted
+ * as shed, instead of both inserting the same processed-event row and one waiting seconds for the other's commit.
+ * The wait is measured here, on this process's monotonic clock, not against the gateway's receive time: another
+ * host's clock running ahead must not make push give up on every event.
  */
 @ApplicationScoped
 public class PushedEventBatcher {
@@ -38,17 +49,28 @@ public class PushedEventBatcher {
     /** Events waiting at most; more are left to the journal catch-up. */
     static final int MAX_WAITING = 4_000;
 
-    private final ConcurrentLinkedQueue<FleetEvent> waiting = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+    /** Ids of the events queued or in a running transaction here: the catch-up leaves them alone. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waitingCount = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final FleetEventApplier applier;
     private final FleetMetrics metrics;
     private final FreshContext freshContext;
+    private final Clock clock;
+    private final long settleNanos;
 
-    public PushedEventBatcher(FleetEventApplier applier, FleetMetrics metrics, FreshContext freshContext) {
+    public PushedEventBatcher(FleetEventApplier applier, FleetMetrics metrics, FreshContext freshContext, Clock clock,
+                              FleetConsumerConfig config) {
         this.applier = applier;
         this.metrics = metrics;
         this.freshContext = freshContext;
+        this.clock = clock;
+        this.settleNanos = config.catchUp().enabled() ? config.catchUp().settle().toNanos() : Long.MAX_VALUE;
+    }
+
+    /** A queued event and when it was queued ({@link System#nanoTime()}). */
+    private record Waiting(FleetEvent event, long since) {
     }
 
     /**
@@ -61,7 +83,8 @@ public class PushedEventBatcher {
             metrics.pushShed();
             return;
         }
-        waiting.add(event);
+        held.add(event.event().eventId());
+        waiting.add(new Waiting(event, System.nanoTime()));
         drain();
     }
 
@@ -70,11 +93,19 @@ public class PushedEventBatcher {
             return;
         }
         var events = new ArrayList<FleetEvent>(Math.max(1, Math.min(MAX_BATCH, waitingCount.get())));
-        FleetEvent next;
+        var now = System.nanoTime();
+        var taken = 0;
+        Waiting next;
         while (events.size() < MAX_BATCH && (next = waiting.poll()) != null) {
-            events.add(next);
+            taken++;
+            if (now - next.since() > settleNanos) {
+                held.remove(next.event().event().eventId());
+                metrics.pushShed(); // the catch-up's by now
+            } else {
+                events.add(next.event());
+            }
         }
-        waitingCount.addAndGet(-events.size());
+        waitingCount.addAndGet(-taken);
         if (events.isEmpty()) {
             draining.set(false);
             if (!waiting.isEmpty()) { // queued between the poll and the release
@@ -82,17 +113,20 @@ public class PushedEventBatcher {
             }
             return;
         }
+        var began = System.nanoTime();
         freshContext.run(() -> applier.applyBatch(events))
                 .map(tally -> {
                     metrics.applied(Source.PUSH, tally.now());
                     metrics.duplicates(Source.PUSH, tally.already());
+                    metrics.committed(Source.PUSH, events.size(), tally.appliedNow(),
+                            Duration.ofNanos(System.nanoTime() - began), clock.instant());
                     return true;
                 })
                 .onFailure().recoverWithUni(failure -> {
                     LOG.debugf("a batch of %d pushed events failed (%s); applying them one by one", events.size(), failure);
                     return oneByOne(events);
                 })
-                .subscribe().with(done -> finish(), failure -> finish());
+                .subscribe().with(done -> finish(events), failure -> finish(events));
     }
 
     private Uni<Boolean> oneByOne(List<FleetEvent> events) {
@@ -114,7 +148,13 @@ public class PushedEventBatcher {
         return chain;
     }
 
-    private void finish() {
+    /** Whether this event is queued here or in a transaction that has not ended yet. */
+    public boolean holds(String eventId) {
+        return held.contains(eventId);
+    }
+
+    private void finish(List<FleetEvent> events) {
+        events.forEach(event -> held.remove(event.event().eventId()));
         draining.set(false);
         if (!waiting.isEmpty()) {
             drain();

@@ -143,6 +143,65 @@ class JournalCatchUpTest {
                 "a journal round failed (a deadlock between the pushed batch and the journal page?)");
     }
 
+    /**
+     * One journal page applies its sessions with a statement per kind, not per event; what it leaves must be what the
+     * events applied one by one leave: a start and its end in one page, an end whose start comes in the same page
+     * after it, a restart closing the unit's session of the earlier boot, and a unit naming another unit's session
+     * (ignored and counted).
+     */
+    @Test
+    void aPageOfStartsEndsRestartsAndForeignSessionsEndsAsTheEventsOneByOneWould() {
+        var clinic = FleetEvents.forNewUnit().clinicId();
+        var unit = FleetEvents.forNewUnitAt(clinic);
+        var other = FleetEvents.forNewUnitAt(clinic);
+        var prior = other.newSessionId();
+        journal(other.started(prior, NINE.minusSeconds(3000)));
+        var priorEnd = journal(other.completed(prior, NINE.minusSeconds(1800)));
+        await().atMost(PATIENCE).until(() -> Database.journalCursor() >= priorEnd);
+
+        var whole = unit.newSessionId();
+        var wholeStart = unit.started(whole, NINE);
+        var wholeEnd = unit.completed(whole, NINE.plusSeconds(1200));
+        var endFirst = other.newSessionId();
+        var endFirstStart = other.started(endFirst, NINE.plusSeconds(1300));
+        var endFirstEnd = other.aborted(endFirst, NINE.plusSeconds(1600));
+        var left = unit.newSessionId();
+        var leftStart = unit.started(left, NINE.plusSeconds(2000));
+        var afterReboot = unit.rebooted().newSessionId();
+        var rebootStart = unit.started(afterReboot, NINE.plusSeconds(2400));
+        var forged = unit.started(prior, NINE.plusSeconds(2500));
+        var ignoredBefore = Meters.count(meters, "sh.telemetry.events.ignored", "reason", "foreign_session");
+
+        var page = new java.util.ArrayList<FakeGatewayJournal.Entry>();
+        for (var event : java.util.List.of(wholeStart, wholeEnd, endFirstEnd, endFirstStart, leftStart, rebootStart, forged)) {
+            var position = POSITIONS.incrementAndGet();
+            page.add(new FakeGatewayJournal.Entry(position, FleetEvents.json(FleetEvents.atPosition(event, position))));
+        }
+        FakeGatewayJournal.appendAll(page);
+        var last = page.get(page.size() - 1).position();
+
+        await().atMost(PATIENCE).until(() -> Database.journalCursor() >= last);
+        when().get("/sessions/{id}", whole).then().statusCode(200)
+                .body("unitId", equalTo(unit.unitId())).body("outcome", equalTo("COMPLETED"))
+                .body("endedAt", equalTo("2026-11-24T09:20:00Z"));
+        when().get("/sessions/{id}", endFirst).then().statusCode(200)
+                .body("outcome", equalTo("ABORTED")).body("mode", equalTo("GRADIENT_SEQUENTIAL"));
+        when().get("/sessions/{id}", left).then().statusCode(200)
+                .body("outcome", equalTo("ABORTED")).body("abortReason", equalTo("UNIT_RESTARTED"))
+                .body("endedAt", equalTo("2026-11-24T09:40:00Z"));
+        when().get("/sessions/{id}", afterReboot).then().statusCode(200).body("outcome", equalTo("RUNNING"));
+        when().get("/sessions/{id}", prior).then().statusCode(200)
+                .body("unitId", equalTo(other.unitId())).body("outcome", equalTo("COMPLETED"));
+        assertEquals(ignoredBefore + 1, Meters.count(meters, "sh.telemetry.events.ignored", "reason", "foreign_session"),
+                "the unit's start naming the other unit's session is counted");
+        assertEquals(3, Database.queryLong("select coalesce(sum(sessions), 0) from session_daily where unit_id = '"
+                + unit.unitId() + "'"), "the unit's rollup: the completed, the restarted and the running session");
+        assertEquals(1, Database.queryLong("select coalesce(sum(running), 0) from session_daily where unit_id = '"
+                + unit.unitId() + "'"), "one of the unit's sessions still runs");
+        assertEquals(5, Database.queryLong("select coalesce(sum(sessions), 0) from clinic_daily where clinic_id = '"
+                + clinic + "'"), "the clinic's rollup counts its five sessions once");
+    }
+
     @Test
     void theJournalIsReadWithThisServicesOwnServiceToken() throws Exception {
         await().atMost(PATIENCE).until(() -> !FakeGatewayJournal.authorizations().isEmpty());

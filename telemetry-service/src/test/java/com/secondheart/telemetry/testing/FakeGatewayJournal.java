@@ -33,6 +33,11 @@ public class FakeGatewayJournal implements QuarkusTestResourceLifecycleManager {
         ENTRIES.add(new Entry(position, json));
     }
 
+    /** Appends the entries at once: the service's next read finds all of them or none (one page, one transaction). */
+    public static void appendAll(List<Entry> entries) {
+        ENTRIES.addAll(entries);
+    }
+
     /** The {@code after} of every request the service made so far. */
     public static List<Long> requestedAfter() {
         return List.copyOf(REQUESTED_AFTER);

@@ -13,12 +13,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 @ApplicationScoped
 public class SessionRepository implements PanacheRepositoryBase<SessionRecord, String> {
+
+    /** Writes the JSON rows of the many-session statements (the protocol's mapper: instants as ISO-8601 text). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper ROWS_JSON =
+            com.secondheart.protocol.ProtocolCodec.shared().mapper();
 
     /**
      * A start fills in the session's program, whatever arrived before it, and leaves the outcome alone. Only the
@@ -92,6 +98,89 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
              where unit_id = :unitId and outcome = 'RUNNING' and boot_seq < :bootSeq and session_id <> :sessionId
             returning clinic_id, unit_id, local_day, local_day
             """;
+
+    /** The columns of a start in the JSON rows of {@link #RECORD_STARTS} and {@link #CLOSE_RESTARTED_ALL}. */
+    private static final String START_ROWS = """
+            jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as r(session_id text, unit_id text, clinic_id text, booking_id text,
+                command_id text, mode text, intensity integer, zones_per_leg integer, planned_seconds integer,
+                started_at timestamptz, received_at timestamptz, event_id text, boot_seq bigint)""";
+
+    /**
+     * {@link #RECORD_START} for many sessions in one statement (a batch of pushed events, a journal page): the rows
+     * come as one JSON array, so the statement's text is the same whatever the batch size. Session ids must be
+     * distinct within one call (PostgreSQL refuses to change a row twice in one statement).
+     */
+    private static final String RECORD_STARTS = """
+            insert into sessions as s (session_id, unit_id, clinic_id, booking_id, command_id, mode, intensity,
+                                       zones_per_leg, planned_seconds, outcome, started_at, start_received_at,
+                                       start_event_id, boot_seq, local_day)
+            select r.session_id, r.unit_id, r.clinic_id, r.booking_id, r.command_id, r.mode, r.intensity,
+                   r.zones_per_leg, r.planned_seconds, 'RUNNING', r.started_at, r.received_at, r.event_id, r.boot_seq,
+                   clinic_local_day(r.clinic_id, r.started_at)
+              from %s
+            on conflict (session_id) do update set
+                unit_id = excluded.unit_id,
+                clinic_id = excluded.clinic_id,
+                booking_id = excluded.booking_id,
+                command_id = excluded.command_id,
+                mode = excluded.mode,
+                intensity = excluded.intensity,
+                zones_per_leg = excluded.zones_per_leg,
+                planned_seconds = excluded.planned_seconds,
+                started_at = excluded.started_at,
+                start_received_at = excluded.start_received_at,
+                start_event_id = excluded.start_event_id,
+                boot_seq = excluded.boot_seq,
+                local_day = excluded.local_day,
+                updated_at = now()
+            where s.unit_id = excluded.unit_id
+            returning session_id, clinic_id, unit_id, clinic_local_day(clinic_id, started_at),
+                      clinic_local_day(clinic_id, ended_at)
+            """.formatted(START_ROWS);
+
+    /** {@link #RECORD_END} for many sessions in one statement; session ids distinct within one call. */
+    private static final String RECORD_ENDS = """
+            insert into sessions as s (session_id, unit_id, clinic_id, outcome, abort_reason, fault_code,
+                                       run_seconds, cycles, zones, ended_at, end_received_at, end_event_id, local_day)
+            select r.session_id, r.unit_id, r.clinic_id, r.outcome, r.abort_reason, r.fault_code, r.run_seconds,
+                   r.cycles, cast(r.zones as jsonb), r.ended_at, r.received_at, r.event_id,
+                   clinic_local_day(r.clinic_id, r.ended_at)
+              from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as r(session_id text, unit_id text, clinic_id text,
+                   outcome text, abort_reason text, fault_code text, run_seconds integer, cycles integer, zones text,
+                   ended_at timestamptz, received_at timestamptz, event_id text)
+            on conflict (session_id) do update set
+                outcome = excluded.outcome,
+                abort_reason = excluded.abort_reason,
+                fault_code = excluded.fault_code,
+                run_seconds = excluded.run_seconds,
+                cycles = excluded.cycles,
+                zones = excluded.zones,
+                ended_at = excluded.ended_at,
+                end_received_at = excluded.end_received_at,
+                end_event_id = excluded.end_event_id,
+                closed_by_platform = false,
+                updated_at = now()
+            where (s.outcome = 'RUNNING' or s.closed_by_platform) and s.unit_id = excluded.unit_id
+            returning session_id, clinic_id, unit_id, clinic_local_day(clinic_id, started_at),
+                      clinic_local_day(clinic_id, ended_at)
+            """;
+
+    /**
+     * {@link #CLOSE_RESTARTED} for many starts in one statement: a running session is closed by the earliest start
+     * of its unit with a higher boot sequence (the one the unit-by-unit order would have applied first).
+     */
+    private static final String CLOSE_RESTARTED_ALL = """
+            update sessions s set outcome = 'ABORTED', abort_reason = 'UNIT_RESTARTED', closed_by_platform = true,
+                   ended_at = least(s.started_at + make_interval(secs => s.planned_seconds), c.restarted_at),
+                   end_received_at = c.received_at, updated_at = now()
+              from (select old.session_id, min(r.started_at) as restarted_at, min(r.received_at) as received_at
+                      from %s
+                      join sessions old on old.unit_id = r.unit_id and old.outcome = 'RUNNING'
+                                       and old.boot_seq < r.boot_seq and old.session_id <> r.session_id
+                     group by old.session_id) c
+             where s.session_id = c.session_id and s.outcome = 'RUNNING'
+            returning s.session_id, s.clinic_id, s.unit_id, s.local_day, s.local_day
+            """.formatted(START_ROWS);
 
     /**
      * Sessions whose end never came: RUNNING long after their planned end (measured on the gateway's receive
@@ -184,6 +273,88 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                         .setParameter("eventId", end.eventId())
                         .getResultList())
                 .map(rows -> rows.isEmpty() ? null : touched(rows.get(0)));
+    }
+
+    /**
+     * Merges many starts (distinct session ids) with one statement; the map holds, by session id, the rollup rows
+     * each changed. A session missing from it belongs to another unit (nothing changed).
+     */
+    public Uni<Map<String, Touched>> recordStarts(List<Start> starts) {
+        if (starts.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return touchedBySession(RECORD_STARTS, starts.stream().map(SessionRepository::startRow).toList());
+    }
+
+    /** Merges many ends (distinct session ids) with one statement; a session missing from the map did not change. */
+    public Uni<Map<String, Touched>> recordEnds(List<End> ends) {
+        if (ends.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        var rows = new ArrayList<Map<String, Object>>(ends.size());
+        for (var end : ends) {
+            var row = new LinkedHashMap<String, Object>();
+            row.put("session_id", end.sessionId());
+            row.put("unit_id", end.unitId());
+            row.put("clinic_id", end.clinicId());
+            row.put("outcome", end.outcome().name());
+            row.put("abort_reason", end.abortReason() == null ? null : end.abortReason().name());
+            row.put("fault_code", end.faultCode());
+            row.put("run_seconds", end.runSeconds());
+            row.put("cycles", end.cycles());
+            row.put("zones", end.zonesJson());
+            row.put("ended_at", end.endedAt());
+            row.put("received_at", end.receivedAt());
+            row.put("event_id", end.eventId());
+            rows.add(row);
+        }
+        return touchedBySession(RECORD_ENDS, rows);
+    }
+
+    /** {@link #closeRestarted} for many starts at once (those that changed their session). */
+    public Uni<List<Touched>> closeRestarted(List<Start> starts) {
+        if (starts.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return touchedBySession(CLOSE_RESTARTED_ALL, starts.stream().map(SessionRepository::startRow).toList())
+                .map(touched -> List.copyOf(touched.values()));
+    }
+
+    private Uni<Map<String, Touched>> touchedBySession(String sql, List<Map<String, Object>> rows) {
+        String json;
+        try {
+            json = ROWS_JSON.writeValueAsString(rows);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
+                        .setParameter("rows", json)
+                        .getResultList())
+                .map(result -> {
+                    var touched = new LinkedHashMap<String, Touched>();
+                    for (var row : result) {
+                        touched.put((String) row[0], touched(java.util.Arrays.copyOfRange(row, 1, row.length)));
+                    }
+                    return touched;
+                });
+    }
+
+    private static Map<String, Object> startRow(Start start) {
+        var row = new LinkedHashMap<String, Object>();
+        row.put("session_id", start.sessionId());
+        row.put("unit_id", start.unitId());
+        row.put("clinic_id", start.clinicId());
+        row.put("booking_id", start.bookingId());
+        row.put("command_id", start.commandId());
+        row.put("mode", start.mode().name());
+        row.put("intensity", start.intensity());
+        row.put("zones_per_leg", start.zonesPerLeg());
+        row.put("planned_seconds", start.plannedSeconds());
+        row.put("started_at", start.startedAt());
+        row.put("received_at", start.receivedAt());
+        row.put("event_id", start.eventId());
+        row.put("boot_seq", start.bootSeq());
+        return row;
     }
 
     /** The unit a session row names; null when there is no such row. */
