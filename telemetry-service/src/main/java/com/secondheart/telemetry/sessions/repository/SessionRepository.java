@@ -26,89 +26,23 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
     private static final com.fasterxml.jackson.databind.ObjectMapper ROWS_JSON =
             com.secondheart.protocol.ProtocolCodec.shared().mapper();
 
-    /**
-     * A start fills in the session's program, whatever arrived before it, and leaves the outcome alone. Only the
-     * unit that the row already names may change it: session ids are predictable, and another unit's start naming
-     * this session changes nothing (0 rows; docs/security.md, "Attacks"). Its local
-     * day (in the clinic's zone) wins over the one an earlier-arrived end gave the row. Returns the row's clinic and
-     * the local days of its start and end, so that the caller refreshes those rollup rows.
-     */
-    private static final String RECORD_START = """
-            insert into sessions as s (session_id, unit_id, clinic_id, booking_id, command_id, mode, intensity,
-                                       zones_per_leg, planned_seconds, outcome, started_at, start_received_at,
-                                       start_event_id, boot_seq, local_day)
-            values (:sessionId, :unitId, :clinicId, :bookingId, :commandId, :mode, :intensity,
-                    :zonesPerLeg, :plannedSeconds, 'RUNNING', :startedAt, :receivedAt, :eventId, :bootSeq,
-                    clinic_local_day(:clinicId, :startedAt))
-            on conflict (session_id) do update set
-                unit_id = excluded.unit_id,
-                clinic_id = excluded.clinic_id,
-                booking_id = excluded.booking_id,
-                command_id = excluded.command_id,
-                mode = excluded.mode,
-                intensity = excluded.intensity,
-                zones_per_leg = excluded.zones_per_leg,
-                planned_seconds = excluded.planned_seconds,
-                started_at = excluded.started_at,
-                start_received_at = excluded.start_received_at,
-                start_event_id = excluded.start_event_id,
-                boot_seq = excluded.boot_seq,
-                local_day = excluded.local_day,
-                updated_at = now()
-            where s.unit_id = excluded.unit_id
-            returning clinic_id, unit_id, clinic_local_day(clinic_id, started_at), clinic_local_day(clinic_id, ended_at)
-            """;
-
-    /**
-     * An end sets the terminal outcome once; a second, contradicting end changes nothing (0 rows), nor does an end
-     * from another unit than the session's. The one exception
-     * is an outcome the platform inferred (UNIT_LOST, UNIT_RESTARTED): the unit's own end replaces it. The zones go
-     * in as text: the reactive client would write a Java string bound to a jsonb parameter as a JSON string.
-     */
-    private static final String RECORD_END = """
-            insert into sessions as s (session_id, unit_id, clinic_id, outcome, abort_reason, fault_code,
-                                       run_seconds, cycles, zones, ended_at, end_received_at, end_event_id, local_day)
-            values (:sessionId, :unitId, :clinicId, :outcome, :abortReason, :faultCode,
-                    :runSeconds, :cycles, cast(cast(:zones as text) as jsonb), :endedAt, :receivedAt, :eventId,
-                    clinic_local_day(:clinicId, :endedAt))
-            on conflict (session_id) do update set
-                outcome = excluded.outcome,
-                abort_reason = excluded.abort_reason,
-                fault_code = excluded.fault_code,
-                run_seconds = excluded.run_seconds,
-                cycles = excluded.cycles,
-                zones = excluded.zones,
-                ended_at = excluded.ended_at,
-                end_received_at = excluded.end_received_at,
-                end_event_id = excluded.end_event_id,
-                closed_by_platform = false,
-                updated_at = now()
-            where (s.outcome = 'RUNNING' or s.closed_by_platform) and s.unit_id = excluded.unit_id
-            returning clinic_id, unit_id, clinic_local_day(clinic_id, started_at), clinic_local_day(clinic_id, ended_at)
-            """;
-
-    /**
-     * A start with a higher boot sequence means the unit restarted: whatever it still had running ended then.
-     * Idempotent (only RUNNING rows change) and safe beside another replica doing the same.
-     */
-    private static final String CLOSE_RESTARTED = """
-            update sessions set outcome = 'ABORTED', abort_reason = 'UNIT_RESTARTED', closed_by_platform = true,
-                   ended_at = least(started_at + make_interval(secs => planned_seconds), :restartedAt),
-                   end_received_at = :receivedAt, updated_at = now()
-             where unit_id = :unitId and outcome = 'RUNNING' and boot_seq < :bootSeq and session_id <> :sessionId
-            returning clinic_id, unit_id, local_day, local_day
-            """;
-
-    /** The columns of a start in the JSON rows of {@link #RECORD_STARTS} and {@link #CLOSE_RESTARTED_ALL}. */
+    /** The columns of a start in the JSON rows of {@link #RECORD_STARTS} and {@link #CLOSE_RESTARTED}. */
     private static final String START_ROWS = """
             jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as r(session_id text, unit_id text, clinic_id text, booking_id text,
                 command_id text, mode text, intensity integer, zones_per_leg integer, planned_seconds integer,
                 started_at timestamptz, received_at timestamptz, event_id text, boot_seq bigint)""";
 
     /**
-     * {@link #RECORD_START} for many sessions in one statement (a batch of pushed events, a journal page): the rows
-     * come as one JSON array, so the statement's text is the same whatever the batch size. Session ids must be
-     * distinct within one call (PostgreSQL refuses to change a row twice in one statement).
+     * A start fills in the session's program, whatever arrived before it, and leaves the outcome alone. Only the
+     * unit that the row already names may change it: session ids are predictable, and another unit's start naming
+     * this session changes nothing (no row returned; docs/security.md, "Attacks"). Its local day (in the clinic's
+     * zone) wins over the one an earlier-arrived end gave the row. Returns each changed row's session, clinic, unit
+     * and the local days of its start and end, so that the caller refreshes those rollup rows.
+     *
+     * <p>One statement for many sessions (one, a batch of pushed events, a journal page): the rows come as one JSON
+     * array (as text: the reactive client would write a Java string bound to a jsonb parameter as a JSON string), so
+     * the statement's text is the same whatever the batch size. Session ids must be distinct within one call
+     * (PostgreSQL refuses to change a row twice in one statement).
      */
     private static final String RECORD_STARTS = """
             insert into sessions as s (session_id, unit_id, clinic_id, booking_id, command_id, mode, intensity,
@@ -138,7 +72,11 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                       clinic_local_day(clinic_id, ended_at)
             """.formatted(START_ROWS);
 
-    /** {@link #RECORD_END} for many sessions in one statement; session ids distinct within one call. */
+    /**
+     * An end sets the terminal outcome once; a second, contradicting end changes nothing (no row returned), nor does
+     * an end from another unit than the session's. The one exception is an outcome the platform inferred (UNIT_LOST,
+     * UNIT_RESTARTED): the unit's own end replaces it. Many sessions per statement, as {@link #RECORD_STARTS}.
+     */
     private static final String RECORD_ENDS = """
             insert into sessions as s (session_id, unit_id, clinic_id, outcome, abort_reason, fault_code,
                                        run_seconds, cycles, zones, ended_at, end_received_at, end_event_id, local_day)
@@ -166,10 +104,12 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
             """;
 
     /**
-     * {@link #CLOSE_RESTARTED} for many starts in one statement: a running session is closed by the earliest start
-     * of its unit with a higher boot sequence (the one the unit-by-unit order would have applied first).
+     * A start with a higher boot sequence means the unit restarted: whatever it still had running ended then.
+     * Idempotent (only RUNNING rows change) and safe beside another replica doing the same. Many starts per statement:
+     * a running session is closed by the earliest start of its unit with a higher boot sequence (the one the
+     * unit-by-unit order applies first).
      */
-    private static final String CLOSE_RESTARTED_ALL = """
+    private static final String CLOSE_RESTARTED = """
             update sessions s set outcome = 'ABORTED', abort_reason = 'UNIT_RESTARTED', closed_by_platform = true,
                    ended_at = least(s.started_at + make_interval(secs => s.planned_seconds), c.restarted_at),
                    end_received_at = c.received_at, updated_at = now()
@@ -238,41 +178,12 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
      * another unit (nothing changed).
      */
     public Uni<Touched> recordStart(Start start) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_START, Object[].class)
-                        .setParameter("sessionId", start.sessionId())
-                        .setParameter("unitId", start.unitId())
-                        .setParameter("clinicId", start.clinicId())
-                        .setParameter("bookingId", start.bookingId())
-                        .setParameter("commandId", start.commandId())
-                        .setParameter("mode", start.mode().name())
-                        .setParameter("intensity", start.intensity())
-                        .setParameter("zonesPerLeg", start.zonesPerLeg())
-                        .setParameter("plannedSeconds", start.plannedSeconds())
-                        .setParameter("startedAt", start.startedAt())
-                        .setParameter("receivedAt", start.receivedAt())
-                        .setParameter("eventId", start.eventId())
-                        .setParameter("bootSeq", start.bootSeq())
-                        .getResultList())
-                .map(rows -> rows.isEmpty() ? null : touched(rows.get(0)));
+        return recordStarts(List.of(start)).map(touched -> touched.get(start.sessionId()));
     }
 
     /** Merges an end into its session row; null when the session had already ended (nothing changed). */
     public Uni<Touched> recordEnd(End end) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(RECORD_END, Object[].class)
-                        .setParameter("sessionId", end.sessionId())
-                        .setParameter("unitId", end.unitId())
-                        .setParameter("clinicId", end.clinicId())
-                        .setParameter("outcome", end.outcome().name())
-                        .setParameter("abortReason", end.abortReason() == null ? null : end.abortReason().name())
-                        .setParameter("faultCode", end.faultCode())
-                        .setParameter("runSeconds", end.runSeconds())
-                        .setParameter("cycles", end.cycles())
-                        .setParameter("zones", end.zonesJson())
-                        .setParameter("endedAt", end.endedAt())
-                        .setParameter("receivedAt", end.receivedAt())
-                        .setParameter("eventId", end.eventId())
-                        .getResultList())
-                .map(rows -> rows.isEmpty() ? null : touched(rows.get(0)));
+        return recordEnds(List.of(end)).map(touched -> touched.get(end.sessionId()));
     }
 
     /**
@@ -316,7 +227,7 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
         if (starts.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return touchedBySession(CLOSE_RESTARTED_ALL, starts.stream().map(SessionRepository::startRow).toList())
+        return touchedBySession(CLOSE_RESTARTED, starts.stream().map(SessionRepository::startRow).toList())
                 .map(touched -> List.copyOf(touched.values()));
     }
 
@@ -368,14 +279,7 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
 
     /** Closes the unit's sessions still running from an earlier boot as UNIT_RESTARTED. */
     public Uni<List<Touched>> closeRestarted(Start start) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(CLOSE_RESTARTED, Object[].class)
-                        .setParameter("unitId", start.unitId())
-                        .setParameter("bootSeq", start.bootSeq())
-                        .setParameter("sessionId", start.sessionId())
-                        .setParameter("restartedAt", start.startedAt())
-                        .setParameter("receivedAt", start.receivedAt())
-                        .getResultList())
-                .map(rows -> rows.stream().map(SessionRepository::touched).toList());
+        return closeRestarted(List.of(start));
     }
 
     /** Closes at most {@code limit} lost sessions as UNIT_LOST. */
