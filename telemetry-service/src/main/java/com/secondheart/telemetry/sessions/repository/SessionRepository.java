@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +140,7 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
             returning clinic_id, unit_id, local_day, local_day
             """;
 
-    private static final String REFRESH_UNIT = "select cast(refresh_unit_daily(:clinicId, :unitId, :day) as text)";
-    private static final String REFRESH_CLINIC = "select cast(refresh_clinic_daily(:clinicId, :day) as text)";
+    private static final String REFRESH_DAILY = "select cast(refresh_daily(cast(cast(:rows as text) as jsonb)) as text)";
 
     private static final String COUNTS = """
             select new com.secondheart.telemetry.sessions.repository.UnitSessionCounts(
@@ -291,24 +291,32 @@ public class SessionRepository implements PanacheRepositoryBase<SessionRecord, S
                 .map(rows -> rows.stream().map(SessionRepository::touched).toList());
     }
 
-    /**
-     * Recomputes the rollup rows of a clinic's unit on a local day from its sessions (in the current transaction).
-     * Takes the clinic-day's lock, then the unit-day's; the clinic's own row needs {@link #refreshClinicDaily} after.
-     */
-    public Uni<Void> refreshUnitDaily(String clinicId, String unitId, LocalDate day) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(REFRESH_UNIT, String.class)
-                        .setParameter("clinicId", clinicId)
-                        .setParameter("unitId", unitId)
-                        .setParameter("day", day)
-                        .getSingleResult())
-                .replaceWithVoid();
+    /** A unit's local day whose rollup rows are recomputed. */
+    public record UnitDay(String clinicId, LocalDate day, String unitId) {
     }
 
-    /** Recomputes a clinic's row of a local day from its units' rows (in the current transaction). */
-    public Uni<Void> refreshClinicDaily(String clinicId, LocalDate day) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(REFRESH_CLINIC, String.class)
-                        .setParameter("clinicId", clinicId)
-                        .setParameter("day", day)
+    /**
+     * Recomputes the rollup rows of these units' days from their sessions and then their clinics' rows of those days,
+     * in one call (in the current transaction), in the lock order of V8/V9: clinic-day by clinic-day, each one's units
+     * in order, then the clinic's row.
+     */
+    public Uni<Void> refreshDaily(Collection<UnitDay> unitDays) {
+        if (unitDays.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        var rows = new ArrayList<Map<String, Object>>(unitDays.size());
+        for (var unitDay : unitDays) {
+            rows.add(Map.of("clinic_id", unitDay.clinicId(), "local_day", unitDay.day().toString(),
+                    "unit_id", unitDay.unitId()));
+        }
+        String json;
+        try {
+            json = ROWS_JSON.writeValueAsString(rows);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery(REFRESH_DAILY, String.class)
+                        .setParameter("rows", json)
                         .getSingleResult())
                 .replaceWithVoid();
     }

@@ -3,10 +3,13 @@ package com.secondheart.telemetry.sessions.service;
 import com.secondheart.fleetconsumer.service.AtCommit;
 import com.secondheart.telemetry.sessions.repository.SessionRepository;
 import com.secondheart.telemetry.sessions.repository.SessionRepository.Touched;
+import com.secondheart.telemetry.sessions.repository.SessionRepository.UnitDay;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Keeps {@code session_daily} (one row per clinic, unit, program and clinic-local day) and {@code clinic_daily}
@@ -15,13 +18,16 @@ import java.util.List;
  * makes a repeated or reordered event harmless, and the database functions serialise two writers of one clinic-day
  * (an advisory lock), so the later one sees the earlier commit.
  *
- * <p>Once per transaction, at its end, in lock order ({@link AtCommit}): a transaction that applies many fleet events
- * recomputes each unit-day once and each clinic-day once, after its units; sorted by clinic, day, then unit and the
- * clinic's own row last, every transaction takes the clinic-day locks in one order (V8), so two of them that touch the
- * same clinic-day wait for each other instead of deadlocking.
+ * <p>Once per transaction, at its end ({@link AtCommit}), in one database call ({@code refresh_daily}, V9): a
+ * transaction that applies many fleet events recomputes each unit-day once and each clinic-day once, after its units;
+ * sorted by clinic, day, then unit and the clinic's own row last, every transaction takes the clinic-day locks in one
+ * order (V8), so two of them that touch the same clinic-day wait for each other instead of deadlocking.
  */
 @ApplicationScoped
 public class DailyRollup {
+
+    /** This class's work and state in a transaction's {@link AtCommit}. */
+    private static final String SHARED_KEY = "telemetry.daily-rollup";
 
     private final SessionRepository sessions;
 
@@ -29,13 +35,15 @@ public class DailyRollup {
         this.sessions = sessions;
     }
 
-    /** Asks for the rows a session change touched to be recomputed at the end of the transaction. */
+    /** Asks for the rows a session change touched to be recomputed at the end of the transaction, in one call. */
     public void refreshAtCommit(Touched touched, AtCommit atCommit) {
+        Set<UnitDay> unitDays = atCommit.shared(SHARED_KEY, () -> {
+            var collected = new HashSet<UnitDay>();
+            atCommit.once(SHARED_KEY, () -> sessions.refreshDaily(collected));
+            return collected;
+        });
         for (var day : touched.days()) {
-            var clinicDay = touched.clinicId() + '\u0000' + day + '\u0000';
-            atCommit.once(clinicDay + "unit\u0000" + touched.unitId(),
-                    () -> sessions.refreshUnitDaily(touched.clinicId(), touched.unitId(), day));
-            atCommit.once(clinicDay + "~clinic", () -> sessions.refreshClinicDaily(touched.clinicId(), day));
+            unitDays.add(new UnitDay(touched.clinicId(), day, touched.unitId()));
         }
     }
 
