@@ -218,6 +218,9 @@ public final class Unit implements AutoCloseable {
     }
 
     private void onReceipt(byte[] payload) {
+        if (closing) {
+            return; // the next run of this unit reads its own receipts; this one must not touch the shared outbox
+        }
         var decoded = shared.codec().decodeReceipt(payload);
         if (!decoded.isValid() || !decoded.message().unitId().equals(unitId)) {
             LOG.warnf("unit %s: ignored a journal receipt that is not valid for it: %s", unitId, decoded);
@@ -229,6 +232,9 @@ public final class Unit implements AutoCloseable {
             // this unit lost its state: its ids up to there name other events in the journal. Numbered again before
             // the receipt is applied (same executor, in order), so the receipt cannot delete what it does not cover
             executor.execute(() -> {
+                if (closing) {
+                    return;
+                }
                 var renumbered = reporter.renumberAbove(taken.getAsLong());
                 numbering.raiseBootTo(receipt.bootToGoAbove());
                 moveAboveLostBoots(receipt.bootToGoAbove());
