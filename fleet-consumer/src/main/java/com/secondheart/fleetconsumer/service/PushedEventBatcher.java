@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,8 +50,11 @@ public class PushedEventBatcher {
     static final int MAX_WAITING = 4_000;
 
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
-    /** Ids of the events queued or in a running transaction here: the catch-up leaves them alone. */
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /**
+     * Ids of the events queued or in a running transaction here, with when they were queued: the catch-up leaves
+     * them alone, for a while ({@link #holds}).
+     */
+    private final Map<String, Long> held = new ConcurrentHashMap<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final FleetEventApplier applier;
@@ -83,8 +86,9 @@ public class PushedEventBatcher {
             metrics.pushShed();
             return;
         }
-        held.add(event.event().eventId());
-        waiting.add(new Waiting(event, System.nanoTime()));
+        var now = System.nanoTime();
+        held.put(event.event().eventId(), now);
+        waiting.add(new Waiting(event, now));
         drain();
     }
 
@@ -148,9 +152,14 @@ public class PushedEventBatcher {
         return chain;
     }
 
-    /** Whether this event is queued here or in a transaction that has not ended yet. */
+    /**
+     * Whether this event is queued here or in a transaction that has not ended yet, since less than twice the settle
+     * time. Not longer: a push transaction that hangs (a database that stopped answering) must not stop the catch-up
+     * too, or one stuck path would stall the service.
+     */
     public boolean holds(String eventId) {
-        return held.contains(eventId);
+        var since = held.get(eventId);
+        return since != null && System.nanoTime() - since <= Math.min(settleNanos, Long.MAX_VALUE / 2) * 2;
     }
 
     private void finish(List<FleetEvent> events) {
